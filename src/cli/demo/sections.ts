@@ -1,0 +1,7 @@
+/**
+ * The demo's sections, in report order. Each issue adds its section module here with ONE import line
+ * and ONE array entry.
+ */
+import type { DemoSection } from './types.js';
+
+export const SECTIONS: DemoSection[] = [];

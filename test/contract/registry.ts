@@ -1,0 +1,24 @@
+/**
+ * Estimators that join the common contract suite (contract.test.ts), as scikit-learn's
+ * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
+ */
+import type { Matrix } from '../../src/core/matrix.js';
+
+export type ContractData = 'blobs' | 'nonnegative' | 'binary';
+
+export interface ContractEntry {
+  /** Class name as registered for save/load, e.g. "KMeans". */
+  name: string;
+  /** A fresh estimator with small, fast options and the given seed. */
+  make(seed: number): { fit(X: never, ...rest: never[]): unknown };
+  /** What X looks like: Gaussian blobs (default), non-negative values, or 0/1 values. */
+  data?: ContractData;
+  /** The fitted model's output to compare across runs (predict, transform, embedding...). */
+  output(model: never, X: Matrix): ArrayLike<number> | Matrix;
+  /** Set false only for estimators that cannot be saved (say why in a comment). */
+  saveable?: boolean;
+  /** Relative tolerance when comparing outputs after save/load (default exact). */
+  tol?: number;
+}
+
+export const ESTIMATORS: ContractEntry[] = [];
