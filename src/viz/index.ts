@@ -1,1 +1,13 @@
-export {};
+/**
+ * Figures and the HTML report: PNG image grids (pngjs), SVG charts as strings (scatter, line, bar,
+ * heatmap), escaped HTML tables, and the report writer used by `unsupervised demo`.
+ */
+export * from './format.js';
+export * from './colors.js';
+export * from './png.js';
+export * from './scatter.js';
+export * from './line.js';
+export * from './bar.js';
+export * from './heatmap.js';
+export * from './table.js';
+export * from './report.js';

@@ -1,0 +1,138 @@
+/**
+ * 2-D scatter plots of embeddings (PCA, t-SNE, LLE, autoencoder codes) coloured by label, as SVG.
+ * Thousands of points stay light: one <g> per label carries the colour, each point is a bare
+ * <circle> with coordinates rounded to 0.1 px, and `maxPoints` draws a seeded uniform subsample.
+ */
+import { ValidationError } from '../core/errors.js';
+import type { MatrixLike } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import { toMatrix } from '../core/validate.js';
+import { axes, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { categoricalColor } from './colors.js';
+import { escapeXml, niceDomain, px } from './format.js';
+
+export interface ScatterOptions {
+  title?: string;
+  /** Total width in pixels (default 560). */
+  width?: number;
+  /** Total height in pixels (default 460). */
+  height?: number;
+  /** Circle radius in pixels (default 2, or 1.5 above 5,000 points). */
+  pointSize?: number;
+  /** Fill opacity (default 0.75, lower for large n so density shows). */
+  opacity?: number;
+  /** Draw at most this many points, a uniform random subsample (default 20,000). */
+  maxPoints?: number;
+  /** Seed of the subsample (default 0). */
+  seed?: number;
+  /** Legend names of labels (default: the label number). */
+  labelNames?: string[];
+  xLabel?: string;
+  yLabel?: string;
+  /** Show the legend when labels are given (default true). */
+  legend?: boolean;
+}
+
+/**
+ * Scatter plot of `points` (n × 2), coloured by `labels` (integers; 0..9 get the tab10 colours, a
+ * legend lists them). Non-finite points are skipped and counted in a note under the plot.
+ */
+export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, options: ScatterOptions = {}): string {
+  const P = toMatrix(points, 'points', { allowNonFinite: true, minSamples: 0 });
+  if (P.cols !== 2) throw new ValidationError(`scatterSvg: points must have 2 columns; got ${P.cols}`);
+  const n = P.rows;
+  if (labels && labels.length !== n) {
+    throw new ValidationError(`scatterSvg: labels has ${labels.length} entries but points has ${n} rows`);
+  }
+  const width = options.width ?? 560;
+  const height = options.height ?? 460;
+  const maxPoints = options.maxPoints ?? 20_000;
+
+  // Which points to draw (sorted so drawing order matches the input order).
+  let idx: Int32Array;
+  if (n > maxPoints) {
+    idx = new Rng(options.seed ?? 0).sampleWithoutReplacement(n, maxPoints).sort();
+  } else {
+    idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+  }
+  const m = idx.length;
+  const radius = options.pointSize ?? (m > 5000 ? 1.5 : m > 1000 ? 2 : 3);
+  const opacity = options.opacity ?? (m > 5000 ? 0.6 : m > 1000 ? 0.75 : 0.85);
+
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let skipped = 0;
+  for (let k = 0; k < m; k++) {
+    const i = idx[k]!;
+    const x = P.get(i, 0);
+    const y = P.get(i, 1);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      skipped++;
+      continue;
+    }
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
+  }
+  if (!(xmin <= xmax)) [xmin, xmax, ymin, ymax] = [0, 1, 0, 1];
+
+  const classes = new Map<number, string[]>();
+  const labelSet: number[] = [];
+  if (labels) {
+    for (let k = 0; k < m; k++) {
+      const l = labels[idx[k]!]!;
+      if (!classes.has(l)) {
+        classes.set(l, []);
+        labelSet.push(l);
+      }
+    }
+    labelSet.sort((a, b) => a - b);
+  }
+  const showLegend = !!labels && (options.legend ?? true) && labelSet.length <= 30;
+  const names = labelSet.map((l) => options.labelNames?.[l] ?? String(l));
+  const legendWidth = showLegend ? Math.max(...names.map((s) => textWidth(s)), 10) + 34 : 0;
+  const box: Box = {
+    width,
+    height,
+    left: options.yLabel ? 58 : 46,
+    right: 14 + legendWidth,
+    top: options.title ? 30 : 12,
+    bottom: (options.xLabel ? 40 : 26) + (skipped > 0 || n > m ? 14 : 0),
+  };
+  const { svg: axisSvg, sx, sy } = axes(
+    box,
+    { domain: niceDomain(xmin, xmax), label: options.xLabel },
+    { domain: niceDomain(ymin, ymax), label: options.yLabel },
+  );
+
+  const groups: string[] = [];
+  const one: string[] = [];
+  for (let k = 0; k < m; k++) {
+    const i = idx[k]!;
+    const x = P.get(i, 0);
+    const y = P.get(i, 1);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const c = `<circle cx="${px(sx(x))}" cy="${px(sy(y))}" r="${radius}"/>`;
+    if (labels) classes.get(labels[i]!)!.push(c);
+    else one.push(c);
+  }
+  if (labels) {
+    for (const l of labelSet) {
+      groups.push(`<g fill="${categoricalColor(l)}" data-label="${escapeXml(l)}">${classes.get(l)!.join('')}</g>`);
+    }
+  } else groups.push(`<g fill="#1f77b4">${one.join('')}</g>`);
+
+  let body = axisSvg + `<g fill-opacity="${opacity}">${groups.join('')}</g>` + titleText(box, options.title);
+  if (showLegend) {
+    const items = labelSet.map((l, j) => ({ name: names[j]!, color: categoricalColor(l), kind: 'dot' as const }));
+    body += legend(items, width - legendWidth + 4, box.top + 4);
+  }
+  const notes: string[] = [];
+  if (n > m) notes.push(`showing ${m.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} points`);
+  if (skipped > 0) notes.push(`${skipped} non-finite points not drawn`);
+  if (notes.length) {
+    body += `<text x="${box.left}" y="${height - 5}" fill="#777" font-size="10">${escapeXml(notes.join('; '))}</text>`;
+  }
+  return svgDocument(width, height, body, options.title);
+}
