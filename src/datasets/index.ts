@@ -1,1 +1,2 @@
-export {};
+export * from './idx.js';
+export * from './mnist.js';

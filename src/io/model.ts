@@ -250,7 +250,7 @@ function reviver(key: string, value: unknown): unknown {
 }
 
 function asBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
-  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof Uint8Array) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   throw new ValidationError(`model bytes must be a Uint8Array or ArrayBuffer; got ${typeName(bytes)}`);
 }

@@ -1,0 +1,37 @@
+/**
+ * Node built-ins fetched at call time (process.getBuiltinModule, Node >= 20.16), so that importing the
+ * datasets module never pulls `fs` into a browser bundle. Only the real-data loaders need them.
+ */
+import type * as NodeFs from 'node:fs';
+import type * as NodeModule from 'node:module';
+import type * as NodePath from 'node:path';
+
+function builtin<T>(id: string, what: string): T {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const m = proc?.getBuiltinModule?.(id) as T | undefined;
+  if (!m) throw new Error(`${what} needs Node.js >= 20.16 (it reads files shipped in npm packages)`);
+  return m;
+}
+
+export function nodeFs(what: string): typeof NodeFs {
+  return builtin<typeof NodeFs>('node:fs', what);
+}
+
+export function nodePath(what: string): typeof NodePath {
+  return builtin<typeof NodePath>('node:path', what);
+}
+
+/**
+ * Directory of an installed npm package, resolved from this file (works from src/ under tsx/vitest
+ * and from dist/ when the library is installed), or undefined when it is not installed.
+ */
+export function packageDir(pkg: string, what: string): string | undefined {
+  const { createRequire } = builtin<typeof NodeModule>('node:module', what);
+  const path = nodePath(what);
+  const require = createRequire(import.meta.url);
+  try {
+    return path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
