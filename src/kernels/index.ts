@@ -6,13 +6,35 @@
  *   rowSqNorms(m, d, X, out)          out[i] = Σ_j X[i,j]²
  *   sqdist(m, n, d, X, Y, D, opts)    D[i,j] = max(0, ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j)
  *   argminRows(m, n, D, idx, val)     per-row argmin
- *   topkRows(m, n, k, D, idx, val)    per-row k smallest, ascending
+ *   topkRows(m, n, k, D, idx, val)    per-row k smallest, ascending (ties: lower index first)
  *   matmul(A, B)                      Matrix-level product honouring transpose views
+ *   vecAxpy / vecScale / vecAdd / vecMul / vecSum / vecDot / vecMax   elementwise maps and reductions
  *
- * NOTE: this file currently holds plain reference implementations; the tuned TypeScript and
- * WebAssembly SIMD backends replace the bodies behind the same signatures.
+ * Behind them: a registry (registry.ts) chooses between the plain TypeScript backend (reference and
+ * fallback) and the WebAssembly SIMD backend (AssemblyScript, packed GotoBLAS gemm, FMA when relaxed
+ * SIMD is available, a 2-thread worker pool over shared memory for large products). In Node the wasm
+ * backend loads synchronously when this module is imported; in browsers `await initKernels()`.
+ *
+ * Memory: `wasmHeap` allocates typed arrays inside the kernels' WebAssembly memory; operands that live
+ * there are used in place, others are copied into scratch space (in blocks when large).
  */
 import { Matrix, allocFloat, type Float } from '../core/matrix.js';
+import { active } from './registry.js';
+import { initWasmBackend } from './wasm-backend.js';
+
+export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
+export { getBackend, setBackend, type KernelBackend } from './registry.js';
+export { setPoolOptions, getPoolStats, type PoolOptions, type PoolStats } from './wasm-backend.js';
+
+/**
+ * Loads the WebAssembly backend (browsers; a no-op in Node, where it loads at import). Resolves to the
+ * active backend's name; never rejects (without WebAssembly SIMD the TypeScript backend stays).
+ * @param wasmUrl where to fetch the .wasm files from (default: next to this module, `./wasm/`).
+ */
+export async function initKernels(wasmUrl?: string | URL): Promise<'ts' | 'wasm'> {
+  await initWasmBackend(wasmUrl);
+  return active.name;
+}
 
 export interface GemmOptions {
   /** Use Aᵀ: A is stored k×m (row-major, lda default m). */
@@ -29,6 +51,32 @@ export interface GemmOptions {
   ldc?: number;
 }
 
+function checkDim(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
+}
+
+function checkExtent(fn: string, name: string, arr: Float, off: number, rows: number, cols: number, ld: number): void {
+  if (!Number.isInteger(off) || off < 0) throw new RangeError(`${fn}: ${name} offset must be a non-negative integer, got ${off}`);
+  if (!Number.isInteger(ld) || (ld < cols && rows > 1)) {
+    throw new RangeError(`${fn}: leading dimension of ${name} (${ld}) is smaller than its ${cols} columns`);
+  }
+  if (rows === 0 || cols === 0) return;
+  const last = off + (rows - 1) * ld + cols;
+  if (last > arr.length) {
+    throw new RangeError(
+      `${fn}: ${name} needs ${last} elements (${rows}x${cols}, ld ${ld}, offset ${off}) but has ${arr.length}`,
+    );
+  }
+}
+
+function sameDtype(fn: string, ...arrs: Float[]): boolean {
+  const f32 = arrs[0] instanceof Float32Array;
+  for (const a of arrs) {
+    if (a instanceof Float32Array !== f32) throw new TypeError(`${fn}: operands mix Float32Array and Float64Array`);
+  }
+  return f32;
+}
+
 export function gemm<T extends Float>(m: number, n: number, k: number, A: T, B: T, C: T, o: GemmOptions = {}): void {
   const ta = o.transA ?? false;
   const tb = o.transB ?? false;
@@ -40,17 +88,18 @@ export function gemm<T extends Float>(m: number, n: number, k: number, A: T, B: 
   const lda = o.lda ?? (ta ? m : k);
   const ldb = o.ldb ?? (tb ? k : n);
   const ldc = o.ldc ?? n;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        const a = ta ? A[ao + p * lda + i]! : A[ao + i * lda + p]!;
-        const b = tb ? B[bo + j * ldb + p]! : B[bo + p * ldb + j]!;
-        s += a * b;
-      }
-      const c = co + i * ldc + j;
-      C[c] = alpha * s + (beta === 0 ? 0 : beta * C[c]!);
-    }
+  checkDim('m', m);
+  checkDim('n', n);
+  checkDim('k', k);
+  if (k > 0) {
+    checkExtent('gemm', 'A', A, ao, ta ? k : m, ta ? m : k, lda);
+    checkExtent('gemm', 'B', B, bo, tb ? n : k, tb ? k : n, ldb);
+  }
+  checkExtent('gemm', 'C', C, co, m, n, ldc);
+  if (sameDtype('gemm', A, B, C)) {
+    active.gemmF32(m, n, k, A as Float32Array, ao, lda, ta, B as Float32Array, bo, ldb, tb, C as Float32Array, co, ldc, alpha, beta);
+  } else {
+    active.gemmF64(m, n, k, A as Float64Array, ao, lda, ta, B as Float64Array, bo, ldb, tb, C as Float64Array, co, ldc, alpha, beta);
   }
 }
 
@@ -59,19 +108,48 @@ export interface SyrkOptions {
   beta?: number;
 }
 
+/** Block size of syrk's triangle: only blocks on or above the diagonal are multiplied (half the flops). */
+const SYRK_BLOCK = 256;
+
 export function syrk<T extends Float>(n: number, d: number, X: T, C: T, o: SyrkOptions = {}): void {
-  gemm(d, d, n, X, X, C, { transA: true, alpha: o.alpha ?? 1, beta: o.beta ?? 0 });
+  const alpha = o.alpha ?? 1;
+  const beta = o.beta ?? 0;
+  checkDim('n', n);
+  checkDim('d', d);
+  checkExtent('syrk', 'X', X, 0, n, d, d);
+  checkExtent('syrk', 'C', C, 0, d, d, d);
+  sameDtype('syrk', X, C);
+  if (d <= SYRK_BLOCK + SYRK_BLOCK / 2) {
+    gemm(d, d, n, X, X, C, { transA: true, alpha, beta });
+  } else {
+    for (let i0 = 0; i0 < d; i0 += SYRK_BLOCK) {
+      const bi = Math.min(SYRK_BLOCK, d - i0);
+      // the j-block starts at the diagonal block and runs to the end: one wide gemm per block row
+      gemm(bi, d - i0, n, X, X, C, {
+        transA: true,
+        alpha,
+        beta,
+        aOffset: i0,
+        lda: d,
+        bOffset: i0,
+        ldb: d,
+        cOffset: i0 * d + i0,
+        ldc: d,
+      });
+    }
+  }
+  // exact symmetry: copy the upper triangle onto the lower
+  for (let i = 1; i < d; i++) {
+    const r = i * d;
+    for (let j = 0; j < i; j++) C[r + j] = C[j * d + i]!;
+  }
 }
 
 export function rowSqNorms<T extends Float>(m: number, d: number, X: T, out: T): void {
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const v = X[i * d + j]!;
-      s += v * v;
-    }
-    out[i] = s;
-  }
+  checkExtent('rowSqNorms', 'X', X, 0, m, d, d);
+  if (out.length < m) throw new RangeError(`rowSqNorms: out has length ${out.length} < m=${m}`);
+  if (sameDtype('rowSqNorms', X, out)) active.rowSqNormsF32(m, d, X as Float32Array, 0, d, out as Float32Array, 0);
+  else active.rowSqNormsF64(m, d, X as Float64Array, 0, d, out as Float64Array, 0);
 }
 
 export interface SqdistOptions<T extends Float> {
@@ -90,61 +168,97 @@ export function sqdist<T extends Float>(
   D: T,
   o: SqdistOptions<T> = {},
 ): void {
-  const xn = o.xNorms ?? (allocFloat(X instanceof Float32Array ? 'float32' : 'float64', m) as T);
-  const yn = o.yNorms ?? (allocFloat(X instanceof Float32Array ? 'float32' : 'float64', n) as T);
+  checkExtent('sqdist', 'X', X, 0, m, d, d);
+  checkExtent('sqdist', 'Y', Y, 0, n, d, d);
+  checkExtent('sqdist', 'D', D, 0, m, n, n);
+  const f32 = sameDtype('sqdist', X, Y, D);
+  const xn = o.xNorms ?? (allocFloat(f32 ? 'float32' : 'float64', m) as T);
+  const yn = o.yNorms ?? (X === Y && m === n && !o.xNorms ? xn : (allocFloat(f32 ? 'float32' : 'float64', n) as T));
+  if (xn.length < m || yn.length < n) throw new RangeError(`sqdist: xNorms/yNorms shorter than m=${m}/n=${n}`);
   if (!o.xNorms) rowSqNorms(m, d, X, xn);
-  if (!o.yNorms) rowSqNorms(n, d, Y, yn);
+  if (!o.yNorms && yn !== xn) rowSqNorms(n, d, Y, yn);
   gemm(m, n, d, X, Y, D, { transB: true, alpha: -2 });
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = D[i * n + j]! + xn[i]! + yn[j]!;
-      D[i * n + j] = v > 0 ? v : 0;
-    }
-  }
+  if (f32) active.sqdistFinishF32(m, n, D as Float32Array, 0, n, xn as Float32Array, yn as Float32Array);
+  else active.sqdistFinishF64(m, n, D as Float64Array, 0, n, xn as Float64Array, yn as Float64Array);
+  // a point's distance to itself is exactly 0 (the norm and the dot product round differently)
+  if (X === Y && m === n) for (let i = 0; i < m; i++) D[i * n + i] = 0;
 }
 
 export function argminRows<T extends Float>(m: number, n: number, D: T, idx: Int32Array, val: T): void {
-  for (let i = 0; i < m; i++) {
-    let best = Infinity;
-    let bi = 0;
-    for (let j = 0; j < n; j++) {
-      const v = D[i * n + j]!;
-      if (v < best) {
-        best = v;
-        bi = j;
-      }
-    }
-    idx[i] = bi;
-    val[i] = best;
-  }
+  checkExtent('argminRows', 'D', D, 0, m, n, n);
+  if (idx.length < m || val.length < m) throw new RangeError(`argminRows: idx/val shorter than m=${m}`);
+  if (sameDtype('argminRows', D, val)) active.argminRowsF32(m, n, D as Float32Array, idx, val as Float32Array);
+  else active.argminRowsF64(m, n, D as Float64Array, idx, val as Float64Array);
 }
 
 export function topkRows<T extends Float>(m: number, n: number, k: number, D: T, idx: Int32Array, val: T): void {
-  const order = new Int32Array(n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) order[j] = j;
-    const row = D.subarray(i * n, (i + 1) * n);
-    const sorted = Array.from(order).sort((a, b) => row[a]! - row[b]! || a - b);
-    for (let t = 0; t < k; t++) {
-      idx[i * k + t] = sorted[t]!;
-      val[i * k + t] = row[sorted[t]!]!;
-    }
-  }
+  checkExtent('topkRows', 'D', D, 0, m, n, n);
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`topkRows: k=${k} must be in 0..n=${n}`);
+  if (idx.length < m * k || val.length < m * k) throw new RangeError(`topkRows: idx/val shorter than m*k=${m * k}`);
+  sameDtype('topkRows', D, val);
+  if (k > 0) active.topkRows(m, n, k, D, idx, val);
 }
 
 /** C = A·B for Matrix views (transpose views are passed to gemm as flags, not copied). */
 export function matmul<T extends Float>(A: Matrix<T>, B: Matrix<T>): Matrix<T> {
   if (A.cols !== B.rows) throw new Error(`matmul: inner dimensions differ (${A.rows}x${A.cols} · ${B.rows}x${B.cols})`);
+  const lead = (M: Matrix<T>, t: boolean): number => Math.max(1, t ? M.colStride : M.rowStride);
   const a = A.isRowMajor() ? { t: false, m: A } : A.isColMajor() ? { t: true, m: A } : { t: false, m: A.clone() };
   const b = B.isRowMajor() ? { t: false, m: B } : B.isColMajor() ? { t: true, m: B } : { t: false, m: B.clone() };
   const C = new Matrix(allocFloat(A.dtype, A.rows * B.cols), A.rows, B.cols) as Matrix<T>;
+  // a 1-row/1-column view may report a stride unrelated to its width: use the dense one then
+  const lda = a.m.rows <= 1 || a.m.cols <= 1 ? (a.t ? A.rows : A.cols) : lead(a.m, a.t);
+  const ldb = b.m.rows <= 1 || b.m.cols <= 1 ? (b.t ? B.rows : B.cols) : lead(b.m, b.t);
   gemm(A.rows, B.cols, A.cols, a.m.data, b.m.data as T, C.data, {
     transA: a.t,
     transB: b.t,
     aOffset: a.m.offset,
     bOffset: b.m.offset,
-    lda: a.t ? a.m.colStride : a.m.rowStride,
-    ldb: b.t ? b.m.colStride : b.m.rowStride,
+    lda: Math.max(lda, a.t ? A.rows : A.cols),
+    ldb: Math.max(ldb, b.t ? B.rows : B.cols),
   });
   return C;
+}
+
+// ---- elementwise maps and reductions (SIMD in wasm when the arrays live in wasmHeap) -------------
+
+function checkLen(fn: string, n: number, ...arrs: Float[]): void {
+  for (const a of arrs) if (a.length < n) throw new RangeError(`${fn}: array of length ${a.length} is shorter than n=${n}`);
+}
+
+/** y += alpha·x over the first x.length entries (y at least as long). */
+export function vecAxpy<T extends Float>(alpha: number, x: T, y: T): void {
+  checkLen('vecAxpy', x.length, y);
+  sameDtype('vecAxpy', x, y);
+  active.axpy(x.length, alpha, x, 0, y, 0);
+}
+/** x *= alpha in place. */
+export function vecScale<T extends Float>(alpha: number, x: T): void {
+  active.scale(x.length, alpha, x, 0);
+}
+/** out = x + y (out may alias x or y). */
+export function vecAdd<T extends Float>(x: T, y: T, out: T): void {
+  checkLen('vecAdd', x.length, y, out);
+  sameDtype('vecAdd', x, y, out);
+  active.add(x.length, x, y, out);
+}
+/** out = x ⊙ y (out may alias x or y). */
+export function vecMul<T extends Float>(x: T, y: T, out: T): void {
+  checkLen('vecMul', x.length, y, out);
+  sameDtype('vecMul', x, y, out);
+  active.mul(x.length, x, y, out);
+}
+/** Σ x_i. */
+export function vecSum(x: Float): number {
+  return active.sum(x.length, x);
+}
+/** Σ x_i·y_i. */
+export function vecDot<T extends Float>(x: T, y: T): number {
+  checkLen('vecDot', x.length, y);
+  sameDtype('vecDot', x, y);
+  return active.dot(x.length, x, y);
+}
+/** max x_i (−Infinity when empty; NaN when any entry is NaN). */
+export function vecMax(x: Float): number {
+  return active.max(x.length, x);
 }

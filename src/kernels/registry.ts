@@ -1,0 +1,160 @@
+/**
+ * The one place that decides which implementation runs each kernel.
+ *
+ * Backends: 'ts' (plain TypeScript, always present) and 'wasm' (WebAssembly SIMD, registered by
+ * wasm-backend.ts when the module loads). The best registered backend is active unless the
+ * environment variable UNSUPERVISED_BACKEND=ts forces the TypeScript one. A backend that lacks a
+ * kernel is rejected when registered or selected, naming the kernel: no silent mix-ups.
+ */
+import * as ts from './ts-backend.js';
+
+type F32 = Float32Array;
+type F64 = Float64Array;
+type Float = F32 | F64;
+
+/** C = alpha·op(A)·op(B) + beta·C with explicit offsets and leading dimensions (all validated upstream). */
+export type GemmImpl<T extends Float> = (
+  m: number,
+  n: number,
+  k: number,
+  A: T,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: T,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C: T,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
+) => void;
+
+export interface KernelBackend {
+  readonly name: 'ts' | 'wasm';
+  /** Human-readable variant, e.g. "wasm simd128+relaxed, 2 threads". */
+  readonly description: string;
+  gemmF32: GemmImpl<F32>;
+  gemmF64: GemmImpl<F64>;
+  rowSqNormsF32: (m: number, d: number, X: F32, xo: number, ldx: number, out: F32, oo: number) => void;
+  rowSqNormsF64: (m: number, d: number, X: F64, xo: number, ldx: number, out: F64, oo: number) => void;
+  sqdistFinishF32: (m: number, n: number, D: F32, dof: number, ldd: number, xn: F32, yn: F32) => void;
+  sqdistFinishF64: (m: number, n: number, D: F64, dof: number, ldd: number, xn: F64, yn: F64) => void;
+  argminRowsF32: (m: number, n: number, D: F32, idx: Int32Array, val: F32) => void;
+  argminRowsF64: (m: number, n: number, D: F64, idx: Int32Array, val: F64) => void;
+  topkRows: (m: number, n: number, k: number, D: Float, idx: Int32Array, val: Float) => void;
+  axpy: (n: number, alpha: number, x: Float, xo: number, y: Float, yo: number) => void;
+  scale: (n: number, alpha: number, x: Float, xo: number) => void;
+  add: (n: number, x: Float, y: Float, out: Float) => void;
+  mul: (n: number, x: Float, y: Float, out: Float) => void;
+  sum: (n: number, x: Float) => number;
+  dot: (n: number, x: Float, y: Float) => number;
+  max: (n: number, x: Float) => number;
+}
+
+export const KERNEL_NAMES = [
+  'gemmF32',
+  'gemmF64',
+  'rowSqNormsF32',
+  'rowSqNormsF64',
+  'sqdistFinishF32',
+  'sqdistFinishF64',
+  'argminRowsF32',
+  'argminRowsF64',
+  'topkRows',
+  'axpy',
+  'scale',
+  'add',
+  'mul',
+  'sum',
+  'dot',
+  'max',
+] as const satisfies readonly (keyof KernelBackend)[];
+
+export const tsBackend: KernelBackend = {
+  name: 'ts',
+  description: 'plain TypeScript (4x4 register tiles)',
+  gemmF32: ts.gemmF32,
+  gemmF64: ts.gemmF64,
+  rowSqNormsF32: ts.rowSqNormsF32,
+  rowSqNormsF64: ts.rowSqNormsF64,
+  sqdistFinishF32: ts.sqdistFinishF32,
+  sqdistFinishF64: ts.sqdistFinishF64,
+  argminRowsF32: ts.argminRowsF32,
+  argminRowsF64: ts.argminRowsF64,
+  topkRows: ts.topkRowsGeneric,
+  axpy: ts.axpyTs,
+  scale: ts.scaleTs,
+  add: ts.addTs,
+  mul: ts.mulTs,
+  sum: ts.sumTs,
+  dot: ts.dotTs,
+  max: ts.maxTs,
+};
+
+function checkComplete(b: KernelBackend): void {
+  const missing = KERNEL_NAMES.filter((k) => typeof (b as unknown as Record<string, unknown>)[k] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`kernels: backend '${b.name}' is missing kernel(s): ${missing.join(', ')}`);
+  }
+}
+
+const backends = new Map<string, KernelBackend>([['ts', tsBackend]]);
+
+function envBackend(): string | undefined {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = p?.env?.UNSUPERVISED_BACKEND;
+  return v === undefined || v === '' ? undefined : v.toLowerCase();
+}
+
+const forced = envBackend();
+if (forced !== undefined && forced !== 'ts' && forced !== 'wasm') {
+  throw new Error(`UNSUPERVISED_BACKEND must be 'ts' or 'wasm', got '${forced}'`);
+}
+
+/** The active backend (read by every public kernel call). */
+export let active: KernelBackend = tsBackend;
+
+/** Called by a backend module once it is ready; it becomes active unless the user chose otherwise. */
+export function registerBackend(b: KernelBackend): void {
+  checkComplete(b);
+  backends.set(b.name, b);
+  if (forced === undefined || forced === b.name) {
+    if (!userChoice || userChoice === b.name) active = b;
+  }
+}
+
+let userChoice: 'ts' | 'wasm' | undefined;
+
+/** Name and description of the backend that runs the kernels now. */
+export function getBackend(): { name: 'ts' | 'wasm'; description: string; available: ('ts' | 'wasm')[] } {
+  return {
+    name: active.name,
+    description: active.description,
+    available: [...backends.keys()] as ('ts' | 'wasm')[],
+  };
+}
+
+/**
+ * Selects the backend for all later kernel calls. Throws if it is not available (e.g. 'wasm' before
+ * the module loaded, or in an environment without WebAssembly SIMD).
+ */
+export function setBackend(name: 'ts' | 'wasm'): void {
+  const b = backends.get(name);
+  if (!b) {
+    throw new Error(
+      `kernels: backend '${name}' is not available (available: ${[...backends.keys()].join(', ')})` +
+        (name === 'wasm' ? '; in browsers await initKernels() first' : ''),
+    );
+  }
+  checkComplete(b);
+  userChoice = name;
+  active = b;
+}
+
+/** Internal (tests): the backend object itself. */
+export function backendByName(name: 'ts' | 'wasm'): KernelBackend | undefined {
+  return backends.get(name);
+}
