@@ -3,6 +3,7 @@
  * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
  */
 import type { Matrix } from '../../src/core/matrix.js';
+import { IncrementalPCA, PCA } from '../../src/decomposition/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -21,4 +22,11 @@ export interface ContractEntry {
   tol?: number;
 }
 
-export const ESTIMATORS: ContractEntry[] = [];
+export const ESTIMATORS: ContractEntry[] = [
+  { name: 'PCA', make: (seed) => new PCA({ nComponents: 3, seed }), output: (m: PCA, X) => m.transform(X) },
+  {
+    name: 'IncrementalPCA',
+    make: () => new IncrementalPCA({ nComponents: 3, batchSize: 20 }),
+    output: (m: IncrementalPCA, X) => m.transform(X),
+  },
+];

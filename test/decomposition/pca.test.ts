@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/rng.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { PCA, IncrementalPCA } from '../../src/decomposition/index.js';
+import { saveModel, loadModel } from '../../src/io/index.js';
+import { expectClose, fixture } from './helpers.js';
+
+const F = fixture('pca.json');
+
+describe('PCA vs scikit-learn 1.2 (svd_solver=full), float64', () => {
+  for (const c of F.cases) {
+    it(`${c.data} nComponents=${c.nComponents} whiten=${c.whiten}`, () => {
+      const X = F.data[c.data] as number[][];
+      const p = new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten, svdSolver: 'full' }).fit(X);
+      expect(p.nComponents).toBe(c.nComponentsFitted);
+      // The last component of the 12-sample wide case spans the null space of the centred data
+      // (singular value 0): any unit vector there is valid, so compare only the determined ones.
+      const k = (c.singularValues as number[]).filter((s: number) => s > 1e-8).length;
+      const d = X[0]!.length;
+      const comps = p.components;
+      expectClose(comps.data.subarray(0, k * d), (c.components as number[][]).slice(0, k).flat(), 1e-8);
+      expectClose(p.explainedVariance, c.explainedVariance, 1e-8);
+      expectClose(p.explainedVarianceRatio, c.explainedVarianceRatio, 1e-8);
+      expectClose(p.singularValues, c.singularValues, 1e-8);
+      expectClose(p.mean, c.mean, 1e-12);
+      expect(Math.abs(p.noiseVariance - c.noiseVariance)).toBeLessThan(1e-8);
+      if (k === p.nComponents) {
+        expectClose(p.transform(X), c.transform, 1e-8);
+        const Z = p.transform(X).rowSlice(0, 5);
+        expectClose(p.inverseTransform(Z), c.inverse, 1e-8);
+        expectClose(new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten }).fitTransform(X), c.transform, 1e-8);
+      }
+    });
+  }
+});
+
+function lowRankData(n: number, d: number, seed: number): Matrix<Float64Array> {
+  // MNIST-like: a decaying spectrum plus noise.
+  const rng = new Rng(seed);
+  const r = 30;
+  const Z = new Float64Array(n * r);
+  rng.fillNormal(Z);
+  const W = new Float64Array(r * d);
+  rng.fillNormal(W);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < r; t++) {
+      const z = Z[i * r + t]! * Math.pow(0.85, t) * 3;
+      for (let j = 0; j < d; j++) X[i * d + j] += z * W[t * d + j]!;
+    }
+    for (let j = 0; j < d; j++) X[i * d + j] += 0.05 * rng.normal() + 0.3;
+  }
+  return new Matrix(X, n, d);
+}
+
+describe('PCA properties', () => {
+  it('randomized matches the exact solver on MNIST-like data (top components to 1e-4)', () => {
+    const X = lowRankData(600, 120, 1);
+    const exact = new PCA({ nComponents: 10, svdSolver: 'full' }).fit(X);
+    const rand = new PCA({ nComponents: 10, svdSolver: 'randomized', seed: 3 }).fit(X);
+    expect(rand.solver).toBe('randomized');
+    expectClose(rand.components, exact.components, 1e-4);
+    expectClose(rand.explainedVariance, exact.explainedVariance, 1e-4);
+    expect(Math.abs(rand.noiseVariance - exact.noiseVariance)).toBeLessThan(1e-4 * exact.noiseVariance);
+  });
+
+  it("'auto' picks randomized for large inputs and few components, full otherwise (scikit-learn 1.2)", () => {
+    const X = lowRankData(520, 20, 2);
+    expect(new PCA({ nComponents: 5 }).fit(X).solver).toBe('randomized');
+    expect(new PCA({ nComponents: 17 }).fit(X).solver).toBe('full');
+    expect(new PCA({ nComponents: 0.5 }).fit(X).solver).toBe('full');
+    expect(new PCA({ nComponents: 5 }).fit(X.rowSlice(0, 400)).solver).toBe('full');
+  });
+
+  it('reconstruction error equals the sum of the discarded eigenvalues (seed 001)', () => {
+    const X = lowRankData(200, 25, 4);
+    const all = new PCA({ svdSolver: 'full' }).fit(X).explainedVariance;
+    for (const k of [1, 5, 12]) {
+      const p = new PCA({ nComponents: k }).fit(X);
+      let discarded = 0;
+      for (let t = k; t < all.length; t++) discarded += all[t]!;
+      const n = X.rows;
+      expect(p.reconstructionError(X)).toBeCloseTo((discarded * (n - 1)) / n, 9);
+      expect(p.noiseVariance).toBeCloseTo(discarded / (all.length - k), 10);
+    }
+  });
+
+  it('whitened scores have unit variance and round-trip through inverseTransform', () => {
+    const X = lowRankData(150, 12, 5);
+    const p = new PCA({ nComponents: 12, whiten: true });
+    const Z = p.fitTransform(X);
+    for (let t = 0; t < 12; t++) {
+      let s = 0;
+      for (let i = 0; i < Z.rows; i++) s += Z.get(i, t) ** 2;
+      expect(s / (Z.rows - 1)).toBeCloseTo(1, 10);
+    }
+    expectClose(p.inverseTransform(Z), X, 1e-9);
+  });
+
+  it('saves and loads', () => {
+    const X = lowRankData(50, 6, 6);
+    const p = new PCA({ nComponents: 3 }).fit(X);
+    const q = loadModel(saveModel(p)) as PCA;
+    expectClose(q.transform(X), p.transform(X), 0);
+  });
+
+  it('rejects bad options and shapes with named errors', () => {
+    expect(() => new PCA({ nComponents: 2.5 })).toThrow(/'nComponents' option of PCA must be an integer >= 1 or a fraction/);
+    expect(() => new PCA({ nComponents: 0 })).toThrow(ValidationError);
+    expect(() => new PCA({ nComponents: 7 }).fit([[1, 2], [3, 4], [5, 7]])).toThrow('nComponents=7 must be <= min(nSamples=3, nFeatures=2)=2');
+    expect(() => new PCA().fit([[1, 2]])).toThrow('PCA needs at least 2 samples; got nSamples=1');
+    const p = new PCA({ nComponents: 1 }).fit([[1, 2], [3, 4], [5, 7]]);
+    expect(() => p.transform([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 2');
+    expect(() => new PCA().components).toThrow('PCA is not fitted');
+  });
+});
+
+describe('IncrementalPCA vs scikit-learn 1.2', () => {
+  for (const c of F.incremental.cases) {
+    it(`nComponents=${c.nComponents} batchSize=${c.batchSize} whiten=${c.whiten}`, () => {
+      const X = F.incremental.X as number[][];
+      const p = new IncrementalPCA({ nComponents: c.nComponents, batchSize: c.batchSize, whiten: c.whiten }).fit(X);
+      expectClose(p.components, c.components, 1e-8);
+      expectClose(p.explainedVariance, c.explainedVariance, 1e-8);
+      expectClose(p.explainedVarianceRatio, c.explainedVarianceRatio, 1e-8);
+      expectClose(p.singularValues, c.singularValues, 1e-8);
+      expectClose(p.mean, c.mean, 1e-12);
+      expectClose(p.var, c.var, 1e-10);
+      expect(Math.abs(p.noiseVariance - c.noiseVariance)).toBeLessThan(1e-8);
+      expectClose(p.transform(X), c.transform, 1e-8);
+    });
+  }
+
+  it('partialFit over all the data in one batch equals PCA', () => {
+    const X = lowRankData(80, 7, 8);
+    const inc = new IncrementalPCA({ nComponents: 3 }).partialFit(X);
+    const full = new PCA({ nComponents: 3 }).fit(X);
+    // IncrementalPCA flips signs by the rows of Vt (scikit-learn's u_based_decision=False), PCA by
+    // the scores: equal up to the sign of each component.
+    const a = inc.components;
+    const b = full.components;
+    for (let t = 0; t < 3; t++) {
+      const sgn = Math.sign(a.get(t, 0) * b.get(t, 0));
+      for (let j = 0; j < 7; j++) expect(a.get(t, j)).toBeCloseTo(sgn * b.get(t, j), 9);
+    }
+    expectClose(inc.explainedVariance, full.explainedVariance, 1e-9);
+  });
+});
