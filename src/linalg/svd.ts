@@ -1,0 +1,343 @@
+/**
+ * Thin singular value decomposition A = U·diag(s)·Vᵀ (Golub & Van Loan §8.6: Householder
+ * bidiagonalisation, Algorithm 5.4.2, then the Golub–Kahan implicit-shift QR iteration on the
+ * bidiagonal, Algorithm 8.6.2, with LINPACK dsvdc's deflation and splitting tests as in JAMA).
+ * Tall matrices (m ≥ 1.5n) are first reduced by QR (R-bidiagonalisation, G&VL §8.6.3 / Chan 1982).
+ *
+ * Accuracy is the backward-stable one of LAPACK's dgesvd: every σᵢ to within c·ε·σ₁, and U, V
+ * orthonormal to working precision, also for ill-conditioned and rank-deficient A (unlike the
+ * eigendecomposition of AᵀA, which loses every σᵢ < √ε·σ₁).
+ *
+ * Rotations are accumulated into the ROWS of Uᵀ and Vᵀ (contiguous in row-major storage).
+ * Sign convention (scikit-learn's svd_flip, u-based): the largest-|entry| of each column of U is
+ * positive; the matching row of Vᵀ is flipped with it.
+ */
+import { NumericalError } from '../core/errors.js';
+import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { gemm } from '../kernels/index.js';
+import { formQ, householderQrInPlace } from './qr.js';
+import { applyQ } from './tridiagonal.js';
+import { asMatrix, denseCopy, flipColumnSigns, householder, hypot2 } from './util.js';
+
+export interface SvdResult {
+  /** m×r left singular vectors (r = min(m, n)). */
+  U: Matrix<Float64Array>;
+  /** Singular values, descending (length r). */
+  s: Float64Array;
+  /** r×n right singular vectors (rows). */
+  Vt: Matrix<Float64Array>;
+}
+
+/** @example const { U, s, Vt } = svd(X); // X ≈ U·diag(s)·Vt */
+export function svd(A: Matrix | MatrixLike): SvdResult {
+  const M = asMatrix(A, 'A');
+  const m = M.rows;
+  const n = M.cols;
+  const a = denseCopy(M, 'A');
+  return svdDense(a, m, n);
+}
+
+/** Inner routine on a row-major m×n copy (destroyed). */
+export function svdDense(a: Float64Array, m: number, n: number): SvdResult {
+  const r = Math.min(m, n);
+  if (r === 0) {
+    return { U: new Matrix(new Float64Array(0), m, 0), s: new Float64Array(0), Vt: new Matrix(new Float64Array(0), 0, n) };
+  }
+  let U: Float64Array;
+  let Vt: Float64Array;
+  let s: Float64Array;
+  if (m >= n) {
+    ({ U, s, Vt } = svdTall(a, m, n));
+  } else {
+    // A = (Aᵀ)ᵀ: svd(Aᵀ) = U'·S·V'ᵀ gives U = V', Vᵀ = U'ᵀ.
+    const at = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
+    const t = svdTall(at, n, m);
+    s = t.s;
+    // U = V' = (t.Vt)ᵀ (m×m), Vt = (t.U)ᵀ (m×n)
+    U = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) U[i * m + j] = t.Vt[j * m + i];
+    Vt = new Float64Array(m * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) Vt[j * n + i] = t.U[i * m + j];
+  }
+  const flips = flipColumnSigns(U, m, r);
+  for (let j = 0; j < r; j++) {
+    if (flips[j]) for (let c = 0; c < n; c++) Vt[j * n + c] = -Vt[j * n + c];
+  }
+  return { U: new Matrix(U, m, r), s, Vt: new Matrix(Vt, r, n) };
+}
+
+/** m ≥ n ≥ 1. Returns U (m×n), s (n), Vt (n×n), unsorted signs. */
+function svdTall(a: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
+  let scale = 0;
+  for (let t = 0; t < m * n; t++) {
+    const v = Math.abs(a[t]);
+    if (v > scale) scale = v;
+  }
+  if (scale === 0) {
+    const U = new Float64Array(m * n);
+    const Vt = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      U[i * n + i] = 1;
+      Vt[i * n + i] = 1;
+    }
+    return { U, s: new Float64Array(n), Vt };
+  }
+  const inv = 1 / scale;
+  for (let t = 0; t < m * n; t++) a[t] *= inv;
+
+  if (m >= 1.5 * n && n > 1) {
+    // A = Q·R, R = Ur·S·Vᵀ ⇒ U = Q·Ur.
+    const tau = new Float64Array(n);
+    householderQrInPlace(a, m, n, tau);
+    const R = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = a[i * n + j];
+    const Q = new Float64Array(m * n);
+    formQ(a, m, n, tau, Q, n);
+    const inner = svdSquareish(R, n, n);
+    const U = new Float64Array(m * n);
+    gemm(m, n, n, Q, inner.U, U);
+    for (let i = 0; i < n; i++) inner.s[i] *= scale;
+    return { U, s: inner.s, Vt: inner.Vt };
+  }
+  const res = svdSquareish(a, m, n);
+  for (let i = 0; i < n; i++) res.s[i] *= scale;
+  return res;
+}
+
+/** Bidiagonalisation + Golub–Kahan QR, m ≥ n. */
+function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tauq = new Float64Array(n);
+  const taup = new Float64Array(n);
+  const hb = new Float64Array(2);
+  const w = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    // Left reflector on column k (rows k..m-1), applied to columns k+1..n-1.
+    householder(a[k * n + k], a, (k + 1) * n + k, m - k - 1, n, hb);
+    d[k] = hb[0];
+    a[k * n + k] = hb[0];
+    const tq = hb[1];
+    tauq[k] = tq;
+    if (tq !== 0 && k + 1 < n) {
+      const c0 = k + 1;
+      for (let j = c0; j < n; j++) w[j] = a[k * n + j];
+      for (let i = k + 1; i < m; i++) {
+        const vi = a[i * n + k];
+        if (vi === 0) continue;
+        const ri = i * n;
+        for (let j = c0; j < n; j++) w[j] += vi * a[ri + j];
+      }
+      for (let j = c0; j < n; j++) w[j] *= tq;
+      for (let j = c0; j < n; j++) a[k * n + j] -= w[j];
+      for (let i = k + 1; i < m; i++) {
+        const vi = a[i * n + k];
+        if (vi === 0) continue;
+        const ri = i * n;
+        for (let j = c0; j < n; j++) a[ri + j] -= vi * w[j];
+      }
+    }
+    if (k < n - 2) {
+      // Right reflector on row k (columns k+1..n-1), applied to rows k+1..m-1.
+      const rk = k * n;
+      householder(a[rk + k + 1], a, rk + k + 2, n - k - 2, 1, hb);
+      e[k] = hb[0];
+      const tp = hb[1];
+      taup[k] = tp;
+      if (tp !== 0) {
+        for (let i = k + 1; i < m; i++) {
+          const ri = i * n;
+          let s = a[ri + k + 1];
+          for (let j = k + 2; j < n; j++) s += a[ri + j] * a[rk + j];
+          s *= tp;
+          a[ri + k + 1] -= s;
+          for (let j = k + 2; j < n; j++) a[ri + j] -= s * a[rk + j];
+        }
+      }
+    } else if (k === n - 2) {
+      e[k] = a[k * n + k + 1];
+    }
+  }
+  // U_B (m×n) = H₀…H_{n−1}·I, V_B (n×n) = G₀…G_{n−3}·I.
+  const UB = new Float64Array(m * n);
+  formQ(a, m, n, tauq, UB, n);
+  const VB = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) VB[i * n + i] = 1;
+  applyQ(a, n, taup, VB, n);
+  const UT = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) UT[j * m + i] = UB[i * n + j];
+  const VT = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) VT[j * n + i] = VB[i * n + j];
+  bidiagQR(d, e, n, UT, m, VT);
+  const U = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) U[i * n + j] = UT[j * m + i];
+  return { U, s: d, Vt: VT };
+}
+
+function rot(Z: Float64Array, ox: number, oy: number, len: number, cs: number, sn: number): void {
+  // (x, y) ← (cs·x + sn·y, −sn·x + cs·y)
+  for (let k = 0; k < len; k++) {
+    const x = Z[ox + k];
+    const y = Z[oy + k];
+    Z[ox + k] = cs * x + sn * y;
+    Z[oy + k] = cs * y - sn * x;
+  }
+}
+
+/**
+ * SVD of the upper bidiagonal (s = diagonal, e = superdiagonal, e[k] couples k and k+1), in place;
+ * rotations go to rows of UT (n×m) and VT (n×n). On return s is non-negative and descending.
+ */
+export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float64Array, m: number, VT: Float64Array): void {
+  const eps = 2 ** -52;
+  const tiny = 2 ** -966;
+  let p = n;
+  const pp = p - 1;
+  e[n - 1] = 0;
+  let iter = 0;
+  const maxIter = 75 * n;
+  let total = 0;
+  while (p > 0) {
+    if (++total > maxIter * 4) throw new NumericalError('svd: the bidiagonal QR iteration did not converge');
+    let k: number;
+    let kase: number;
+    for (k = p - 2; k >= -1; k--) {
+      if (k === -1) break;
+      if (Math.abs(e[k]) <= tiny + eps * (Math.abs(s[k]) + Math.abs(s[k + 1]))) {
+        e[k] = 0;
+        break;
+      }
+    }
+    if (k === p - 2) {
+      kase = 4;
+    } else {
+      let ks: number;
+      for (ks = p - 1; ks >= k; ks--) {
+        if (ks === k) break;
+        const t = (ks !== p ? Math.abs(e[ks]) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]) : 0);
+        if (Math.abs(s[ks]) <= tiny + eps * t) {
+          s[ks] = 0;
+          break;
+        }
+      }
+      if (ks === k) kase = 3;
+      else if (ks === p - 1) kase = 1;
+      else {
+        kase = 2;
+        k = ks;
+      }
+    }
+    k++;
+    switch (kase) {
+      case 1: {
+        // Deflate negligible s(p−1).
+        let f = e[p - 2];
+        e[p - 2] = 0;
+        for (let j = p - 2; j >= k; j--) {
+          let t = hypot2(s[j], f);
+          const cs = s[j] / t;
+          const sn = f / t;
+          s[j] = t;
+          if (j !== k) {
+            f = -sn * e[j - 1];
+            e[j - 1] = cs * e[j - 1];
+          }
+          rot(VT, j * n, (p - 1) * n, n, cs, sn);
+        }
+        break;
+      }
+      case 2: {
+        // Split at negligible s(k−1).
+        let f = e[k - 1];
+        e[k - 1] = 0;
+        for (let j = k; j < p; j++) {
+          const t = hypot2(s[j], f);
+          const cs = s[j] / t;
+          const sn = f / t;
+          s[j] = t;
+          f = -sn * e[j];
+          e[j] = cs * e[j];
+          rot(UT, j * m, (k - 1) * m, m, cs, sn);
+        }
+        break;
+      }
+      case 3: {
+        // One implicit-shift QR step on rows/columns k..p−1.
+        const scale = Math.max(
+          Math.abs(s[p - 1]),
+          Math.abs(s[p - 2]),
+          Math.abs(e[p - 2]),
+          Math.abs(s[k]),
+          Math.abs(e[k]),
+        );
+        const sp = s[p - 1] / scale;
+        const spm1 = s[p - 2] / scale;
+        const epm1 = e[p - 2] / scale;
+        const sk = s[k] / scale;
+        const ek = e[k] / scale;
+        const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+        const c = sp * epm1 * (sp * epm1);
+        let shift = 0;
+        if (b !== 0 || c !== 0) {
+          shift = Math.sqrt(b * b + c);
+          if (b < 0) shift = -shift;
+          shift = c / (b + shift);
+        }
+        let f = (sk + sp) * (sk - sp) + shift;
+        let g = sk * ek;
+        for (let j = k; j < p - 1; j++) {
+          let t = hypot2(f, g);
+          let cs = f / t;
+          let sn = g / t;
+          if (j !== k) e[j - 1] = t;
+          f = cs * s[j] + sn * e[j];
+          e[j] = cs * e[j] - sn * s[j];
+          g = sn * s[j + 1];
+          s[j + 1] = cs * s[j + 1];
+          rot(VT, j * n, (j + 1) * n, n, cs, sn);
+          t = hypot2(f, g);
+          cs = f / t;
+          sn = g / t;
+          s[j] = t;
+          f = cs * e[j] + sn * s[j + 1];
+          s[j + 1] = -sn * e[j] + cs * s[j + 1];
+          g = sn * e[j + 1];
+          e[j + 1] = cs * e[j + 1];
+          if (j < m - 1) rot(UT, j * m, (j + 1) * m, m, cs, sn);
+        }
+        e[p - 2] = f;
+        iter++;
+        break;
+      }
+      default: {
+        // Convergence: make s(k) non-negative, then bubble it into descending order.
+        if (s[k] <= 0) {
+          s[k] = s[k] < 0 ? -s[k] : 0;
+          for (let i = 0; i < n; i++) VT[k * n + i] = -VT[k * n + i];
+        }
+        while (k < pp) {
+          if (s[k] >= s[k + 1]) break;
+          let t = s[k];
+          s[k] = s[k + 1];
+          s[k + 1] = t;
+          for (let i = 0; i < n; i++) {
+            t = VT[(k + 1) * n + i];
+            VT[(k + 1) * n + i] = VT[k * n + i];
+            VT[k * n + i] = t;
+          }
+          for (let i = 0; i < m; i++) {
+            t = UT[(k + 1) * m + i];
+            UT[(k + 1) * m + i] = UT[k * m + i];
+            UT[k * m + i] = t;
+          }
+          k++;
+        }
+        iter = 0;
+        p--;
+        break;
+      }
+    }
+  }
+  void iter;
+}

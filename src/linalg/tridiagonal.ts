@@ -1,0 +1,161 @@
+/**
+ * Householder tridiagonalisation of a symmetric matrix, Q·T·Qᵀ = A (Golub & Van Loan, Matrix
+ * Computations 4th ed., §8.3.1, Algorithm 8.3.1; LAPACK dsytd2 / dsytrd), and the application of Q
+ * to a block of vectors (§5.1.6 and the compact WY form of §5.2.2, LAPACK dormtr/dlarft/dlarfb).
+ *
+ * Storage is row-major and only the UPPER triangle of the trailing block is read and updated, so the
+ * symmetric matrix-vector product and the rank-2 update both run along contiguous rows. Reflector k
+ * (v = (1, v₂, ...), supported on indices k+1..n−1) is stored in row k, columns k+2.., with its tau.
+ */
+import { gemm } from '../kernels/index.js';
+import { householder } from './util.js';
+
+export interface Tridiagonal {
+  /** Diagonal of T (length n). */
+  d: Float64Array;
+  /** Off-diagonal of T: e[i] couples i and i+1 (length n; e[n−1] = 0). */
+  e: Float64Array;
+  /** Reflector scalars (length n). */
+  tau: Float64Array;
+}
+
+/** Reduces the symmetric n×n row-major `a` (destroyed: holds the reflectors afterwards). */
+export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(n);
+  const p = new Float64Array(n);
+  const v = new Float64Array(n);
+  const hb = new Float64Array(2);
+  for (let k = 0; k < n - 2; k++) {
+    const row = k * n;
+    d[k] = a[row + k];
+    // Reflector that annihilates a[k, k+2..n-1].
+    householder(a[row + k + 1], a, row + k + 2, n - k - 2, 1, hb);
+    const t = hb[1];
+    e[k] = hb[0];
+    tau[k] = t;
+    if (t === 0) continue;
+    const s0 = k + 1;
+    const m = n - s0;
+    v[s0] = 1;
+    for (let j = s0 + 1; j < n; j++) v[j] = a[row + j];
+    // p = tau · S·v over the trailing block S = a[s0.., s0..] read from its upper triangle.
+    for (let j = s0; j < n; j++) p[j] = 0;
+    for (let i = s0; i < n; i++) {
+      const ri = i * n;
+      const vi = v[i];
+      let s = a[ri + i] * vi;
+      for (let j = i + 1; j < n; j++) {
+        const aij = a[ri + j];
+        s += aij * v[j];
+        p[j] += aij * vi;
+      }
+      p[i] += s;
+    }
+    let pv = 0;
+    for (let j = s0; j < n; j++) {
+      p[j] *= t;
+      pv += p[j] * v[j];
+    }
+    // w = p − (tau/2)(pᵀv)·v, then S −= v·wᵀ + w·vᵀ (upper triangle only).
+    const half = 0.5 * t * pv;
+    for (let j = s0; j < n; j++) p[j] -= half * v[j];
+    for (let i = s0; i < n; i++) {
+      const ri = i * n;
+      const vi = v[i];
+      const wi = p[i];
+      for (let j = i; j < n; j++) a[ri + j] -= vi * p[j] + wi * v[j];
+    }
+    void m;
+  }
+  if (n >= 2) {
+    d[n - 2] = a[(n - 2) * n + n - 2];
+    e[n - 2] = a[(n - 2) * n + n - 1];
+  }
+  if (n >= 1) d[n - 1] = a[n * n - 1];
+  return { d, e, tau };
+}
+
+/**
+ * Z ← Q·Z where Q = H₀H₁…H_{n−3} from `tridiagonalize` and Z is n×c row-major. Reflectors are
+ * applied in blocks of `nb` through the compact WY form I − V·T·Vᵀ, so the O(n²c) work is in gemm.
+ */
+export function applyQ(a: Float64Array, n: number, tau: Float64Array, Z: Float64Array, c: number): void {
+  const nr = n - 2; // number of reflectors
+  if (nr <= 0 || c === 0) return;
+  const nb = n >= 128 ? 32 : 1;
+  if (nb === 1) {
+    const w = new Float64Array(c);
+    for (let k = nr - 1; k >= 0; k--) applyOne(a, n, k, tau[k], Z, c, w);
+    return;
+  }
+  const V = new Float64Array(n * nb);
+  const T = new Float64Array(nb * nb);
+  const W = new Float64Array(nb * c);
+  const W2 = new Float64Array(nb * c);
+  const tmp = new Float64Array(nb);
+  // Process blocks from the last one back, so that Q·Z = B₀(B₁(…(B_last·Z))).
+  const nBlocks = Math.ceil(nr / nb);
+  for (let b = nBlocks - 1; b >= 0; b--) {
+    const k0 = b * nb;
+    const kb = Math.min(nb, nr - k0);
+    const r0 = k0 + 1; // first row touched by this block
+    const rows = n - r0;
+    // V (rows × kb): column jj is reflector k0+jj, v[k0+jj+1] = 1 and stored entries after it.
+    V.fill(0, 0, rows * kb);
+    for (let jj = 0; jj < kb; jj++) {
+      const k = k0 + jj;
+      const one = k + 1 - r0;
+      V[one * kb + jj] = 1;
+      const src = k * n;
+      for (let i = k + 2; i < n; i++) V[(i - r0) * kb + jj] = a[src + i];
+    }
+    // T upper triangular (dlarft, forward, columnwise): H_k0…H_k1 = I − V·T·Vᵀ.
+    T.fill(0, 0, kb * kb);
+    for (let jj = 0; jj < kb; jj++) {
+      const t = tau[k0 + jj];
+      T[jj * kb + jj] = t;
+      if (t === 0 || jj === 0) continue;
+      // tmp = V[:, 0:jj]ᵀ · V[:, jj]
+      for (let q = 0; q < jj; q++) tmp[q] = 0;
+      for (let i = 0; i < rows; i++) {
+        const vij = V[i * kb + jj];
+        if (vij === 0) continue;
+        const ri = i * kb;
+        for (let q = 0; q < jj; q++) tmp[q] += V[ri + q] * vij;
+      }
+      // T[0:jj, jj] = −t · T[0:jj, 0:jj] · tmp
+      for (let q = 0; q < jj; q++) {
+        let s = 0;
+        for (let r = q; r < jj; r++) s += T[q * kb + r] * tmp[r];
+        T[q * kb + jj] = -t * s;
+      }
+    }
+    // Z[r0:, :] −= V · (T · (Vᵀ · Z[r0:, :]))
+    gemm(kb, c, rows, V, Z, W, { transA: true, lda: kb, bOffset: r0 * c, ldb: c, ldc: c });
+    gemm(kb, c, kb, T, W, W2, { lda: kb, ldb: c, ldc: c });
+    gemm(rows, c, kb, V, W2, Z, { alpha: -1, beta: 1, lda: kb, ldb: c, cOffset: r0 * c, ldc: c });
+  }
+}
+
+function applyOne(a: Float64Array, n: number, k: number, t: number, Z: Float64Array, c: number, w: Float64Array): void {
+  if (t === 0) return;
+  const s0 = k + 1;
+  const src = k * n;
+  for (let j = 0; j < c; j++) w[j] = Z[s0 * c + j];
+  for (let i = s0 + 1; i < n; i++) {
+    const vi = a[src + i];
+    if (vi === 0) continue;
+    const ri = i * c;
+    for (let j = 0; j < c; j++) w[j] += vi * Z[ri + j];
+  }
+  for (let j = 0; j < c; j++) w[j] *= t;
+  for (let j = 0; j < c; j++) Z[s0 * c + j] -= w[j];
+  for (let i = s0 + 1; i < n; i++) {
+    const vi = a[src + i];
+    if (vi === 0) continue;
+    const ri = i * c;
+    for (let j = 0; j < c; j++) Z[ri + j] -= vi * w[j];
+  }
+}
