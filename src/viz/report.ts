@@ -4,8 +4,8 @@
  * and what we got; figures are files beside it. summary.json carries the same numbers for
  * machines. All text is escaped; a section's `html` is trusted markup built with the viz helpers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
 import { escapeHtml, formatNumber } from './format.js';
 import { metricsHtml } from './table.js';
 
@@ -58,7 +58,7 @@ const CSS = `
 :root{--fg:#1d2329;--muted:#5b6570;--line:#e3e6ea;--bg:#fafbfc;--accent:#1f6feb;--ok:#1a7f37;--bad:#cf222e}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:1120px;margin:0 auto;padding:28px 28px 60px}
+main{max-width:1260px;margin:0 auto;padding:28px 28px 60px}
 header h1{font-size:28px;margin:0 0 4px}
 header .sub{color:var(--muted);margin:0 0 18px}
 h2{font-size:21px;margin:0 0 10px;display:flex;align-items:baseline;gap:10px;flex-wrap:wrap}
@@ -216,11 +216,21 @@ export function reportSummary(report: Report): Record<string, unknown> {
  *   writeReport('report', { title: 'MNIST', sections: [{ id: 'pca', title: 'PCA', seedSays: '…', html }], meta: { seed: 0 } })
  */
 export function writeReport(outDir: string, report: Report): string {
-  mkdirSync(outDir, { recursive: true });
-  const index = join(outDir, 'index.html');
-  writeFileSync(index, renderReportHtml(report));
-  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(reportSummary(report), jsonReplacer, 2) + '\n');
+  const fs = builtin<typeof NodeFs>('node:fs');
+  const path = builtin<typeof NodePath>('node:path');
+  fs.mkdirSync(outDir, { recursive: true });
+  const index = path.join(outDir, 'index.html');
+  fs.writeFileSync(index, renderReportHtml(report));
+  fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(reportSummary(report), jsonReplacer, 2) + '\n');
   return index;
+}
+
+// Node built-ins fetched at call time, so importing viz never pulls `fs` into a browser bundle.
+function builtin<T>(id: string): T {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const m = proc?.getBuiltinModule?.(id) as T | undefined;
+  if (!m) throw new Error('writeReport needs Node.js >= 20.16 (use renderReportHtml in the browser)');
+  return m;
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -10,13 +10,16 @@ export interface TableOptions {
   className?: string;
 }
 
+// Pre-formatted numbers ("9.87%", "1,234", "−0.5", "3.2e-4 s") align right like numbers.
+const NUMERIC = /^[−+-]?[\d,]*\.?\d+(e[−+-]?\d+)?\s?(%|×|ms|s)?$/;
+
 /** An HTML <table> with a header row; numbers are formatted (`formatNumber`), all text escaped. */
 export function tableHtml(header: string[], rows: (string | number)[][], options: TableOptions = {}): string {
   const digits = options.digits ?? 4;
   const cell = (v: string | number, tag: 'td' | 'th'): string =>
     typeof v === 'number'
       ? `<${tag} class="num">${escapeHtml(formatNumber(v, digits))}</${tag}>`
-      : `<${tag}>${escapeHtml(v)}</${tag}>`;
+      : `<${tag}${NUMERIC.test(v) ? ' class="num"' : ''}>${escapeHtml(v)}</${tag}>`;
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';
   const head = `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
   const body = rows.map((r) => `<tr>${r.map((v) => cell(v, 'td')).join('')}</tr>`).join('');

@@ -3,5 +3,8 @@
  * and ONE array entry.
  */
 import type { DemoSection } from './types.js';
+import { overview } from './overview.js';
 
-export const SECTIONS: DemoSection[] = [];
+export const SECTIONS: DemoSection[] = [
+  overview,
+];
