@@ -65,5 +65,45 @@ def pca_fixtures():
     dump("pca.json", dict(data=dict(tall=L(A), wide=L(B)), cases=cases, incremental=dict(X=L(C), cases=inc)))
 
 
+
+def ica_sources(n=2000, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.linspace(0, 8, n)
+    s1 = np.sin(2 * t)
+    s2 = np.sign(np.sin(3 * t))
+    s3 = 2 * ((1.5 * t) % 1) - 1
+    S = np.c_[s1, s2, s3] + 0.05 * rng.standard_normal((n, 3))
+    S /= S.std(axis=0)
+    return S
+
+
+def ica_fixtures():
+    S = ica_sources()
+    A = np.array([[1.0, 1.0, 1.0], [0.5, 2.0, 1.0], [1.5, 1.0, 2.0]])
+    A4 = np.array([[1.0, 1.0, 1.0], [0.5, 2.0, 1.0], [1.5, 1.0, 2.0], [0.3, -0.7, 1.2]])
+    X = S @ A.T + np.array([0.5, -1.0, 2.0])
+    X4 = S @ A4.T
+    w_init = np.random.RandomState(42).standard_normal((3, 3))
+    cases = []
+    for data, XX in (("X3", X), ("X4", X4)):
+        for algorithm in ("parallel", "deflation"):
+            for fun in ("logcosh", "exp", "cube"):
+                for whiten in ("unit-variance", "arbitrary-variance"):
+                    if data == "X4" and (fun != "logcosh"):
+                        continue
+                    ica = FastICA(n_components=3, algorithm=algorithm, fun=fun, whiten=whiten, w_init=w_init,
+                                  max_iter=400, tol=1e-6, whiten_solver="svd")
+                    Sx = ica.fit_transform(XX)
+                    cases.append(dict(data=data, algorithm=algorithm, fun=fun, whiten=whiten,
+                                      components=L(ica.components_), mixing=L(ica.mixing_), mean=L(ica.mean_),
+                                      nIter=int(ica.n_iter_), sources=L(Sx[:20])))
+    dump("ica.json", dict(S=L(S), X3=L(X), X4=L(X4), A=L(A), wInit=L(w_init), cases=cases))
+
+
+
+ALL = {"pca": pca_fixtures, "ica": ica_fixtures}
+
 if __name__ == "__main__":
-    pca_fixtures()
+    import sys
+    for name in sys.argv[1:] or list(ALL):
+        ALL[name]()

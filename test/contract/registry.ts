@@ -3,7 +3,7 @@
  * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
  */
 import type { Matrix } from '../../src/core/matrix.js';
-import { IncrementalPCA, PCA } from '../../src/decomposition/index.js';
+import { FastICA, IncrementalPCA, PCA } from '../../src/decomposition/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -29,4 +29,5 @@ export const ESTIMATORS: ContractEntry[] = [
     make: () => new IncrementalPCA({ nComponents: 3, batchSize: 20 }),
     output: (m: IncrementalPCA, X) => m.transform(X),
   },
+  { name: 'FastICA', make: (seed) => new FastICA({ nComponents: 3, seed }), output: (m: FastICA, X) => m.transform(X) },
 ];
