@@ -178,7 +178,7 @@ export class FastICA {
 
   constructor(options: FastICAOptions = {}) {
     this.options = validateOptions('FastICA', FASTICA_DEFAULTS, TABLE, options);
-    if (this.options.whiten === true) {
+    if ((this.options.whiten as unknown) === true) {
       throw new ValidationError("The 'whiten' option of FastICA must be 'unit-variance', 'arbitrary-variance' or false; got true.");
     }
   }
