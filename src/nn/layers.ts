@@ -1,0 +1,411 @@
+/**
+ * Layers and the Sequential container. A layer owns its parameters (leaf tensors with persistent
+ * gradient buffers) and describes itself by a JSON config, so a network is saved as
+ * architecture JSON + named weight arrays and rebuilt anywhere (browser included: nothing here
+ * imports Node modules).
+ *
+ * Weight layouts follow torch (Linear [out, in], Conv2d [F, C, kh, kw], ConvTranspose2d
+ * [Cin, Cout, kh, kw]) so weights transfer from PyTorch unchanged.
+ */
+import { Rng } from '../core/rng.js';
+import { ValidationError } from '../core/errors.js';
+import { registerModel, type ModelState, type Saveable } from '../core/estimator.js';
+import { apply } from './primitives.js';
+import { Tensor, engine, parameter } from './tensor.js';
+import { allocBuf, type Buf } from './memory.js';
+import { activate, addBias, dropout, linear, reshape, type ActivationName } from './ops.js';
+import { initialize, type InitName } from './init.js';
+
+export type LayerConfig =
+  | { type: 'Dense'; inFeatures: number; outFeatures: number; bias: boolean; activation: ActivationName; alpha: number; tiedTo?: number }
+  | { type: 'Conv2d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number; bias: boolean; activation: ActivationName; alpha: number }
+  | { type: 'ConvTranspose2d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number; outputPadding: number; bias: boolean; activation: ActivationName; alpha: number }
+  | { type: 'BatchNorm'; numFeatures: number; eps: number; momentum: number }
+  | { type: 'Dropout'; p: number }
+  | { type: 'Reshape'; shape: number[] }
+  | { type: 'Flatten' }
+  | { type: 'Activation'; activation: ActivationName; alpha: number };
+
+export abstract class Layer {
+  abstract forward(x: Tensor): Tensor;
+  /** Trainable parameters owned by this layer, by local name. */
+  params(): Record<string, Tensor> {
+    return {};
+  }
+  /** Non-trainable state saved with the weights (batch-norm running statistics). */
+  buffers(): Record<string, Buf> {
+    return {};
+  }
+  abstract config(): LayerConfig;
+}
+
+interface InitOptions {
+  /** Weight initialiser (default 'glorotUniform'; biases start at 0, or U(±1/√fanIn) for 'torch'). */
+  init?: InitName;
+  /** Random source of the initial weights (default: a new Rng(seed)). */
+  rng?: Rng;
+  seed?: number;
+}
+
+function initParam(shape: number[], fanIn: number, fanOut: number, init: InitName, rng: Rng, name: string): Tensor {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return new Tensor(initialize(allocBuf(engine.dtype, n), fanIn, fanOut, init, rng), shape, true, name);
+}
+function initBias(n: number, fanIn: number, init: InitName, rng: Rng, name: string): Tensor {
+  return initParam([n], fanIn, 1, init === 'torch' ? 'torch' : 'zeros', rng, name);
+}
+const pos = (name: string, v: number): void => {
+  if (!(Number.isInteger(v) && v >= 1)) throw new ValidationError(`${name} must be an integer >= 1; got ${v}`);
+};
+
+export interface DenseOptions extends InitOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** Add a bias vector (default true). */
+  bias?: boolean;
+  /** Activation applied after the affine map (default 'identity'). */
+  activation?: ActivationName;
+  /** Negative slope of 'leakyRelu' (default 0.01). */
+  alpha?: number;
+  /**
+   * Weight tying: use this encoder layer's weight transposed (y = x·W, no copy: gemm's transpose
+   * flag), so inFeatures/outFeatures must be the encoder's out/in.
+   */
+  tiedTo?: Dense;
+}
+
+/** y = act(x·Wᵀ + b), W [out, in]. */
+export class Dense extends Layer {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly tiedTo: Dense | null;
+  readonly activation: ActivationName;
+  readonly alpha: number;
+  constructor(readonly o: DenseOptions) {
+    super();
+    pos('inFeatures', o.inFeatures);
+    pos('outFeatures', o.outFeatures);
+    const rng = o.rng ?? new Rng(o.seed ?? 0);
+    const init = o.init ?? 'glorotUniform';
+    this.activation = o.activation ?? 'identity';
+    this.alpha = o.alpha ?? 0.01;
+    this.tiedTo = o.tiedTo ?? null;
+    if (this.tiedTo) {
+      const t = this.tiedTo;
+      if (t.tiedTo || t.o.inFeatures !== o.outFeatures || t.o.outFeatures !== o.inFeatures) {
+        throw new ValidationError(`a Dense ${o.inFeatures}→${o.outFeatures} cannot be tied to a Dense ${t.o.inFeatures}→${t.o.outFeatures}`);
+      }
+      this.weight = t.weight;
+    } else {
+      this.weight = initParam([o.outFeatures, o.inFeatures], o.inFeatures, o.outFeatures, init, rng, 'weight');
+    }
+    this.bias = o.bias === false ? null : initBias(o.outFeatures, o.inFeatures, init, rng, 'bias');
+  }
+  forward(x: Tensor): Tensor {
+    return activate(linear(x, this.weight, this.bias, this.tiedTo !== null), this.activation, this.alpha);
+  }
+  override params(): Record<string, Tensor> {
+    const p: Record<string, Tensor> = {};
+    if (!this.tiedTo) p.weight = this.weight;
+    if (this.bias) p.bias = this.bias;
+    return p;
+  }
+  config(): LayerConfig {
+    return { type: 'Dense', inFeatures: this.o.inFeatures, outFeatures: this.o.outFeatures, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+  }
+}
+
+export interface Conv2dOptions extends InitOptions {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: number;
+  stride?: number;
+  padding?: number;
+  bias?: boolean;
+  activation?: ActivationName;
+  alpha?: number;
+}
+
+/** 2-D convolution on [N, C, H, W] by im2col + gemm; weight [F, C, k, k]. */
+export class Conv2d extends Layer {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly stride: number;
+  readonly padding: number;
+  readonly activation: ActivationName;
+  readonly alpha: number;
+  constructor(readonly o: Conv2dOptions) {
+    super();
+    pos('inChannels', o.inChannels);
+    pos('outChannels', o.outChannels);
+    pos('kernelSize', o.kernelSize);
+    this.stride = o.stride ?? 1;
+    this.padding = o.padding ?? 0;
+    pos('stride', this.stride);
+    const k = o.kernelSize, rng = o.rng ?? new Rng(o.seed ?? 0), init = o.init ?? 'glorotUniform';
+    this.activation = o.activation ?? 'identity';
+    this.alpha = o.alpha ?? 0.01;
+    this.weight = initParam([o.outChannels, o.inChannels, k, k], o.inChannels * k * k, o.outChannels * k * k, init, rng, 'weight');
+    this.bias = o.bias === false ? null : initBias(o.outChannels, o.inChannels * k * k, init, rng, 'bias');
+  }
+  forward(x: Tensor): Tensor {
+    let y = apply('conv2d', [x, this.weight], { stride: this.stride, pad: this.padding });
+    if (this.bias) y = addBias(y, this.bias, y.shape[2]! * y.shape[3]!);
+    return activate(y, this.activation, this.alpha);
+  }
+  override params(): Record<string, Tensor> {
+    return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
+  }
+  config(): LayerConfig {
+    const o = this.o;
+    return { type: 'Conv2d', inChannels: o.inChannels, outChannels: o.outChannels, kernelSize: o.kernelSize, stride: this.stride, padding: this.padding, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+  }
+}
+
+export interface ConvTranspose2dOptions extends Conv2dOptions {
+  /** Extra rows/columns on one side of the output (< stride), to reach even sizes (default 0). */
+  outputPadding?: number;
+}
+
+/** Transposed convolution (the adjoint of Conv2d, DCGAN's generator); weight [Cin, Cout, k, k]. */
+export class ConvTranspose2d extends Layer {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly stride: number;
+  readonly padding: number;
+  readonly outputPadding: number;
+  readonly activation: ActivationName;
+  readonly alpha: number;
+  constructor(readonly o: ConvTranspose2dOptions) {
+    super();
+    pos('inChannels', o.inChannels);
+    pos('outChannels', o.outChannels);
+    pos('kernelSize', o.kernelSize);
+    this.stride = o.stride ?? 1;
+    this.padding = o.padding ?? 0;
+    this.outputPadding = o.outputPadding ?? 0;
+    const k = o.kernelSize, rng = o.rng ?? new Rng(o.seed ?? 0), init = o.init ?? 'glorotUniform';
+    this.activation = o.activation ?? 'identity';
+    this.alpha = o.alpha ?? 0.01;
+    // torch computes fans of a [Cin, Cout, k, k] weight as fanIn = Cout·k², fanOut = Cin·k².
+    this.weight = initParam([o.inChannels, o.outChannels, k, k], o.outChannels * k * k, o.inChannels * k * k, init, rng, 'weight');
+    this.bias = o.bias === false ? null : initBias(o.outChannels, o.outChannels * k * k, init, rng, 'bias');
+  }
+  forward(x: Tensor): Tensor {
+    let y = apply('convTranspose2d', [x, this.weight], { stride: this.stride, pad: this.padding, outputPadding: this.outputPadding });
+    if (this.bias) y = addBias(y, this.bias, y.shape[2]! * y.shape[3]!);
+    return activate(y, this.activation, this.alpha);
+  }
+  override params(): Record<string, Tensor> {
+    return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
+  }
+  config(): LayerConfig {
+    const o = this.o;
+    return { type: 'ConvTranspose2d', inChannels: o.inChannels, outChannels: o.outChannels, kernelSize: o.kernelSize, stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+  }
+}
+
+export interface BatchNormOptions {
+  /** Channels (C of [N, C] or [N, C, H, W]). */
+  numFeatures: number;
+  eps?: number;
+  /** Weight of the new batch statistic in the running averages (torch's momentum, default 0.1). */
+  momentum?: number;
+}
+
+/** Batch normalisation with learnable γ, β; batch statistics in training, running ones in eval. */
+export class BatchNorm extends Layer {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly runningMean: Buf;
+  readonly runningVar: Buf;
+  readonly eps: number;
+  readonly momentum: number;
+  constructor(readonly o: BatchNormOptions) {
+    super();
+    pos('numFeatures', o.numFeatures);
+    const C = o.numFeatures;
+    this.eps = o.eps ?? 1e-5;
+    this.momentum = o.momentum ?? 0.1;
+    this.gamma = parameter(new Float64Array(C).fill(1), [C], 'gamma');
+    this.beta = parameter(new Float64Array(C), [C], 'beta');
+    this.runningMean = allocBuf(engine.dtype, C);
+    this.runningVar = allocBuf(engine.dtype, C).fill(1);
+  }
+  forward(x: Tensor): Tensor {
+    return apply('batchNorm', [x, this.gamma, this.beta], { eps: this.eps, momentum: this.momentum, training: engine.training, runningMean: this.runningMean, runningVar: this.runningVar });
+  }
+  override params(): Record<string, Tensor> {
+    return { gamma: this.gamma, beta: this.beta };
+  }
+  override buffers(): Record<string, Buf> {
+    return { runningMean: this.runningMean, runningVar: this.runningVar };
+  }
+  config(): LayerConfig {
+    return { type: 'BatchNorm', numFeatures: this.o.numFeatures, eps: this.eps, momentum: this.momentum };
+  }
+}
+
+/** Inverted dropout, seeded by the engine's Rng (the training loop installs its own). */
+export class Dropout extends Layer {
+  constructor(readonly p: number) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new ValidationError(`dropout rate p must be in [0, 1); got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p);
+  }
+  config(): LayerConfig {
+    return { type: 'Dropout', p: this.p };
+  }
+}
+
+/** Per-sample reshape: [N, ...] → [N, ...shape] (a view: no copy). */
+export class Reshape extends Layer {
+  constructor(readonly shape: number[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0]!, ...this.shape]);
+  }
+  config(): LayerConfig {
+    return { type: 'Reshape', shape: [...this.shape] };
+  }
+}
+
+export class Flatten extends Layer {
+  forward(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0]!, x.size / x.shape[0]!]);
+  }
+  config(): LayerConfig {
+    return { type: 'Flatten' };
+  }
+}
+
+export class Activation extends Layer {
+  constructor(readonly activation: ActivationName, readonly alpha = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return activate(x, this.activation, this.alpha);
+  }
+  config(): LayerConfig {
+    return { type: 'Activation', activation: this.activation, alpha: this.alpha };
+  }
+}
+
+/** Layers applied in order. Parameters are named "<index>.<name>" ("0.weight"), as torch's Sequential. */
+export class Sequential extends Layer implements Saveable {
+  constructor(readonly layers: readonly Layer[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    for (const l of this.layers) x = l.forward(x);
+    return x;
+  }
+  /** Output of the first `n` layers (the encoder of an autoencoder built as one Sequential). */
+  forwardTo(x: Tensor, n: number): Tensor {
+    for (let i = 0; i < n; i++) x = this.layers[i]!.forward(x);
+    return x;
+  }
+  override params(): Record<string, Tensor> {
+    const p: Record<string, Tensor> = {};
+    this.layers.forEach((l, i) => {
+      for (const [k, v] of Object.entries(l.params())) p[`${i}.${k}`] = v;
+    });
+    return p;
+  }
+  /** Trainable parameters in a fixed order (the optimizer's order). */
+  parameters(): Tensor[] {
+    return Object.values(this.params());
+  }
+  override buffers(): Record<string, Buf> {
+    const b: Record<string, Buf> = {};
+    this.layers.forEach((l, i) => {
+      for (const [k, v] of Object.entries(l.buffers())) b[`${i}.${k}`] = v;
+    });
+    return b;
+  }
+  config(): LayerConfig {
+    throw new ValidationError('Sequential cannot be nested in a saved architecture');
+  }
+  layerConfigs(): LayerConfig[] {
+    return this.layers.map((l) => {
+      const c = l.config();
+      if (c.type === 'Dense' && l instanceof Dense && l.tiedTo) {
+        const idx = this.layers.indexOf(l.tiedTo);
+        if (idx < 0) throw new ValidationError('a tied Dense layer must be tied to a layer of the same Sequential');
+        return { ...c, tiedTo: idx };
+      }
+      return c;
+    });
+  }
+  /** All weights and buffers by name (copies are not made: the live buffers). */
+  namedArrays(): Record<string, { data: Buf; shape: number[] }> {
+    const out: Record<string, { data: Buf; shape: number[] }> = {};
+    for (const [k, t] of Object.entries(this.params())) out[k] = { data: t.data, shape: [...t.shape] };
+    for (const [k, b] of Object.entries(this.buffers())) out[k] = { data: b, shape: [b.length] };
+    return out;
+  }
+  /** Copies weights and buffers from `arrays` (shapes must match). */
+  loadArrays(arrays: Record<string, { data: ArrayLike<number>; shape: number[] }>): void {
+    for (const [k, dst] of Object.entries(this.namedArrays())) {
+      const src = arrays[k];
+      if (!src) throw new ValidationError(`saved weights lack '${k}'`);
+      if (src.data.length !== dst.data.length) throw new ValidationError(`saved weight '${k}' has ${src.data.length} values, the network needs ${dst.data.length}`);
+      dst.data.set(src.data);
+    }
+  }
+  getState(): ModelState {
+    const arrays: ModelState['arrays'] = {};
+    for (const [k, v] of Object.entries(this.namedArrays())) {
+      arrays[k] = { data: v.data instanceof Float32Array ? v.data.slice() : Float32Array.from(v.data), shape: v.shape };
+    }
+    return { className: 'Sequential', version: 1, options: {}, meta: { layers: this.layerConfigs() }, arrays };
+  }
+  static fromConfig(configs: readonly LayerConfig[]): Sequential {
+    const layers: Layer[] = [];
+    for (const c of configs) layers.push(layerFromConfig(c, layers));
+    return new Sequential(layers);
+  }
+  static fromState(state: ModelState): Sequential {
+    const configs = state.meta.layers;
+    if (!Array.isArray(configs)) throw new ValidationError('saved Sequential lacks its layer list');
+    const net = Sequential.fromConfig(configs as LayerConfig[]);
+    net.loadArrays(state.arrays);
+    return net;
+  }
+}
+
+function layerFromConfig(c: LayerConfig, previous: readonly Layer[]): Layer {
+  switch (c.type) {
+    case 'Dense': {
+      let tiedTo: Dense | undefined;
+      if (c.tiedTo !== undefined) {
+        const t = previous[c.tiedTo];
+        if (!(t instanceof Dense)) throw new ValidationError(`tied Dense refers to layer ${c.tiedTo}, which is not an earlier Dense`);
+        tiedTo = t;
+      }
+      return new Dense({ inFeatures: c.inFeatures, outFeatures: c.outFeatures, bias: c.bias, activation: c.activation, alpha: c.alpha, tiedTo, init: 'zeros' });
+    }
+    case 'Conv2d':
+      return new Conv2d({ ...c, init: 'zeros' });
+    case 'ConvTranspose2d':
+      return new ConvTranspose2d({ ...c, init: 'zeros' });
+    case 'BatchNorm':
+      return new BatchNorm(c);
+    case 'Dropout':
+      return new Dropout(c.p);
+    case 'Reshape':
+      return new Reshape(c.shape);
+    case 'Flatten':
+      return new Flatten();
+    case 'Activation':
+      return new Activation(c.activation, c.alpha);
+    default:
+      throw new ValidationError(`unknown layer type '${(c as { type: string }).type}'`);
+  }
+}
+
+registerModel('Sequential', (s) => Sequential.fromState(s));

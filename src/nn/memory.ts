@@ -1,0 +1,63 @@
+/**
+ * Where tensor data live, and the step arena that makes a training step allocate nothing after the
+ * first one.
+ *
+ * Every float32 buffer of the engine comes from `allocF32` (one function, so that moving tensors into
+ * WebAssembly memory — src/kernels `wasmHeap` — is a one-line change here and the gemm kernel then
+ * reads operands in place, without a copy per step).
+ *
+ * The arena is a positional pool (the idea of a static memory plan, discovered at run time instead
+ * of by a compiler pass): inside `scope()`, the i-th buffer requested gets the i-th pooled buffer
+ * when its size and dtype match. A training step runs the same ops in the same order every time, so
+ * from the second step on every intermediate and gradient buffer is reused; a shape change (the last,
+ * smaller batch of an epoch) replaces just the buffers that differ. Outside a scope, buffers are plain
+ * garbage-collected arrays (eager use, inference).
+ */
+export type DType = 'float32' | 'float64';
+export type Buf = Float32Array | Float64Array;
+
+/** The one float32 allocation function of the engine (switch point to wasm memory). */
+export function allocF32(n: number): Float32Array {
+  return new Float32Array(n);
+}
+
+export function allocBuf(dtype: DType, n: number): Buf {
+  return dtype === 'float32' ? allocF32(n) : new Float64Array(n);
+}
+
+export class Arena {
+  private pool: Buf[] = [];
+  private cursor = 0;
+  /** Buffers created since construction (the no-growth check of the tests reads this). */
+  allocations = 0;
+
+  /** A buffer of n values, contents unspecified (`zero` fills it with 0). */
+  take(dtype: DType, n: number, zero: boolean): Buf {
+    const i = this.cursor++;
+    let b = this.pool[i];
+    if (b === undefined || b.length !== n || (dtype === 'float32') !== (b instanceof Float32Array)) {
+      b = allocBuf(dtype, n);
+      this.pool[i] = b;
+      this.allocations++;
+      return b;
+    }
+    if (zero) b.fill(0);
+    return b;
+  }
+
+  reset(): void {
+    this.cursor = 0;
+  }
+
+  /** Number of pooled buffers and their total bytes. */
+  get stats(): { buffers: number; bytes: number } {
+    let bytes = 0;
+    for (const b of this.pool) bytes += b.byteLength;
+    return { buffers: this.pool.length, bytes };
+  }
+
+  clear(): void {
+    this.pool = [];
+    this.cursor = 0;
+  }
+}

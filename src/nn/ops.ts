@@ -1,0 +1,98 @@
+/**
+ * The user-facing operations: thin wrappers that name the primitives, plus composites built only
+ * from primitives (their gradients follow from the primitives', so they need no rule of their own).
+ */
+import { ValidationError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { apply, backward } from './primitives.js';
+import { Tensor, engine, tempBuf } from './tensor.js';
+
+export const matmul = (a: Tensor, b: Tensor, o: { transA?: boolean; transB?: boolean } = {}): Tensor =>
+  apply('matmul', [a, b], { transA: o.transA ?? false, transB: o.transB ?? false });
+/** x [.., C, inner] + b [C]. */
+export const addBias = (x: Tensor, b: Tensor, inner = 1): Tensor => apply('addBias', [x, b], { inner });
+/** x·Wᵀ + b with W stored [out, in] (torch.nn.Linear layout); `transposed` uses x·W (tied decoder). */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null, transposed = false): Tensor {
+  const y = matmul(x, w, { transB: !transposed });
+  return b ? addBias(y, b) : y;
+}
+export const add = (a: Tensor, b: Tensor): Tensor => apply('add', [a, b], null);
+export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], null);
+export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], null);
+/** a·x + b elementwise. */
+export const affine = (x: Tensor, a: number, b = 0): Tensor => apply('affine', [x], { a, b });
+export const scale = (x: Tensor, c: number): Tensor => apply('affine', [x], { a: c, b: 0 });
+export const relu = (x: Tensor): Tensor => apply('relu', [x], null);
+export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply('leakyRelu', [x], { alpha });
+export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x], null);
+export const tanh = (x: Tensor): Tensor => apply('tanh', [x], null);
+export const softplus = (x: Tensor): Tensor => apply('softplus', [x], null);
+export const exp = (x: Tensor): Tensor => apply('exp', [x], null);
+export const log = (x: Tensor): Tensor => apply('log', [x], null);
+export const square = (x: Tensor): Tensor => apply('square', [x], null);
+export const abs = (x: Tensor): Tensor => apply('abs', [x], null);
+export const sum = (x: Tensor): Tensor => apply('sum', [x], null);
+export const mean = (x: Tensor): Tensor => apply('mean', [x], null);
+export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply('reshape', [x], { shape });
+/** [N, ...] → [N, rest]. */
+export const flatten = (x: Tensor): Tensor => reshape(x, [x.shape[0]!, x.size / x.shape[0]!]);
+/** Columns side by side (conditional models: [x, onehot(y)]). */
+export const concat = (xs: readonly Tensor[]): Tensor => apply('concat', xs, null);
+export const sliceCols = (x: Tensor, start: number, end: number): Tensor => apply('sliceCols', [x], { start, end });
+
+export type ActivationName = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'identity';
+export const ACTIVATIONS: readonly ActivationName[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'softplus', 'identity'];
+
+export function activate(x: Tensor, name: ActivationName, alpha = 0.01): Tensor {
+  switch (name) {
+    case 'relu':
+      return relu(x);
+    case 'leakyRelu':
+      return leakyRelu(x, alpha);
+    case 'sigmoid':
+      return sigmoid(x);
+    case 'tanh':
+      return tanh(x);
+    case 'softplus':
+      return softplus(x);
+    case 'identity':
+      return x;
+  }
+}
+
+/** Inverted dropout with the engine's Rng; identity in eval mode or for p = 0. */
+export function dropout(x: Tensor, p: number): Tensor {
+  if (!(p >= 0 && p < 1)) throw new ValidationError(`dropout rate p must be in [0, 1); got ${p}`);
+  if (!engine.training || p === 0) return x;
+  return apply('dropout', [x], { p });
+}
+
+/** A constant tensor of N(0, 1) draws (for the reparameterisation trick, noise inputs of GANs). */
+export function randn(shape: readonly number[], rng: Rng = engine.rng): Tensor {
+  let n = 1;
+  for (const s of shape) n *= s;
+  const d = tempBuf(engine.dtype, n, false);
+  for (let i = 0; i < n; i++) d[i] = rng.normal();
+  return new Tensor(d, shape);
+}
+
+/** z = μ + exp(½·logvar)·ε, ε ~ N(0, I) (Kingma & Welling 2014): composite, gradients flow to μ and logvar. */
+export function reparameterize(mu: Tensor, logvar: Tensor, rng: Rng = engine.rng): Tensor {
+  return add(mu, mul(exp(scale(logvar, 0.5)), randn(mu.shape, rng)));
+}
+
+/**
+ * Gradients of the scalar `f()` with respect to `params` (copies). Parameters' existing gradients
+ * are left as they were.
+ */
+export function grad(f: () => Tensor, params: readonly Tensor[]): (Float32Array | Float64Array)[] {
+  const saved = params.map((p) => p.grad);
+  for (const p of params) p.grad = null;
+  try {
+    const y = f();
+    backward(y);
+    return params.map((p) => (p.grad ? p.grad.slice() : new (p.data.constructor as Float64ArrayConstructor)(p.size)));
+  } finally {
+    params.forEach((p, i) => (p.grad = saved[i]!));
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Optimizers, step for step as torch.optim (the reference the fixtures are made with):
+ * - SGD: g ← g + wd·p; b ← μ·b + (1 − dampening)·g (b = g on the first step); g ← g + μ·b (Nesterov)
+ *   or g ← b; p ← p − lr·g.
+ * - Adam (Kingma & Ba 2015, torch/optim/adam.py): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+ *   p ← p − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε). weightDecay adds wd·p to g (L2, not AdamW).
+ * - RMSprop (torch): v ← αv + (1−α)g²; centred: a ← αa + (1−α)g, denom = √(v − a²) + ε, else √v + ε;
+ *   with momentum b ← μb + g/denom, p ← p − lr·b; else p ← p − lr·g/denom.
+ * State buffers are allocated once, in the constructor; `step()` allocates nothing.
+ */
+import { ValidationError } from '../core/errors.js';
+import { allocBuf, type Buf } from './memory.js';
+import type { Tensor } from './tensor.js';
+
+export interface OptimizerState {
+  name: string;
+  step: number;
+  /** State buffers in a fixed order (per parameter, per slot). */
+  buffers: Buf[];
+}
+
+export abstract class Optimizer {
+  /** Steps taken (t of Adam's bias correction). */
+  stepCount = 0;
+  lr: number;
+  constructor(readonly params: readonly Tensor[], lr: number) {
+    if (!(lr > 0)) throw new ValidationError(`learning rate lr must be > 0; got ${lr}`);
+    this.lr = lr;
+  }
+  abstract readonly name: string;
+  protected abstract slots(): Buf[];
+  abstract step(): void;
+
+  zeroGrad(): void {
+    for (const p of this.params) if (p.grad) p.grad.fill(0);
+  }
+
+  getState(): OptimizerState {
+    return { name: this.name, step: this.stepCount, buffers: this.slots().map((b) => b.slice()) };
+  }
+
+  setState(s: OptimizerState): void {
+    const mine = this.slots();
+    if (s.name !== this.name || s.buffers.length !== mine.length) {
+      throw new ValidationError(`optimizer state is for ${s.name} with ${s.buffers.length} buffers; this is ${this.name} with ${mine.length}`);
+    }
+    mine.forEach((b, i) => {
+      if (s.buffers[i]!.length !== b.length) throw new ValidationError(`optimizer state buffer ${i} has ${s.buffers[i]!.length} values, expected ${b.length}`);
+      b.set(s.buffers[i]!);
+    });
+    this.stepCount = s.step;
+  }
+}
+
+const like = (p: Tensor): Buf => allocBuf(p.dtype, p.size);
+
+export interface SGDOptions {
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'SGD';
+  private readonly buf: Buf[];
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  constructor(params: readonly Tensor[], o: SGDOptions = {}) {
+    super(params, o.lr ?? 0.01);
+    this.momentum = o.momentum ?? 0;
+    this.dampening = o.dampening ?? 0;
+    this.nesterov = o.nesterov ?? false;
+    this.weightDecay = o.weightDecay ?? 0;
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+      throw new ValidationError('Nesterov momentum requires momentum > 0 and dampening = 0');
+    }
+    this.buf = this.momentum !== 0 ? params.map(like) : [];
+  }
+  protected slots(): Buf[] {
+    return this.buf;
+  }
+  step(): void {
+    const { lr, momentum: mu, dampening, nesterov, weightDecay: wd } = this;
+    const first = this.stepCount === 0;
+    this.stepCount++;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const g = p.grad;
+      if (!g) continue;
+      const w = p.data;
+      if (mu === 0) {
+        for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i]! + wd * w[i]!);
+        continue;
+      }
+      const b = this.buf[k]!;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]! + wd * w[i]!;
+        const bi = first ? gi : mu * b[i]! + (1 - dampening) * gi;
+        b[i] = bi;
+        w[i] -= lr * (nesterov ? gi + mu * bi : bi);
+      }
+    }
+  }
+}
+
+export interface AdamOptions {
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly name = 'Adam';
+  private readonly m: Buf[];
+  private readonly v: Buf[];
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  constructor(params: readonly Tensor[], o: AdamOptions = {}) {
+    super(params, o.lr ?? 1e-3);
+    this.beta1 = o.beta1 ?? 0.9;
+    this.beta2 = o.beta2 ?? 0.999;
+    this.eps = o.eps ?? 1e-8;
+    this.weightDecay = o.weightDecay ?? 0;
+    this.m = params.map(like);
+    this.v = params.map(like);
+  }
+  protected slots(): Buf[] {
+    return [...this.m, ...this.v];
+  }
+  step(): void {
+    const t = ++this.stepCount;
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
+    const bc1 = 1 - Math.pow(b1, t);
+    const sbc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const stepSize = this.lr / bc1;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const g = p.grad;
+      if (!g) continue;
+      const w = p.data, m = this.m[k]!, v = this.v[k]!;
+      for (let i = 0; i < w.length; i++) {
+        const gi = wd === 0 ? g[i]! : g[i]! + wd * w[i]!;
+        const mi = b1 * m[i]! + (1 - b1) * gi;
+        const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] -= (stepSize * mi) / (Math.sqrt(vi) / sbc2 + eps);
+      }
+    }
+  }
+}
+
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  momentum?: number;
+  centered?: boolean;
+  weightDecay?: number;
+}
+
+export class RMSprop extends Optimizer {
+  readonly name = 'RMSprop';
+  private readonly sq: Buf[];
+  private readonly avg: Buf[];
+  private readonly buf: Buf[];
+  readonly alpha: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly centered: boolean;
+  readonly weightDecay: number;
+  constructor(params: readonly Tensor[], o: RMSpropOptions = {}) {
+    super(params, o.lr ?? 0.01);
+    this.alpha = o.alpha ?? 0.99;
+    this.eps = o.eps ?? 1e-8;
+    this.momentum = o.momentum ?? 0;
+    this.centered = o.centered ?? false;
+    this.weightDecay = o.weightDecay ?? 0;
+    this.sq = params.map(like);
+    this.avg = this.centered ? params.map(like) : [];
+    this.buf = this.momentum > 0 ? params.map(like) : [];
+  }
+  protected slots(): Buf[] {
+    return [...this.sq, ...this.avg, ...this.buf];
+  }
+  step(): void {
+    this.stepCount++;
+    const { lr, alpha, eps, momentum: mu, centered, weightDecay: wd } = this;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const g = p.grad;
+      if (!g) continue;
+      const w = p.data, sq = this.sq[k]!, avg = centered ? this.avg[k]! : null, b = mu > 0 ? this.buf[k]! : null;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]! + wd * w[i]!;
+        const si = alpha * sq[i]! + (1 - alpha) * gi * gi;
+        sq[i] = si;
+        let denom: number;
+        if (avg) {
+          const ai = alpha * avg[i]! + (1 - alpha) * gi;
+          avg[i] = ai;
+          denom = Math.sqrt(si - ai * ai) + eps;
+        } else denom = Math.sqrt(si) + eps;
+        if (b) {
+          const bi = mu * b[i]! + gi / denom;
+          b[i] = bi;
+          w[i] -= lr * bi;
+        } else w[i] -= (lr * gi) / denom;
+      }
+    }
+  }
+}
+
+export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
+export type OptimizerSpec =
+  | ({ name: 'sgd' } & SGDOptions)
+  | ({ name: 'adam' } & AdamOptions)
+  | ({ name: 'rmsprop' } & RMSpropOptions);
+
+export function makeOptimizer(params: readonly Tensor[], spec: OptimizerSpec): Optimizer {
+  switch (spec.name) {
+    case 'sgd':
+      return new SGD(params, spec);
+    case 'adam':
+      return new Adam(params, spec);
+    case 'rmsprop':
+      return new RMSprop(params, spec);
+  }
+}
