@@ -9,7 +9,10 @@
  * takes the Ritz pairs of H = Vᵀ·A·V, and stops when the wanted ones have residual
  * ‖A·x − θ·x‖ = |β·y_last| ≤ tol·max(|θ|, ε‖H‖). Otherwise it keeps the k + (ncv − k)/2 Ritz vectors
  * nearest the wanted end plus the residual direction and continues (thick restart: H becomes
- * diagonal + one arrow row, which the full Gram–Schmidt recomputes exactly).
+ * diagonal + one arrow row, which the full Gram–Schmidt recomputes exactly). When all k have
+ * converged, one more cycle starts from a random direction orthogonal to them, because a single
+ * Krylov sequence cannot see a second copy of a repeated eigenvalue (e.g. the zero eigenvalue of a
+ * disconnected graph's Laplacian); ARPACK has no such check and can miss multiplicities.
  *
  * which: 'largest' / 'smallest' mean algebraically largest/smallest (scipy's 'LA'/'SA'). For the
  * smallest eigenvalues of a graph Laplacian or the LLE matrix, pass a shift-inverted operator and
@@ -100,6 +103,7 @@ export function eigsh(
 
   let kept = 0;
   let anorm = 0;
+  let verified = false;
   for (let cycle = 1; cycle <= maxIter; cycle++) {
     let beta = 0;
     for (let j = kept; j < ncv; j++) {
@@ -158,7 +162,7 @@ export function eigsh(
       const res = Math.abs(beta * y[(ncv - 1) * ncv + s]);
       if (res <= tol * Math.max(Math.abs(theta[s]), eps * hnorm) || res <= eps * hnorm) nconv++;
     }
-    if (nconv === k || ncv === n) {
+    if ((nconv === k && verified) || ncv === n) {
       const X = ritzVectors(V, y, ncv, n, sel);
       const values = new Float64Array(k);
       for (let t = 0; t < k; t++) values[t] = theta[sel[t]];
@@ -171,7 +175,12 @@ export function eigsh(
       );
     }
     // Thick restart: keep p Ritz vectors nearest the wanted end, then the residual direction.
-    const p = Math.min(ncv - 1, k + Math.floor((ncv - k) / 2));
+    // The first time all k have converged, keep exactly those k and continue from a fresh random
+    // direction orthogonal to them instead: a Krylov space sees only one copy of a repeated
+    // eigenvalue, so this one extra cycle looks for copies (and anything else) that were missed.
+    const recheck = nconv === k;
+    if (recheck) verified = true;
+    const p = recheck ? k : Math.min(ncv - 1, k + Math.floor((ncv - k) / 2));
     const keep = new Int32Array(p);
     for (let t = 0; t < p; t++) keep[t] = which === 'largest' ? ncv - p + t : t;
     const Xk = ritzVectors(V, y, ncv, n, keep); // n×p
@@ -180,7 +189,17 @@ export function eigsh(
       for (let i = 0; i < n; i++) V[t * n + i] = Xk[i * p + t];
       H[t * ncv + t] = theta[keep[t]];
     }
-    V.copyWithin(p * n, ncv * n, (ncv + 1) * n);
+    if (recheck) {
+      for (let i = 0; i < n; i++) w[i] = rng.normal();
+      for (let pass = 0; pass < 2; pass++) {
+        gemm(p, 1, n, V, w, h2, {});
+        gemm(n, 1, p, V, h2, w, { transA: true, alpha: -1, beta: 1 });
+      }
+      V.set(w, p * n);
+      if (!normalizeRow(V, p, n)) throw new NumericalError('eigsh: could not extend the Krylov basis');
+    } else {
+      V.copyWithin(p * n, ncv * n, (ncv + 1) * n);
+    }
     kept = p;
   }
   throw new NumericalError('eigsh: unreachable');
