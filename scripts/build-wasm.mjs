@@ -1,3 +1,35 @@
-// Builds the AssemblyScript kernels (src/kernels/assembly/) to .wasm. Owned by the kernels module.
-import { existsSync } from 'node:fs';
-if (!existsSync('src/kernels/assembly')) console.log('build-wasm: no AssemblyScript sources yet');
+// Builds the AssemblyScript kernels (src/kernels/assembly/kernels.ts) to build/wasm/ in four variants:
+//   kernels-relaxed-mt.wasm  relaxed SIMD (FMA) + threads, imports a shared memory
+//   kernels-simd-mt.wasm     plain SIMD + threads, shared memory
+//   kernels-relaxed-st.wasm  relaxed SIMD, private (non-shared) memory: browsers without cross-origin isolation
+//   kernels-simd-st.wasm     plain SIMD, private memory
+// The runtime (src/kernels/wasm-backend.ts) picks the best one the platform validates.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src/kernels/assembly/kernels.ts');
+const out = join(root, 'build/wasm');
+if (!existsSync(src)) {
+  console.log('build-wasm: no AssemblyScript sources');
+  process.exit(0);
+}
+mkdirSync(out, { recursive: true });
+const require = createRequire(import.meta.url);
+const ascBin = join(dirname(require.resolve('assemblyscript/package.json')), 'bin/asc.js');
+
+const common = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory'];
+const variants = [
+  ['kernels-relaxed-mt', ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads,relaxed-simd']],
+  ['kernels-simd-mt', ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads']],
+  ['kernels-relaxed-st', ['--enable', 'simd,relaxed-simd']],
+  ['kernels-simd-st', ['--enable', 'simd']],
+];
+for (const [name, flags] of variants) {
+  const file = join(out, `${name}.wasm`);
+  execFileSync(process.execPath, [ascBin, src, ...common, ...flags, '-o', file], { stdio: 'inherit', cwd: root });
+  console.log(`build-wasm: ${name}.wasm (${statSync(file).size} bytes)`);
+}

@@ -24,7 +24,7 @@ import { initWasmBackend } from './wasm-backend.js';
 
 export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
 export { getBackend, setBackend, type KernelBackend } from './registry.js';
-export { setPoolOptions, getPoolStats, type PoolOptions, type PoolStats } from './wasm-backend.js';
+export { setPoolOptions, getPoolStats, whenPoolReady, type PoolOptions, type PoolStats } from './wasm-backend.js';
 
 /**
  * Loads the WebAssembly backend (browsers; a no-op in Node, where it loads at import). Resolves to the

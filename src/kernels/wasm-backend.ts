@@ -1,13 +1,405 @@
-/** WebAssembly SIMD backend (loader lands next; until then the TypeScript backend stays active). */
-export interface PoolOptions {
-  /** Worker threads besides the main thread (default 1: two threads in all; 0 disables the pool). */
-  threads?: number;
+/**
+ * WebAssembly SIMD backend: loads the AssemblyScript kernels (src/kernels/assembly/, built by
+ * scripts/build-wasm.mjs) and registers them behind the public kernel functions.
+ *
+ * Loading. In Node the module is read and compiled synchronously when this file is imported
+ * (readFileSync + new WebAssembly.Module), so `import { gemm } from 'unsupervised'` needs no await.
+ * The .wasm files are looked up next to the compiled code (dist/kernels/wasm/, copied there by
+ * scripts/copy-wasm.mjs) and then in build/wasm/ (running from src/ under tsx or vitest). Variant
+ * order: relaxed SIMD (FMA; on Node 20 this needs --experimental-wasm-relaxed-simd, which we try to
+ * switch on with v8.setFlagsFromString before giving up), then plain SIMD (about 20% slower), then the
+ * TypeScript backend. Browsers call `initKernels()` (async fetch + compile).
+ *
+ * Operands. Typed arrays from `wasmHeap` are passed by address (no copy). Others are copied into
+ * reusable scratch regions of the same memory, C is copied back; if the copies would exceed the
+ * scratch budget (or the 4 GiB wasm32 limit) the product is split along its largest dimension and
+ * done in blocks, so big inputs are slower, never wrong. Products of more than
+ * `PoolOptions.minFlops` are split by rows (or columns) between the main thread and the worker pool.
+ */
+import { allocBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
+import { WorkerPool, type PoolOptions, type PoolStats } from './pool.js';
+import { registerBackend, tsBackend, type GemmImpl, type KernelBackend } from './registry.js';
+import * as ts from './ts-backend.js';
+
+export type { PoolOptions, PoolStats } from './pool.js';
+
+type F32 = Float32Array;
+type F64 = Float64Array;
+type Float = F32 | F64;
+
+interface KernelExports {
+  WORKSPACE_BYTES: WebAssembly.Global;
+  gemm_f32(m: number, n: number, k: number, a: number, lda: number, ta: number, b: number, ldb: number, tb: number, c: number, ldc: number, alpha: number, beta: number, work: number): void;
+  gemm_f64(m: number, n: number, k: number, a: number, lda: number, ta: number, b: number, ldb: number, tb: number, c: number, ldc: number, alpha: number, beta: number, work: number): void;
+  rownorms_f32(m: number, d: number, x: number, ldx: number, out: number): void;
+  rownorms_f64(m: number, d: number, x: number, ldx: number, out: number): void;
+  sqdist_finish_f32(m: number, n: number, d: number, ldd: number, xn: number, yn: number): void;
+  sqdist_finish_f64(m: number, n: number, d: number, ldd: number, xn: number, yn: number): void;
+  axpy_f32(n: number, alpha: number, x: number, y: number): void;
+  axpy_f64(n: number, alpha: number, x: number, y: number): void;
+  scale_f32(n: number, alpha: number, x: number): void;
+  scale_f64(n: number, alpha: number, x: number): void;
+  binary_f32(op: number, n: number, x: number, y: number, out: number): void;
+  binary_f64(op: number, n: number, x: number, y: number, out: number): void;
+  dot_f32(n: number, x: number, y: number): number;
+  dot_f64(n: number, x: number, y: number): number;
+  max_f32(n: number, x: number): number;
+  max_f64(n: number, x: number): number;
 }
-export interface PoolStats {
-  threads: number;
+
+/** Variants in order of preference for this memory. */
+export const WASM_VARIANTS: readonly string[] = memoryIsShared
+  ? ['kernels-relaxed-mt', 'kernels-simd-mt']
+  : ['kernels-relaxed-st', 'kernels-simd-st'];
+
+/** Bytes of operand copies one product may use before it is split into blocks (tests lower it). */
+let scratchBudget = 512 * 1024 * 1024;
+/** Internal (tests): sets the copy budget that triggers blocked processing. */
+export function _setScratchBudget(bytes: number): void {
+  scratchBudget = bytes;
 }
-export function setPoolOptions(_o: PoolOptions): void {}
+
+/** Below this many flops, operands that would need copying go to the TypeScript kernels instead. */
+const COPY_MIN_FLOPS = 1 << 16;
+
+export interface WasmInstanceInfo {
+  variant: string;
+  relaxed: boolean;
+  threads: boolean;
+}
+
+/** Builds a backend object around one instantiated kernel module. */
+export function makeWasmBackend(module: WebAssembly.Module, variant: string): { backend: KernelBackend; pool: WorkerPool | null } {
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const workBytes = ex.WORKSPACE_BYTES.value as number;
+  const mainWork = allocBytes(workBytes);
+  if (mainWork < 0) throw new Error('kernels: no room for the wasm packing workspace');
+  const threads = variant.endsWith('-mt');
+  const pool = threads && memoryIsShared ? new WorkerPool(module, memory, () => allocBytes(workBytes)) : null;
+  const relaxed = variant.includes('relaxed');
+
+  /** Runs one product whose operands are all in wasm memory, split across threads when large. */
+  function run(
+    f64: boolean,
+    m: number, n: number, k: number,
+    a: number, lda: number, ta: boolean,
+    b: number, ldb: number, tb: boolean,
+    c: number, ldc: number,
+    alpha: number, beta: number,
+  ): void {
+    const fn = f64 ? ex.gemm_f64 : ex.gemm_f32;
+    const bpe = f64 ? 8 : 4;
+    const ita = ta ? 1 : 0;
+    const itb = tb ? 1 : 0;
+    const slots = pool ? pool.available(2 * m * n * k) : [];
+    const parts = slots.length + 1;
+    const byRows = m >= 16 * parts;
+    if (parts === 1 || (!byRows && n < 16 * parts)) {
+      fn(m, n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+      return;
+    }
+    const what = f64 ? 'gemm_f64' : 'gemm_f32';
+    const op = f64 ? 'gemm_f64' : 'gemm_f32';
+    if (byRows) {
+      const chunk = Math.ceil(m / parts / 4) * 4;
+      for (let w = 0; w < slots.length; w++) {
+        const i0 = (w + 1) * chunk;
+        const rows = Math.min(chunk, m - i0);
+        if (rows <= 0) continue;
+        const aw = a + (ta ? i0 : i0 * lda) * bpe;
+        pool!.post(slots[w]!, op, [rows, n, k, aw, lda, ita, b, ldb, itb, c + i0 * ldc * bpe, ldc, alpha, beta, slots[w]!.work]);
+      }
+      const t0 = performance.now();
+      try {
+        fn(Math.min(chunk, m), n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+      } finally {
+        const dt = performance.now() - t0;
+        for (let w = 0; w < slots.length; w++) if ((w + 1) * chunk < m) pool!.wait(slots[w]!, dt, what);
+      }
+    } else {
+      const chunk = Math.ceil(n / parts / 8) * 8;
+      for (let w = 0; w < slots.length; w++) {
+        const j0 = (w + 1) * chunk;
+        const cols = Math.min(chunk, n - j0);
+        if (cols <= 0) continue;
+        const bw = b + (tb ? j0 * ldb : j0) * bpe;
+        pool!.post(slots[w]!, op, [m, cols, k, a, lda, ita, bw, ldb, itb, c + j0 * bpe, ldc, alpha, beta, slots[w]!.work]);
+      }
+      const t0 = performance.now();
+      try {
+        fn(m, Math.min(chunk, n), k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+      } finally {
+        const dt = performance.now() - t0;
+        for (let w = 0; w < slots.length; w++) if ((w + 1) * chunk < n) pool!.wait(slots[w]!, dt, what);
+      }
+    }
+  }
+
+  function makeGemm<T extends Float>(f64: boolean, tsGemm: GemmImpl<T>, View: new (b: ArrayBufferLike, o: number, n: number) => T): GemmImpl<T> {
+    const bpe = f64 ? 8 : 4;
+    const gemmBlock = (
+      m: number, n: number, k: number,
+      A: T, ao: number, lda: number, ta: boolean,
+      B: T, bo: number, ldb: number, tb: boolean,
+      C: T, co: number, ldc: number,
+      alpha: number, beta: number,
+    ): void => {
+      if (m === 0 || n === 0) return;
+      if (k === 0 || alpha === 0) {
+        tsGemm(m, n, 0, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+        return;
+      }
+      const aIn = isInHeap(A);
+      const bIn = isInHeap(B);
+      const cIn = isInHeap(C);
+      if (aIn && bIn && cIn) {
+        run(f64, m, n, k, A.byteOffset + ao * bpe, lda, ta, B.byteOffset + bo * bpe, ldb, tb, C.byteOffset + co * bpe, ldc, alpha, beta);
+        return;
+      }
+      if (2 * m * n * k < COPY_MIN_FLOPS) {
+        tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+        return;
+      }
+      // elements to copy: the spans of A and B as stored, and C densely
+      const aRows = ta ? k : m;
+      const aCols = ta ? m : k;
+      const bRows = tb ? n : k;
+      const bCols = tb ? k : n;
+      const aSpan = (aRows - 1) * lda + aCols;
+      const bSpan = (bRows - 1) * ldb + bCols;
+      const shareAB = !aIn && !bIn && A === B;
+      const abLo = shareAB ? Math.min(ao, bo) : 0;
+      const abSpan = shareAB ? Math.max(ao + aSpan, bo + bSpan) - abLo : 0;
+      const bytes = ((shareAB ? abSpan : (aIn ? 0 : aSpan) + (bIn ? 0 : bSpan)) + (cIn ? 0 : m * n)) * bpe;
+      let aAddr = -1;
+      let bAddr = -1;
+      let cAddr = -1;
+      if (bytes <= scratchBudget) {
+        if (shareAB) {
+          const base = scratch('A', abSpan * bpe);
+          if (base >= 0) {
+            new View(heapBuffer(), base, abSpan).set(A.subarray(abLo, abLo + abSpan));
+            aAddr = base + (ao - abLo) * bpe;
+            bAddr = base + (bo - abLo) * bpe;
+          }
+        } else {
+          aAddr = aIn ? A.byteOffset + ao * bpe : scratch('A', aSpan * bpe);
+          if (aAddr >= 0 && !aIn) new View(heapBuffer(), aAddr, aSpan).set(A.subarray(ao, ao + aSpan));
+          bAddr = bIn ? B.byteOffset + bo * bpe : scratch('B', bSpan * bpe);
+          if (bAddr >= 0 && !bIn) new View(heapBuffer(), bAddr, bSpan).set(B.subarray(bo, bo + bSpan));
+        }
+        cAddr = cIn ? C.byteOffset + co * bpe : scratch('C', m * n * bpe);
+      }
+      if (aAddr < 0 || bAddr < 0 || cAddr < 0) {
+        // too big for one go: split the largest dimension and recurse (each half fits eventually)
+        if (m >= n && m >= k && m > 1) {
+          const h = m >> 1;
+          gemmBlock(h, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+          gemmBlock(m - h, n, k, A, ao + (ta ? h : h * lda), lda, ta, B, bo, ldb, tb, C, co + h * ldc, ldc, alpha, beta);
+        } else if (n >= k && n > 1) {
+          const h = n >> 1;
+          gemmBlock(m, h, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+          gemmBlock(m, n - h, k, A, ao, lda, ta, B, bo + (tb ? h * ldb : h), ldb, tb, C, co + h, ldc, alpha, beta);
+        } else if (k > 1) {
+          const h = k >> 1;
+          gemmBlock(m, n, h, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+          gemmBlock(m, n, k - h, A, ao + (ta ? h * lda : h), lda, ta, B, bo + (tb ? h : h * ldb), ldb, tb, C, co, ldc, alpha, 1);
+        } else {
+          tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+        }
+        return;
+      }
+      const ldcW = cIn ? ldc : n;
+      if (!cIn && beta !== 0) {
+        const cv = new View(heapBuffer(), cAddr, m * n);
+        if (ldc === n) cv.set(C.subarray(co, co + m * n));
+        else for (let i = 0; i < m; i++) cv.set(C.subarray(co + i * ldc, co + i * ldc + n), i * n);
+      }
+      run(f64, m, n, k, aAddr, lda, ta, bAddr, ldb, tb, cAddr, ldcW, alpha, beta);
+      if (!cIn) {
+        const cv = new View(heapBuffer(), cAddr, m * n);
+        if (ldc === n) C.set(cv, co);
+        else for (let i = 0; i < m; i++) C.set(cv.subarray(i * n, i * n + n), co + i * ldc);
+      }
+    };
+    return gemmBlock;
+  }
+
+  const allIn = (...arrs: Float[]): boolean => {
+    for (const a of arrs) if (!isInHeap(a)) return false;
+    return true;
+  };
+
+  const backend: KernelBackend = {
+    name: 'wasm',
+    description: `wasm simd128${relaxed ? '+relaxed (FMA)' : ''}${pool ? ', worker pool' : ', 1 thread'} [${variant}]`,
+    gemmF32: makeGemm<F32>(false, ts.gemmF32, Float32Array),
+    gemmF64: makeGemm<F64>(true, ts.gemmF64, Float64Array),
+    rowSqNormsF32: (m, d, X, xo, ldx, out, oo) =>
+      allIn(X, out) ? ex.rownorms_f32(m, d, X.byteOffset + xo * 4, ldx, out.byteOffset + oo * 4) : ts.rowSqNormsF32(m, d, X, xo, ldx, out, oo),
+    rowSqNormsF64: (m, d, X, xo, ldx, out, oo) =>
+      allIn(X, out) ? ex.rownorms_f64(m, d, X.byteOffset + xo * 8, ldx, out.byteOffset + oo * 8) : ts.rowSqNormsF64(m, d, X, xo, ldx, out, oo),
+    sqdistFinishF32: (m, n, D, dof, ldd, xn, yn) =>
+      allIn(D, xn, yn) ? ex.sqdist_finish_f32(m, n, D.byteOffset + dof * 4, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF32(m, n, D, dof, ldd, xn, yn),
+    sqdistFinishF64: (m, n, D, dof, ldd, xn, yn) =>
+      allIn(D, xn, yn) ? ex.sqdist_finish_f64(m, n, D.byteOffset + dof * 8, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF64(m, n, D, dof, ldd, xn, yn),
+    argminRowsF32: tsBackend.argminRowsF32,
+    argminRowsF64: tsBackend.argminRowsF64,
+    topkRows: tsBackend.topkRows,
+    axpy: (n, alpha, x, xo, y, yo) => {
+      if (!allIn(x, y)) return ts.axpyTs(n, alpha, x, xo, y, yo);
+      if (x instanceof Float32Array) ex.axpy_f32(n, alpha, x.byteOffset + xo * 4, y.byteOffset + yo * 4);
+      else ex.axpy_f64(n, alpha, x.byteOffset + xo * 8, y.byteOffset + yo * 8);
+    },
+    scale: (n, alpha, x, xo) => {
+      if (!isInHeap(x)) return ts.scaleTs(n, alpha, x, xo);
+      if (x instanceof Float32Array) ex.scale_f32(n, alpha, x.byteOffset + xo * 4);
+      else ex.scale_f64(n, alpha, x.byteOffset + xo * 8);
+    },
+    add: (n, x, y, out) => {
+      if (!allIn(x, y, out)) return ts.addTs(n, x, y, out);
+      if (x instanceof Float32Array) ex.binary_f32(0, n, x.byteOffset, y.byteOffset, out.byteOffset);
+      else ex.binary_f64(0, n, x.byteOffset, y.byteOffset, out.byteOffset);
+    },
+    mul: (n, x, y, out) => {
+      if (!allIn(x, y, out)) return ts.mulTs(n, x, y, out);
+      if (x instanceof Float32Array) ex.binary_f32(1, n, x.byteOffset, y.byteOffset, out.byteOffset);
+      else ex.binary_f64(1, n, x.byteOffset, y.byteOffset, out.byteOffset);
+    },
+    // address 0 is reserved (heap.ts keeps the first 256 KiB), so y = 0 means "sum"
+    sum: (n, x) => (!isInHeap(x) ? ts.sumTs(n, x) : x instanceof Float32Array ? ex.dot_f32(n, x.byteOffset, 0) : ex.dot_f64(n, x.byteOffset, 0)),
+    dot: (n, x, y) =>
+      !allIn(x, y) ? ts.dotTs(n, x, y) : x instanceof Float32Array ? ex.dot_f32(n, x.byteOffset, y.byteOffset) : ex.dot_f64(n, x.byteOffset, y.byteOffset),
+    max: (n, x) => (!isInHeap(x) ? ts.maxTs(n, x) : x instanceof Float32Array ? ex.max_f32(n, x.byteOffset) : ex.max_f64(n, x.byteOffset)),
+  };
+  return { backend, pool };
+}
+
+// ---- loading ----------------------------------------------------------------------------------------
+
+interface NodeFs {
+  existsSync(p: string | URL): boolean;
+  readFileSync(p: string | URL): Uint8Array;
+}
+
+function nodeBuiltin<T>(name: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  try {
+    return proc?.getBuiltinModule?.(name) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function candidates(variant: string, base?: string | URL): URL[] {
+  if (base !== undefined) return [new URL(`${variant}.wasm`, base)];
+  return [new URL(`./wasm/${variant}.wasm`, import.meta.url), new URL(`../../build/wasm/${variant}.wasm`, import.meta.url)];
+}
+
+let relaxedFlagTried = false;
+/** Whether the engine accepts these relaxed-SIMD bytes, switching V8's flag on in Node if needed. */
+function relaxedOk(bytes: Uint8Array): boolean {
+  if (WebAssembly.validate(bytes as BufferSource)) return true;
+  if (!relaxedFlagTried) {
+    relaxedFlagTried = true;
+    const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');
+    try {
+      v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      return false;
+    }
+  }
+  return WebAssembly.validate(bytes as BufferSource);
+}
+
+/** Reads a variant's bytes in Node (null when absent or not accepted by this engine). */
+export function readVariantSync(variant: string): Uint8Array | null {
+  const fs = nodeBuiltin<NodeFs>('node:fs');
+  if (!fs) return null;
+  for (const url of candidates(variant)) {
+    if (url.protocol !== 'file:' || !fs.existsSync(url)) continue;
+    const bytes = fs.readFileSync(url);
+    if (variant.includes('relaxed') ? relaxedOk(bytes) : WebAssembly.validate(bytes as BufferSource)) return bytes;
+    return null;
+  }
+  return null;
+}
+
+let loaded: { backend: KernelBackend; pool: WorkerPool | null; variant: string } | null = null;
+let loadError: string | null = null;
+
+function install(module: WebAssembly.Module, variant: string): void {
+  const made = makeWasmBackend(module, variant);
+  loaded = { ...made, variant };
+  registerBackend(made.backend);
+}
+
+function loadSync(): void {
+  if (typeof WebAssembly === 'undefined') return;
+  for (const variant of WASM_VARIANTS) {
+    let bytes: Uint8Array | null;
+    try {
+      bytes = readVariantSync(variant);
+    } catch (e) {
+      loadError = String(e);
+      continue;
+    }
+    if (!bytes) continue;
+    try {
+      install(new WebAssembly.Module(bytes as BufferSource), variant);
+      return;
+    } catch (e) {
+      loadError = `${variant}: ${(e as Error).message}`;
+    }
+  }
+}
+
+loadSync();
+
+/** Browsers (or any engine without node:fs): fetch, compile and register the best variant. */
+export async function initWasmBackend(url?: string | URL): Promise<void> {
+  if (loaded || typeof WebAssembly === 'undefined' || typeof fetch === 'undefined') return;
+  for (const variant of WASM_VARIANTS) {
+    for (const u of candidates(variant, url)) {
+      try {
+        const res = await fetch(u);
+        if (!res.ok) continue;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        if (!WebAssembly.validate(bytes as BufferSource)) break;
+        install(await WebAssembly.compile(bytes), variant);
+        return;
+      } catch (e) {
+        loadError = `${variant}: ${(e as Error).message}`;
+      }
+    }
+  }
+}
+
+/** Which variant is loaded (null: none; see `wasmLoadError`). */
+export function wasmInfo(): { variant: string | null; error: string | null } {
+  return { variant: loaded?.variant ?? null, error: loadError };
+}
+
+/** The loaded backend's worker pool (internal: tests and benches). */
+export function wasmPool(): WorkerPool | null {
+  return loaded?.pool ?? null;
+}
+
+/**
+ * Configures the worker pool of the WebAssembly backend: `threads` workers besides the main thread
+ * (default 1; 0 = single-threaded), the stall limit after which a silent worker is declared dead, and
+ * the size below which products stay on one thread.
+ */
+export function setPoolOptions(o: PoolOptions): void {
+  loaded?.pool?.configure(o);
+}
+
+/** Counters of the worker pool (threads configured/ready, dispatches, failures, respawns). */
 export function getPoolStats(): PoolStats {
-  return { threads: 0 };
+  return loaded?.pool?.stats() ?? { threads: 0, ready: 0, dispatches: 0, failures: 0, spawned: 0 };
 }
-export async function initWasmBackend(_url?: string | URL): Promise<void> {}
+
+/** Resolves when the pool's workers are instantiated (they start on the first large product). */
+export async function whenPoolReady(timeoutMs = 5000): Promise<number> {
+  return loaded?.pool ? loaded.pool.whenReady(timeoutMs) : 0;
+}
