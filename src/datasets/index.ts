@@ -1,2 +1,3 @@
 export * from './idx.js';
 export * from './mnist.js';
+export * from './synthetic.js';
