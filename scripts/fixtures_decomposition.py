@@ -101,7 +101,51 @@ def ica_fixtures():
 
 
 
-ALL = {"pca": pca_fixtures, "ica": ica_fixtures}
+def sparse_fixtures():
+    from sklearn.decomposition import SparseCoder
+    rng = np.random.RandomState(3)
+    lasso = []
+    problems = {}
+    for name, n, p in (("tall", 30, 12), ("wide", 15, 30)):
+        X = rng.randn(n, p)
+        w = np.zeros(p)
+        w[[1, 4, 7]] = [2.0, -1.5, 0.8]
+        y = X @ w + 0.1 * rng.randn(n)
+        problems[name] = dict(X=L(X), y=L(y))
+        for alpha in (0.01, 0.1, 0.5):
+            cd = Lasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100000).fit(X, y)
+            cd4 = Lasso(alpha=alpha, fit_intercept=False).fit(X, y)
+            lars = LassoLars(alpha=alpha, fit_intercept=False, normalize=False).fit(X, y)
+            lasso.append(dict(problem=name, alpha=alpha, cdExact=L(cd.coef_), cd=L(cd4.coef_), cdNIter=int(cd4.n_iter_),
+                              cdGap=float(cd4.dual_gap_), lars=L(lars.coef_)))
+    # OMP
+    D = rng.randn(40, 60)
+    D /= np.linalg.norm(D, axis=0)
+    Y = np.zeros((40, 6))
+    for t in range(6):
+        z = np.zeros(60)
+        z[rng.choice(60, 4, replace=False)] = rng.randn(4) * 2
+        Y[:, t] = D @ z + 0.01 * rng.randn(40)
+    omp = []
+    for t in range(6):
+        for kind, kw in (("k3", dict(n_nonzero_coefs=3)), ("k6", dict(n_nonzero_coefs=6)), ("tol", dict(tol=0.05))):
+            c = orthogonal_mp(D, Y[:, t], **kw)
+            cg = orthogonal_mp_gram(D.T @ D, D.T @ Y[:, t], norms_squared=np.array([Y[:, t] @ Y[:, t]]) if "tol" in kw else None, **kw)
+            omp.append(dict(signal=t, kind=kind, coef=L(c), coefGram=L(cg), support=[int(i) for i in np.flatnonzero(c)]))
+    # SparseCoder over a fixed dictionary (rows = atoms)
+    Dict = rng.randn(20, 10)
+    Dict /= np.linalg.norm(Dict, axis=1, keepdims=True)
+    Xs = rng.randn(8, 10)
+    coder = {}
+    for alg, kw in (("lasso_lars", dict(transform_alpha=0.3)), ("lasso_cd", dict(transform_alpha=0.3)),
+                    ("threshold", dict(transform_alpha=0.3)), ("omp", dict(transform_n_nonzero_coefs=3))):
+        sc = SparseCoder(dictionary=Dict, transform_algorithm=alg, **kw)
+        coder[alg] = L(sc.transform(Xs))
+    dump("sparse.json", dict(problems=problems, lasso=lasso, omp=dict(D=L(D), Y=L(Y.T), cases=omp),
+                             coder=dict(dictionary=L(Dict), X=L(Xs), codes=coder)))
+
+
+ALL = {"pca": pca_fixtures, "ica": ica_fixtures, "sparse": sparse_fixtures}
 
 if __name__ == "__main__":
     import sys

@@ -2,3 +2,16 @@
 export { PCA, PCA_DEFAULTS, pca, type PCAOptions } from './pca.js';
 export { IncrementalPCA, INCREMENTAL_PCA_DEFAULTS, type IncrementalPCAOptions } from './incremental-pca.js';
 export { FastICA, FASTICA_DEFAULTS, type FastICAOptions } from './fastica.js';
+export { lassoCd, type LassoOptions, type LassoResult } from './lasso-cd.js';
+export { lassoLars, type LassoLarsOptions, type LassoLarsResult } from './lasso-lars.js';
+export { orthogonalMp, orthogonalMpGram, type OmpOptions, type OmpResult } from './omp.js';
+export {
+  SparseCoder,
+  SPARSE_CODER_DEFAULTS,
+  sparseEncode,
+  softThreshold,
+  softThresholdArray,
+  type SparseCoderOptions,
+  type SparseEncodeOptions,
+  type SparseCodingAlgorithm,
+} from './sparse-coder.js';

@@ -3,7 +3,7 @@
  * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
  */
 import type { Matrix } from '../../src/core/matrix.js';
-import { FastICA, IncrementalPCA, PCA } from '../../src/decomposition/index.js';
+import { FastICA, IncrementalPCA, PCA, SparseCoder } from '../../src/decomposition/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -30,4 +30,14 @@ export const ESTIMATORS: ContractEntry[] = [
     output: (m: IncrementalPCA, X) => m.transform(X),
   },
   { name: 'FastICA', make: (seed) => new FastICA({ nComponents: 3, seed }), output: (m: FastICA, X) => m.transform(X) },
+  {
+    name: 'SparseCoder',
+    make: () =>
+      new SparseCoder({
+        dictionary: [[1, 0, 0, 0, 0], [0, 0.6, 0.8, 0, 0], [0, 0, 0, 1, 0], [0.5, 0.5, 0.5, 0.5, 0], [0, 0, 0, 0, 1], [0, 0.8, 0, 0, 0.6]],
+        transformAlgorithm: 'lasso_lars',
+        transformAlpha: 0.5,
+      }),
+    output: (m: SparseCoder, X) => m.transform(X),
+  },
 ];
