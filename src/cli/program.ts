@@ -26,8 +26,8 @@ export function buildProgram(): Command {
   program
     .name('unsupervised')
     .description(
-      'Unsupervised learning on the command line: clustering, mixtures, PCA/ICA/NMF/sparse coding,\n' +
-        't-SNE/LLE, autoencoders, VAEs and GANs. `unsupervised demo` runs the course on real MNIST\n' +
+      'Unsupervised learning on the command line: clustering, mixtures, PCA/ICA/NMF/sparse coding, ' +
+        't-SNE/LLE, autoencoders, VAEs and GANs. `unsupervised demo` runs the course on real MNIST ' +
         'and writes report/index.html.',
     )
     .version(packageVersion(), '-V, --version', 'print the version')
