@@ -111,6 +111,11 @@ export interface SyrkOptions {
 /** Block size of syrk's triangle: only blocks on or above the diagonal are multiplied (half the flops). */
 const SYRK_BLOCK = 256;
 
+/**
+ * C (d×d) = alpha·XᵀX + beta·C for X n×d (row-major). Only the upper triangle is computed (blocks on
+ * or above the diagonal: about half the flops of a gemm) and then mirrored, so the result is exactly
+ * symmetric; with beta ≠ 0 only the upper triangle of the input C is read (C is taken as symmetric).
+ */
 export function syrk<T extends Float>(n: number, d: number, X: T, C: T, o: SyrkOptions = {}): void {
   const alpha = o.alpha ?? 1;
   const beta = o.beta ?? 0;

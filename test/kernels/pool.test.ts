@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKernels, naiveGemm, rand } from './load.js';
+
+const { k: K, w: W } = await loadKernels();
+const { wasmHeap } = K;
+
+function maxErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i]! - b[i]!) || (Number.isNaN(a[i]!) ? Infinity : 0));
+  return e;
+}
+
+describe('worker pool (2 threads over shared memory)', () => {
+  const pool = W.wasmPool()!;
+  beforeAll(async () => {
+    K.setBackend('wasm');
+    expect(pool, 'the threaded wasm variant should load in Node').not.toBeNull();
+    K.setPoolOptions({ threads: 1, minFlops: 0, stallTimeoutMs: 10_000 });
+    expect(await W.whenPoolReady(10_000)).toBe(1);
+  });
+  afterAll(() => K.setPoolOptions({ minFlops: 2_000_000, stallTimeoutMs: 10_000 }));
+
+  it('thousands of dispatches in a row give correct results (rows and columns split)', () => {
+    const before = K.getPoolStats().dispatches;
+    for (const [m, n, k] of [
+      [64, 24, 40],
+      [6, 80, 33],
+    ] as const) {
+      const A = wasmHeap.allocF32(m * k);
+      const B = wasmHeap.allocF32(k * n);
+      const C = wasmHeap.allocF32(m * n);
+      A.set(rand(m * k, m));
+      B.set(rand(k * n, n));
+      const ref = naiveGemm(m, n, k, A, 0, k, false, B, 0, n, false, C, 0, n, 1, 0);
+      for (let it = 0; it < 1500; it++) {
+        C.fill(NaN);
+        K.gemm(m, n, k, A, B, C);
+        const e = maxErr(C, ref.C);
+        if (!(e < 1e-4)) throw new Error(`dispatch ${it}: max error ${e}`);
+      }
+      for (const v of [A, B, C]) wasmHeap.free(v);
+    }
+    expect(K.getPoolStats().dispatches - before).toBe(3000);
+  });
+
+  for (const fault of ['exit', 'hang'] as const) {
+    it(`a worker that ${fault === 'exit' ? 'dies' : 'hangs'} mid-call gives a clear error in bounded time; later calls still work`, async () => {
+      expect(await W.whenPoolReady(10_000)).toBe(1);
+      K.setPoolOptions({ stallTimeoutMs: 300 });
+      const [m, n, k] = [96, 64, 50];
+      const A = rand(m * k, 1);
+      const B = rand(k * n, 2);
+      const ref = naiveGemm(m, n, k, A, 0, k, false, B, 0, n, false, new Float64Array(m * n), 0, n, 1, 0);
+      const C = new Float64Array(m * n);
+      const failuresBefore = K.getPoolStats().failures;
+      pool.injectFault(0, fault);
+      const t0 = performance.now();
+      expect(() => K.gemm(m, n, k, A, B, C)).toThrow(/worker thread 1 did not finish its share of gemm_f64 within 300 ms \(it died or stalled\)/);
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(K.getPoolStats().failures).toBe(failuresBefore + 1);
+      // right away: the main thread alone
+      C.fill(0);
+      K.gemm(m, n, k, A, B, C);
+      expect(maxErr(C, ref.C)).toBeLessThan(1e-12);
+      // a replacement worker takes over
+      expect(await W.whenPoolReady(10_000)).toBe(1);
+      const d0 = K.getPoolStats().dispatches;
+      C.fill(0);
+      K.gemm(m, n, k, A, B, C);
+      expect(maxErr(C, ref.C)).toBeLessThan(1e-12);
+      expect(K.getPoolStats().dispatches).toBe(d0 + 1);
+      K.setPoolOptions({ stallTimeoutMs: 10_000 });
+    });
+  }
+
+  it('threads: 0 runs everything on the main thread', () => {
+    K.setPoolOptions({ threads: 0 });
+    const d0 = K.getPoolStats().dispatches;
+    const C = new Float64Array(64 * 64);
+    K.gemm(64, 64, 64, rand(4096, 1), rand(4096, 2), C);
+    expect(K.getPoolStats().dispatches).toBe(d0);
+    K.setPoolOptions({ threads: 1 });
+  });
+});
