@@ -6,3 +6,4 @@ export * from './losses.js';
 export * from './init.js';
 export * from './optim.js';
 export * from './layers.js';
+export * from './train.js';

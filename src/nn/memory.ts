@@ -2,9 +2,10 @@
  * Where tensor data live, and the step arena that makes a training step allocate nothing after the
  * first one.
  *
- * Every float32 buffer of the engine comes from `allocF32` (one function, so that moving tensors into
- * WebAssembly memory — src/kernels `wasmHeap` — is a one-line change here and the gemm kernel then
- * reads operands in place, without a copy per step).
+ * Every float32 buffer of the engine comes from `allocF32`, which places it in the kernels'
+ * WebAssembly memory (src/kernels `wasmHeap`), so gemm reads weights, activations and gradients in
+ * place, without a copy per step. (On a browser page without SharedArrayBuffer the heap may hand
+ * back ordinary arrays when full: slower, never wrong.)
  *
  * The arena is a positional pool (the idea of a static memory plan, discovered at run time instead
  * of by a compiler pass): inside `scope()`, the i-th buffer requested gets the i-th pooled buffer
@@ -13,12 +14,19 @@
  * smaller batch of an epoch) replaces just the buffers that differ. Outside a scope, buffers are plain
  * garbage-collected arrays (eager use, inference).
  */
+import { wasmHeap } from '../kernels/index.js';
+
 export type DType = 'float32' | 'float64';
 export type Buf = Float32Array | Float64Array;
 
 /** The one float32 allocation function of the engine (switch point to wasm memory). */
 export function allocF32(n: number): Float32Array {
-  return new Float32Array(n);
+  return wasmHeap.allocF32(n);
+}
+
+/** Returns a buffer from `allocF32` to the wasm heap (a no-op for ordinary arrays). Do not use it after. */
+export function freeBuf(b: Buf): void {
+  wasmHeap.free(b);
 }
 
 export function allocBuf(dtype: DType, n: number): Buf {
@@ -36,6 +44,7 @@ export class Arena {
     const i = this.cursor++;
     let b = this.pool[i];
     if (b === undefined || b.length !== n || (dtype === 'float32') !== (b instanceof Float32Array)) {
+      if (b !== undefined) freeBuf(b);
       b = allocBuf(dtype, n);
       this.pool[i] = b;
       this.allocations++;
@@ -56,7 +65,9 @@ export class Arena {
     return { buffers: this.pool.length, bytes };
   }
 
+  /** Frees every pooled buffer (tensors of past scopes become invalid). */
   clear(): void {
+    for (const b of this.pool) freeBuf(b);
     this.pool = [];
     this.cursor = 0;
   }

@@ -77,7 +77,11 @@ export interface EngineState {
   training: boolean;
   /** Random source of stochastic layers (dropout); the training loop installs its own Rng here. */
   rng: Rng;
-  readonly arena: Arena;
+  /** Arena of the current (or last) scope. */
+  arena: Arena;
+  /** One arena per scope key (a training loop keys by batch size, so that full and last partial
+   * batches do not evict each other's buffers). */
+  readonly arenas: Map<string | number, Arena>;
   inScope: boolean;
   readonly tape: Tensor[];
 }
@@ -88,6 +92,7 @@ export const engine: EngineState = {
   training: true,
   rng: new Rng(0),
   arena: new Arena(),
+  arenas: new Map(),
   inScope: false,
   tape: [],
 };
@@ -108,12 +113,19 @@ export function gradOf(t: Tensor): Buf | null {
 }
 
 /**
- * Runs one step: intermediate buffers come from the arena (reused from the previous step), the tape
- * starts empty. Everything `fn` creates is valid until the next scope.
+ * Runs one step: intermediate buffers come from the arena of `key` (reused from the previous step
+ * with that key), the tape starts empty. Everything `fn` creates is valid until the next scope with
+ * the same key.
  */
-export function scope<T>(fn: () => T): T {
+export function scope<T>(fn: () => T, key: string | number = 0): T {
   if (engine.inScope) throw new Error('nn scope() calls cannot be nested');
-  engine.arena.reset();
+  let a = engine.arenas.get(key);
+  if (!a) {
+    a = key === 0 && engine.arenas.size === 0 ? engine.arena : new Arena();
+    engine.arenas.set(key, a);
+  }
+  engine.arena = a;
+  a.reset();
   engine.tape.length = 0;
   engine.inScope = true;
   try {
@@ -121,6 +133,13 @@ export function scope<T>(fn: () => T): T {
   } finally {
     engine.inScope = false;
   }
+}
+
+/** Buffers created by all arenas so far (flat after the first step of each shape = no leak). */
+export function arenaAllocations(): number {
+  let n = 0;
+  for (const a of engine.arenas.values()) n += a.allocations;
+  return n;
 }
 
 /** Runs `fn` without recording the tape (inference, evaluation). */

@@ -2,7 +2,7 @@
 // batch 256) on the first 2,048 MNIST digits, float32, against PyTorch's per-batch loss curve.
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Adam, Dense, Sequential, Tensor, backward, bceLoss, engine, scope, type Buf } from '../../src/nn/index.js';
+import { Adam, Dense, Sequential, Tensor, arenaAllocations, backward, bceLoss, scope, type Buf } from '../../src/nn/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/nn/ae_epoch.json', import.meta.url), 'utf8')) as {
   nSamples: number; batchSize: number; sizes: number[]; orderMultiplier: number; losses: number[]; layer0WeightSum: number;
@@ -40,7 +40,7 @@ it('matches PyTorch per-batch losses to 1e-4 relative', () => {
   const losses: number[] = [];
   let allocAfterFirst = -1;
   for (let s = 0; s < N; s += B) {
-    if (s === B) allocAfterFirst = engine.arena.allocations;
+    if (s === B) allocAfterFirst = arenaAllocations();
     for (let r = 0; r < B; r++) {
       const idx = ((s + r) * fx.orderMultiplier) % N;
       xb.data.set(X.subarray(idx * 784, idx * 784 + 784), r * 784);
@@ -63,5 +63,5 @@ it('matches PyTorch per-batch losses to 1e-4 relative', () => {
   console.log(`AE epoch: worst relative loss difference vs PyTorch ${worst.toExponential(2)}`);
   // The arena made every buffer during the first step; the other seven steps reused them.
   expect(allocAfterFirst).toBeGreaterThan(0);
-  expect(engine.arena.allocations).toBe(allocAfterFirst);
+  expect(arenaAllocations()).toBe(allocAfterFirst);
 });

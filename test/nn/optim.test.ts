@@ -74,11 +74,11 @@ describe('initialisers', () => {
     const a = Math.sqrt(6 / 150);
     expect(Math.max(...u)).toBeLessThanOrEqual(a);
     expect(Math.min(...u)).toBeGreaterThanOrEqual(-a);
-    const he = initialize(new Float64Array(n), 100, 50, 'heNormal', new Rng(1));
+    const he = initialize(new Float64Array(n), 100, 50, 'heNormal', new Rng(1)) as Float64Array;
     const v = he.reduce((s, x) => s + x * x, 0) / n;
     expect(v).toBeGreaterThan(0.02 * 0.95);
     expect(v).toBeLessThan(0.02 * 1.05);
-    const g = initialize(new Float64Array(n), 100, 50, 'glorotNormal', new Rng(2));
+    const g = initialize(new Float64Array(n), 100, 50, 'glorotNormal', new Rng(2)) as Float64Array;
     expect(g.reduce((s, x) => s + x * x, 0) / n).toBeCloseTo(2 / 150, 3);
     expect([...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7))]).toEqual([...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7))]);
   });
