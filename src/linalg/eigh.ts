@@ -1,10 +1,11 @@
 /**
  * Symmetric eigendecomposition A = V·Λ·Vᵀ (all pairs, or the `largest`/`smallest` k).
  *
- * Algorithm (Golub & Van Loan, Matrix Computations 4th ed., §8.3): Householder tridiagonalisation
- * Qᵀ·A·Q = T (§8.3.1), then the implicit-shift QL iteration on T with eigenvector accumulation
- * (§8.3.5; EISPACK tql2), and back-transformation V = Q·Z with the reflectors blocked in compact WY
- * form so the O(n³) part runs through `gemm` (§5.2.2). The input is scaled by max|aᵢⱼ| first so
+ * Algorithm (Golub & Van Loan, Matrix Computations 4th ed., §8.3–8.4): Householder
+ * tridiagonalisation Qᵀ·A·Q = T (§8.3.1), then T = Z·Λ·Zᵀ by Cuppen's divide and conquer (§8.4.4,
+ * tridiag-dc.ts; the implicit-shift QL iteration of §8.3.5 for n ≤ 32), and back-transformation
+ * V = Q·Z with the reflectors blocked in compact WY form (§5.2.2), so most of the O(n³) work runs
+ * through `gemm`. The input is scaled by max|aᵢⱼ| first so
  * no intermediate overflows. Accuracy is the backward-stable one: |λ̂ − λ| ≲ c·n·ε·‖A‖.
  *
  * Only the symmetric part of A is used; A must be symmetric to a relative 1e-8 (else an error).
@@ -14,8 +15,12 @@
 import { ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { applyQ, tridiagonalize } from './tridiagonal.js';
+import { tridiagDC } from './tridiag-dc.js';
 import { argsortAscending, tridiagQL } from './tridiag-eig.js';
 import { asMatrix, checkCount, denseCopy, flipColumnSigns, requireSquare, symmetrize } from './util.js';
+
+/** Above this order the tridiagonal eigenproblem is solved by divide and conquer instead of QL. */
+const DC_MIN = 32;
 
 export interface EighOptions {
   /** Return only the k largest eigenpairs (still in ascending order). */
@@ -76,16 +81,25 @@ export function eighDense(a: Float64Array, n: number, k: number, fromTop: boolea
   const inv = 1 / scale;
   for (let t = 0; t < n * n; t++) a[t] *= inv;
   const { d, e, tau } = tridiagonalize(a, n);
-  const ZT = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) ZT[i * n + i] = 1;
-  tridiagQL(d, e, n, ZT, n);
-  const order = argsortAscending(d);
   const first = fromTop ? n - k : 0;
-  for (let j = 0; j < k; j++) {
-    const src = order[first + j];
-    values[j] = d[src] * scale;
-    const row = src * n;
-    for (let i = 0; i < n; i++) V[i * k + j] = ZT[row + i];
+  if (n > DC_MIN) {
+    const { lam, Q } = tridiagDC(d, e, n);
+    for (let j = 0; j < k; j++) values[j] = lam[first + j] * scale;
+    for (let i = 0; i < n; i++) {
+      const row = i * n + first;
+      for (let j = 0; j < k; j++) V[i * k + j] = Q[row + j];
+    }
+  } else {
+    const ZT = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) ZT[i * n + i] = 1;
+    tridiagQL(d, e, n, ZT, n);
+    const order = argsortAscending(d);
+    for (let j = 0; j < k; j++) {
+      const src = order[first + j];
+      values[j] = d[src] * scale;
+      const row = src * n;
+      for (let i = 0; i < n; i++) V[i * k + j] = ZT[row + i];
+    }
   }
   applyQ(a, n, tau, V, k);
   flipColumnSigns(V, n, k);
