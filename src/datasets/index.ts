@@ -1,3 +1,4 @@
 export * from './idx.js';
 export * from './mnist.js';
 export * from './synthetic.js';
+export * from './npy.js';
