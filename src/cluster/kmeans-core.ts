@@ -14,6 +14,7 @@
  */
 import { gemm, rowSqNorms, sqdist } from '../kernels/index.js';
 import type { Rng } from '../core/rng.js';
+import type { Scratch } from './scratch.js';
 
 export interface KMeansRunResult {
   labels: Int32Array;
@@ -37,20 +38,24 @@ export class KMeansWorkspace {
   readonly cNorms: Float64Array;
   readonly block: number;
   readonly D: Float64Array;
+  /** Rows gathered for a batched distance computation. */
+  readonly gather: Float64Array;
   upper?: Float64Array;
   lower?: Float64Array;
-  constructor(readonly n: number, readonly d: number, readonly k: number) {
+  constructor(readonly n: number, readonly d: number, readonly k: number, scratch?: Scratch) {
+    const f64 = (m: number) => (scratch ? scratch.f64(m) : new Float64Array(m));
     this.labels = new Int32Array(n);
     this.labelsOld = new Int32Array(n);
     this.inSum = new Int32Array(n);
     this.sums = new Float64Array(k * d);
     this.counts = new Float64Array(k);
-    this.centers = new Float64Array(k * d);
+    this.centers = f64(k * d);
     this.centersNew = new Float64Array(k * d);
     this.shift = new Float64Array(k);
     this.cNorms = new Float64Array(k);
     this.block = Math.max(1, Math.min(n, Math.floor((1 << 20) / Math.max(k, 1))));
-    this.D = new Float64Array(this.block * k);
+    this.D = f64(this.block * k);
+    this.gather = f64(Math.min(n, this.block) * d);
   }
 }
 
@@ -289,6 +294,7 @@ function centerHalfDistances(C: Float64Array, k: number, d: number, chd: Float64
 export function elkan(
   ws: KMeansWorkspace,
   X: Float64Array,
+  xn: Float64Array,
   maxIter: number,
   tol: number,
   hook: StepHook | null,
@@ -298,33 +304,19 @@ export function elkan(
   const lower = (ws.lower ??= new Float64Array(n * k));
   const chd = new Float64Array(k * k);
   const next = new Float64Array(k);
+  const todo = new Int32Array(n);
+  const gather = ws.gather;
   let C = ws.centers;
   centerHalfDistances(C, k, d, chd, next);
-  // init_bounds_dense
-  lower.fill(0);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let m = Math.sqrt(sqDistRow(X, i, C, 0, d));
-    lower[i * k] = m;
-    for (let j = 1; j < k; j++) {
-      if (m > chd[best * k + j]!) {
-        const v = Math.sqrt(sqDistRow(X, i, C, j, d));
-        lower[i * k + j] = v;
-        if (v < m) {
-          m = v;
-          best = j;
-        }
-      }
-    }
-    labels[i] = best;
-    upper[i] = m;
-  }
+  // init_bounds: every point's bounds start tight (all k distances, through gemm).
+  for (let i = 0; i < n; i++) todo[i] = i;
+  tightenBounds(ws, X, xn, C, todo, n, gather, upper, lower);
   labelsOld.fill(-1);
   let strict = false;
   let it = 0;
   let stop: KMeansRunResult['stop'] = 'maxIter';
   for (; it < maxIter; it++) {
-    if (it > 0) elkanAssign(X, n, d, k, C, chd, next, upper, lower, labels);
+    if (it > 0) elkanAssign(ws, X, xn, C, chd, next, upper, lower, todo, gather);
     if (hook) {
       const r = hook(it + 1, labels, C);
       if (r) return finish(ws, X, it + 1, r, true);
@@ -355,53 +347,90 @@ export function elkan(
     labelsOld.set(labels);
   }
   const nIter = Math.min(it + 1, maxIter);
-  if (!strict) elkanAssign(X, n, d, k, C, chd, next, upper, lower, labels);
+  if (!strict) elkanAssign(ws, X, xn, C, chd, next, upper, lower, todo, gather);
   return finish(ws, X, nIter, stop, false);
 }
 
 /**
- * The assignment half of scikit-learn's `_update_chunk_dense` (Elkan): labels and bounds are
- * updated in place; a distance is computed only when the bounds cannot rule the centre out.
- * The first iteration's assignment is init_bounds itself (scikit-learn runs elkan_iter right after
- * init_bounds; on the first pass every point's bounds are tight, so the result is the same).
+ * The bounds test of scikit-learn's `_update_chunk_dense` (Elkan): a point needs work only if its
+ * nearest-other-centre half distance does not cover its upper bound and some centre j passes
+ * u > l_j and u > ½‖c_label − c_j‖. Unlike scikit-learn, which then computes the surviving distances
+ * one by one, the points that need work are gathered and get all k distances at once through the
+ * gemm kernel (far faster per distance than a scalar loop); the labels are the same.
  */
 function elkanAssign(
+  ws: KMeansWorkspace,
   X: Float64Array,
-  n: number,
-  d: number,
-  k: number,
+  xn: Float64Array,
   C: Float64Array,
   chd: Float64Array,
   next: Float64Array,
   upper: Float64Array,
   lower: Float64Array,
-  labels: Int32Array,
+  todo: Int32Array,
+  gather: Float64Array,
 ): void {
+  const { n, k, labels } = ws;
+  let m = 0;
   for (let i = 0; i < n; i++) {
-    let ub = upper[i]!;
-    let label = labels[i]!;
+    const ub = upper[i]!;
+    const label = labels[i]!;
     if (next[label]! >= ub) continue;
-    let tight = false;
     const o = i * k;
+    const row = label * k;
     for (let j = 0; j < k; j++) {
-      if (j !== label && ub > lower[o + j]! && ub > chd[label * k + j]!) {
-        if (!tight) {
-          ub = Math.sqrt(sqDistRow(X, i, C, label, d));
-          lower[o + label] = ub;
-          tight = true;
-        }
-        if (ub > lower[o + j]! || ub > chd[label * k + j]!) {
-          const v = Math.sqrt(sqDistRow(X, i, C, j, d));
-          lower[o + j] = v;
-          if (v < ub) {
-            label = j;
-            ub = v;
-          }
-        }
+      if (j !== label && ub > lower[o + j]! && ub > chd[row + j]!) {
+        todo[m++] = i;
+        break;
       }
     }
-    labels[i] = label;
-    upper[i] = ub;
+  }
+  tightenBounds(ws, X, xn, C, todo, m, gather, upper, lower);
+}
+
+/** For the listed points: all k distances by gemm, label = nearest (lowest index on ties, as Lloyd),
+ * upper bound = its distance, lower bounds = the exact distances. */
+function tightenBounds(
+  ws: KMeansWorkspace,
+  X: Float64Array,
+  xn: Float64Array,
+  C: Float64Array,
+  todo: Int32Array,
+  m: number,
+  gather: Float64Array,
+  upper: Float64Array,
+  lower: Float64Array,
+): void {
+  const { d, k, labels, D, cNorms } = ws;
+  const block = gather.length / d;
+  rowSqNorms(k, d, C, cNorms);
+  for (let s = 0; s < m; s += block) {
+    const b = Math.min(block, m - s);
+    for (let r = 0; r < b; r++) {
+      const i = todo[s + r]!;
+      gather.set(X.subarray(i * d, i * d + d), r * d);
+    }
+    gemm(b, k, d, gather, C, D, { transB: true, alpha: -2 });
+    for (let r = 0; r < b; r++) {
+      const i = todo[s + r]!;
+      const o = r * k;
+      const xi = xn[i]!;
+      let best = cNorms[0]! + D[o]!;
+      let bi = 0;
+      for (let j = 0; j < k; j++) {
+        const v = cNorms[j]! + D[o + j]!;
+        if (v < best) {
+          best = v;
+          bi = j;
+        }
+        // The expanded formula rounds: keep the bounds on their safe side by a relative 1e-12.
+        const sq = v + xi;
+        lower[i * k + j] = sq > 0 ? Math.sqrt(sq) * (1 - 1e-12) : 0;
+      }
+      labels[i] = bi;
+      const sb = best + xi;
+      upper[i] = sb > 0 ? Math.sqrt(sb) * (1 + 1e-12) : 0;
+    }
   }
 }
 

@@ -20,6 +20,7 @@ import { ProgressReporter, type IterativeOptions, type StopReason } from '../cor
 import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { rowSqNorms, sqdist } from '../kernels/index.js';
+import { Scratch } from './scratch.js';
 import { assignLabels, elkan, kmeansPlusPlus, KMeansWorkspace, lloyd, type KMeansRunResult } from './kmeans-core.js';
 
 export type KMeansInit = 'k-means++' | 'random' | Matrix | number[][];
@@ -137,19 +138,30 @@ export class KMeans {
     if (n < k) throw new ValidationError(`nSamples=${n} must be >= nClusters=${k}`);
     // Centre a copy (the caller's data is never touched).
     const src = M.data as Float64Array;
-    const Xc = new Float64Array(n * d);
+    const scratch = new Scratch();
+    try {
+      return this.fitCentred(src, n, d, k, scratch);
+    } finally {
+      scratch.release();
+    }
+  }
+
+  private fitCentred(src: Float64Array, n: number, d: number, k: number, scratch: Scratch): this {
+    const o = this.options;
+    // The centred copy lives in the kernels' memory: k-means++ and Lloyd hand it to gemm every step.
+    const Xc = scratch.f64(n * d);
     const mean = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += src[i * d + t]!;
     for (let t = 0; t < d; t++) mean[t] /= n;
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) Xc[i * d + t] = src[i * d + t]! - mean[t]!;
     const tol = o.tol * meanVariance(Xc, n, d);
-    const xn = new Float64Array(n);
+    const xn = scratch.f64(n);
     rowSqNorms(n, d, Xc, xn);
     const explicit = typeof o.init === 'object' ? explicitCenters(o.init, k, d, 'KMeans') : null;
     if (explicit) for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) explicit[j * d + t] -= mean[t]!;
     const nInit = explicit ? 1 : o.nInit;
     const rng = new Rng(o.seed);
-    const ws = new KMeansWorkspace(n, d, k);
+    const ws = new KMeansWorkspace(n, d, k, scratch);
     const trials = o.nLocalTrials ?? 2 + Math.floor(Math.log(k));
     const reporter = new ProgressReporter(o, o.maxIter);
     let best: KMeansRunResult | null = null;
@@ -179,12 +191,13 @@ export class KMeans {
             return reporter.report(iteration, loss, { stage, run }) as 'callback' | 'aborted' | null;
           }
         : null;
-      const r = o.algorithm === 'elkan' ? elkan(ws, Xc, o.maxIter, tol, hook) : lloyd(ws, Xc, xn, o.maxIter, tol, hook);
+      const r = o.algorithm === 'elkan' ? elkan(ws, Xc, xn, o.maxIter, tol, hook) : lloyd(ws, Xc, xn, o.maxIter, tol, hook);
       if (best === null || r.inertia < best.inertia) best = r;
       if (r.stop === 'callback' || r.stop === 'aborted') break;
     }
     const b = best!;
     for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) b.centers[j * d + t] += mean[t]!;
+    // b.centers/b.labels are fresh copies (finish() copies out of the scratch buffers).
     this.centers_ = new Matrix(b.centers, k, d);
     this.labels_ = b.labels;
     this.inertia_ = b.inertia;
