@@ -145,7 +145,28 @@ def sparse_fixtures():
                              coder=dict(dictionary=L(Dict), X=L(Xs), codes=coder)))
 
 
-ALL = {"pca": pca_fixtures, "ica": ica_fixtures, "sparse": sparse_fixtures}
+
+def nmf_fixtures():
+    rng = np.random.RandomState(5)
+    X = np.abs(rng.randn(30, 4)) @ np.abs(rng.randn(4, 12)) + 0.1 * np.abs(rng.randn(30, 12))
+    X[0, 3] = 0.0
+    inits = {}
+    for init in ("nndsvd", "nndsvda"):
+        W, H = _initialize_nmf(X, 4, init=init, random_state=0)
+        inits[init] = dict(W=L(W), H=L(H))
+    W0, H0 = _initialize_nmf(X, 4, init="random", random_state=1)
+    runs = []
+    for solver in ("cd", "mu"):
+        for reg in (dict(), dict(alpha_W=0.01, l1_ratio=0.5)):
+            m = NMF(n_components=4, init="custom", solver=solver, max_iter=300, tol=1e-4, **reg)
+            W = m.fit_transform(X, W=W0.copy(), H=H0.copy())
+            runs.append(dict(solver=solver, alphaW=reg.get("alpha_W", 0.0), l1Ratio=reg.get("l1_ratio", 0.0),
+                             W=L(W), H=L(m.components_), nIter=int(m.n_iter_), err=float(m.reconstruction_err_),
+                             transform=L(m.transform(X[:5]))))
+    dump("nmf.json", dict(X=L(X), inits=inits, W0=L(W0), H0=L(H0), runs=runs))
+
+
+ALL = {"pca": pca_fixtures, "ica": ica_fixtures, "sparse": sparse_fixtures, "nmf": nmf_fixtures}
 
 if __name__ == "__main__":
     import sys

@@ -15,3 +15,4 @@ export {
   type SparseEncodeOptions,
   type SparseCodingAlgorithm,
 } from './sparse-coder.js';
+export { NMF, NMF_DEFAULTS, nmfInit, type NMFInit, type NMFOptions } from './nmf.js';

@@ -3,7 +3,7 @@
  * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
  */
 import type { Matrix } from '../../src/core/matrix.js';
-import { FastICA, IncrementalPCA, PCA, SparseCoder } from '../../src/decomposition/index.js';
+import { FastICA, IncrementalPCA, NMF, PCA, SparseCoder } from '../../src/decomposition/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -30,6 +30,12 @@ export const ESTIMATORS: ContractEntry[] = [
     output: (m: IncrementalPCA, X) => m.transform(X),
   },
   { name: 'FastICA', make: (seed) => new FastICA({ nComponents: 3, seed }), output: (m: FastICA, X) => m.transform(X) },
+  {
+    name: 'NMF',
+    make: (seed) => new NMF({ nComponents: 3, init: 'nndsvdar', seed, maxIter: 50 }),
+    data: 'nonnegative',
+    output: (m: NMF, X) => m.transform(X),
+  },
   {
     name: 'SparseCoder',
     make: () =>
