@@ -16,7 +16,8 @@
  */
 import { wasmHeap } from '../kernels/index.js';
 
-export type DType = 'float32' | 'float64';
+import type { DType } from '../core/matrix.js';
+export type { DType };
 export type Buf = Float32Array | Float64Array;
 
 /** The one float32 allocation function of the engine (switch point to wasm memory). */
