@@ -5,9 +5,11 @@
  */
 import type { Command } from 'commander';
 import { register as demo } from './demo.js';
+import { register as data } from './data.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   demo,
+  data,
 ];
