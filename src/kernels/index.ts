@@ -177,14 +177,12 @@ export function sqdist<T extends Float>(
   checkExtent('sqdist', 'Y', Y, 0, n, d, d);
   checkExtent('sqdist', 'D', D, 0, m, n, n);
   const f32 = sameDtype('sqdist', X, Y, D);
-  const xn = o.xNorms ?? (allocFloat(f32 ? 'float32' : 'float64', m) as T);
-  const yn = o.yNorms ?? (X === Y && m === n && !o.xNorms ? xn : (allocFloat(f32 ? 'float32' : 'float64', n) as T));
-  if (xn.length < m || yn.length < n) throw new RangeError(`sqdist: xNorms/yNorms shorter than m=${m}/n=${n}`);
-  if (!o.xNorms) rowSqNorms(m, d, X, xn);
-  if (!o.yNorms && yn !== xn) rowSqNorms(n, d, Y, yn);
-  gemm(m, n, d, X, Y, D, { transB: true, alpha: -2 });
-  if (f32) active.sqdistFinishF32(m, n, D as Float32Array, 0, n, xn as Float32Array, yn as Float32Array);
-  else active.sqdistFinishF64(m, n, D as Float64Array, 0, n, xn as Float64Array, yn as Float64Array);
+  if (o.xNorms && o.xNorms.length < m) throw new RangeError(`sqdist: xNorms has length ${o.xNorms.length} < m=${m}`);
+  if (o.yNorms && o.yNorms.length < n) throw new RangeError(`sqdist: yNorms has length ${o.yNorms.length} < n=${n}`);
+  if (o.xNorms) sameDtype('sqdist', X, o.xNorms);
+  if (o.yNorms) sameDtype('sqdist', X, o.yNorms);
+  if (f32) active.sqdistF32(m, n, d, X as Float32Array, Y as Float32Array, D as Float32Array, (o.xNorms ?? null) as Float32Array | null, (o.yNorms ?? null) as Float32Array | null);
+  else active.sqdistF64(m, n, d, X as Float64Array, Y as Float64Array, D as Float64Array, (o.xNorms ?? null) as Float64Array | null, (o.yNorms ?? null) as Float64Array | null);
   // a point's distance to itself is exactly 0 (the norm and the dot product round differently)
   if (X === Y && m === n) for (let i = 0; i < m; i++) D[i * n + i] = 0;
 }

@@ -42,6 +42,9 @@ export interface KernelBackend {
   rowSqNormsF64: (m: number, d: number, X: F64, xo: number, ldx: number, out: F64, oo: number) => void;
   sqdistFinishF32: (m: number, n: number, D: F32, dof: number, ldd: number, xn: F32, yn: F32) => void;
   sqdistFinishF64: (m: number, n: number, D: F64, dof: number, ldd: number, xn: F64, yn: F64) => void;
+  /** D = max(0, ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j) for dense row-major X (m×d), Y (n×d), D (m×n); norms computed when null. */
+  sqdistF32: (m: number, n: number, d: number, X: F32, Y: F32, D: F32, xn: F32 | null, yn: F32 | null) => void;
+  sqdistF64: (m: number, n: number, d: number, X: F64, Y: F64, D: F64, xn: F64 | null, yn: F64 | null) => void;
   argminRowsF32: (m: number, n: number, D: F32, idx: Int32Array, val: F32) => void;
   argminRowsF64: (m: number, n: number, D: F64, idx: Int32Array, val: F64) => void;
   topkRows: (m: number, n: number, k: number, D: Float, idx: Int32Array, val: Float) => void;
@@ -61,6 +64,8 @@ export const KERNEL_NAMES = [
   'rowSqNormsF64',
   'sqdistFinishF32',
   'sqdistFinishF64',
+  'sqdistF32',
+  'sqdistF64',
   'argminRowsF32',
   'argminRowsF64',
   'topkRows',
@@ -82,6 +87,22 @@ export const tsBackend: KernelBackend = {
   rowSqNormsF64: ts.rowSqNormsF64,
   sqdistFinishF32: ts.sqdistFinishF32,
   sqdistFinishF64: ts.sqdistFinishF64,
+  sqdistF32: (m, n, d, X, Y, D, xn, yn) => {
+    const a = xn ?? new Float32Array(m);
+    const b = yn ?? (X === Y && m === n && !xn ? a : new Float32Array(n));
+    if (!xn) ts.rowSqNormsF32(m, d, X, 0, d, a, 0);
+    if (!yn && b !== a) ts.rowSqNormsF32(n, d, Y, 0, d, b, 0);
+    ts.gemmF32(m, n, d, X, 0, d, false, Y, 0, d, true, D, 0, n, -2, 0);
+    ts.sqdistFinishF32(m, n, D, 0, n, a, b);
+  },
+  sqdistF64: (m, n, d, X, Y, D, xn, yn) => {
+    const a = xn ?? new Float64Array(m);
+    const b = yn ?? (X === Y && m === n && !xn ? a : new Float64Array(n));
+    if (!xn) ts.rowSqNormsF64(m, d, X, 0, d, a, 0);
+    if (!yn && b !== a) ts.rowSqNormsF64(n, d, Y, 0, d, b, 0);
+    ts.gemmF64(m, n, d, X, 0, d, false, Y, 0, d, true, D, 0, n, -2, 0);
+    ts.sqdistFinishF64(m, n, D, 0, n, a, b);
+  },
   argminRowsF32: ts.argminRowsF32,
   argminRowsF64: ts.argminRowsF64,
   topkRows: ts.topkRowsGeneric,

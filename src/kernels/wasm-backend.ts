@@ -225,6 +225,64 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
     return gemmBlock;
   }
 
+  /**
+   * Squared distances with everything in wasm memory: norms (SIMD), the −2·X·Yᵀ product (threaded)
+   * and the clamp, then one copy of each row block of D out. Operands outside the heap are copied in
+   * row blocks of X sized to the scratch budget; a Y too large for half the budget is split by rows.
+   */
+  function makeSqdist<T extends Float>(f64: boolean, tsImpl: KernelBackend['sqdistF32'] | KernelBackend['sqdistF64'], View: new (b: ArrayBufferLike, o: number, n: number) => T) {
+    const bpe = f64 ? 8 : 4;
+    const norms = f64 ? ex.rownorms_f64 : ex.rownorms_f32;
+    const finish = f64 ? ex.sqdist_finish_f64 : ex.sqdist_finish_f32;
+    const impl = (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null, dOff: number, ldd: number): void => {
+      if (m === 0 || n === 0) return;
+      const inHeap = isInHeap(X) && isInHeap(Y) && isInHeap(D);
+      if (!inHeap && 2 * m * n * d < COPY_MIN_FLOPS && dOff === 0 && ldd === n) {
+        (tsImpl as (...a: unknown[]) => void)(m, n, d, X, Y, D, xn, yn);
+        return;
+      }
+      if (n * (d + 1) * bpe > scratchBudget / 2 && n > 1) {
+        const h = n >> 1;
+        impl(m, h, d, X, Y, D, xn, yn ? (yn.subarray(0, h) as T) : null, dOff, ldd);
+        impl(m, n - h, d, X, Y.subarray(h * d) as T, D, xn, yn ? (yn.subarray(h) as T) : null, dOff + h, ldd);
+        return;
+      }
+      // Y and its norms (in the heap or copied once)
+      const yAddr = isInHeap(Y) ? Y.byteOffset : scratch('B', Math.max(1, n * d) * bpe);
+      if (yAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+      if (!isInHeap(Y)) new View(heapBuffer(), yAddr, n * d).set(Y.subarray(0, n * d));
+      const ynAddr = scratch('yn', n * bpe);
+      if (ynAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+      if (yn) new View(heapBuffer(), ynAddr, n).set(yn.subarray(0, n));
+      else norms(n, d, yAddr, d, ynAddr);
+      // rows of X per block so that the X block and the D block fit the rest of the budget
+      const perRow = (d + n + 1) * bpe;
+      const rowsPer = Math.max(4, Math.min(m, Math.floor((scratchBudget - n * (d + 1) * bpe) / perRow)));
+      for (let i0 = 0; i0 < m; i0 += rowsPer) {
+        const r = Math.min(rowsPer, m - i0);
+        const xAddr = isInHeap(X) ? X.byteOffset + i0 * d * bpe : scratch('A', Math.max(1, r * d) * bpe);
+        if (xAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+        if (!isInHeap(X)) new View(heapBuffer(), xAddr, r * d).set(X.subarray(i0 * d, (i0 + r) * d));
+        const xnAddr = scratch('xn', r * bpe);
+        const dIn = isInHeap(D);
+        const dAddr = dIn ? D.byteOffset + (dOff + i0 * ldd) * bpe : scratch('C', r * n * bpe);
+        if (xnAddr < 0 || dAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+        const lddW = dIn ? ldd : n;
+        if (xn) new View(heapBuffer(), xnAddr, r).set(xn.subarray(i0, i0 + r));
+        else norms(r, d, xAddr, d, xnAddr);
+        if (d > 0) run(f64, r, n, d, xAddr, d, false, yAddr, d, true, dAddr, lddW, -2, 0);
+        else new View(heapBuffer(), dAddr, r * lddW).fill(0);
+        finish(r, n, dAddr, lddW, xnAddr, ynAddr);
+        if (!dIn) {
+          const dv = new View(heapBuffer(), dAddr, r * n);
+          if (ldd === n) D.set(dv, dOff + i0 * ldd);
+          else for (let i = 0; i < r; i++) D.set(dv.subarray(i * n, i * n + n), dOff + (i0 + i) * ldd);
+        }
+      }
+    };
+    return (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null): void => impl(m, n, d, X, Y, D, xn, yn, 0, n);
+  }
+
   const allIn = (...arrs: Float[]): boolean => {
     for (const a of arrs) if (!isInHeap(a)) return false;
     return true;
@@ -243,6 +301,8 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
       allIn(D, xn, yn) ? ex.sqdist_finish_f32(m, n, D.byteOffset + dof * 4, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF32(m, n, D, dof, ldd, xn, yn),
     sqdistFinishF64: (m, n, D, dof, ldd, xn, yn) =>
       allIn(D, xn, yn) ? ex.sqdist_finish_f64(m, n, D.byteOffset + dof * 8, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF64(m, n, D, dof, ldd, xn, yn),
+    sqdistF32: makeSqdist<F32>(false, tsBackend.sqdistF32, Float32Array),
+    sqdistF64: makeSqdist<F64>(true, tsBackend.sqdistF64, Float64Array),
     argminRowsF32: tsBackend.argminRowsF32,
     argminRowsF64: tsBackend.argminRowsF64,
     topkRows: tsBackend.topkRows,

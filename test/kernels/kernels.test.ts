@@ -270,6 +270,41 @@ describe('wasm operand handling', () => {
     }
   });
 
+  it('sqdist: heap operands, precomputed norms and blocked processing agree with the TS backend', () => {
+    for (const dt of DTYPES) {
+      const [m, n, d] = [70, 45, 37];
+      const Xs = rand(m * d, 11);
+      const Ys = rand(n * d, 12);
+      const ref = arr(dt, new Float64Array(m * n), false);
+      K.setBackend('ts');
+      K.sqdist(m, n, d, arr(dt, Xs, false), arr(dt, Ys, false), ref);
+      K.setBackend('wasm');
+      const tol = () => 8 * (d + 2) * eps(dt) * 2 * d;
+      for (const heap of [false, true]) {
+        for (const budget of [512 * 1024 * 1024, 6000]) {
+          W._setScratchBudget(budget);
+          try {
+            const X = arr(dt, Xs, heap);
+            const Y = arr(dt, Ys, heap);
+            const D = arr(dt, new Float64Array(m * n).fill(NaN), heap);
+            K.sqdist(m, n, d, X, Y, D);
+            expectClose(D, ref, tol, `sqdist ${dt} heap=${heap} budget=${budget}`);
+            const xn = arr(dt, new Float64Array(m), heap);
+            const yn = arr(dt, new Float64Array(n), heap);
+            K.rowSqNorms(m, d, X, xn);
+            K.rowSqNorms(n, d, Y, yn);
+            D.fill(NaN);
+            K.sqdist(m, n, d, X, Y, D, { xNorms: xn, yNorms: yn });
+            expectClose(D, ref, tol, `sqdist with norms ${dt} heap=${heap} budget=${budget}`);
+            if (heap) for (const v of [X, Y, D, xn, yn]) wasmHeap.free(v);
+          } finally {
+            W._setScratchBudget(512 * 1024 * 1024);
+          }
+        }
+      }
+    }
+  });
+
   it('wasmHeap: views stay valid while the memory grows; free/reuse; clear error past 4 GiB', () => {
     const a = wasmHeap.allocF32(1000);
     a.fill(7);
