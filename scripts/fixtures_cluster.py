@@ -69,7 +69,8 @@ for method in ["single", "complete", "average", "weighted", "centroid", "median"
     if method in ("single", "complete", "average", "ward"):
         ag = AgglomerativeClustering(n_clusters=4, linkage=method).fit(Xa)
         entry["sklearnLabels4"] = ag.labels_.tolist()
-        thr = float(np.median(Z[:, 2]))
+        # midway between two merge heights, so rounding in the heights cannot move the cut
+        thr = float((Z[19, 2] + Z[20, 2]) / 2)
         ag2 = AgglomerativeClustering(n_clusters=None, distance_threshold=thr, linkage=method).fit(Xa)
         entry["threshold"] = thr
         entry["sklearnThresholdLabels"] = ag2.labels_.tolist()
