@@ -51,6 +51,7 @@ describe('eigh', () => {
       [17, 3],
       [64, 4],
       [150, 5],
+      [230, 6],
     ] as const) {
       const A = randSym(n, seed);
       const { values, vectors } = eigh(A);
