@@ -15,7 +15,7 @@
 import { gemm } from '../kernels/index.js';
 import { ValidationError } from '../core/errors.js';
 import type { Buf } from './memory.js';
-import { Tensor, engine, gradOf, tempBuf } from './tensor.js';
+import { Tensor, engine, gradOf, gradOut, gradFresh, passGrad, tempBuf } from './tensor.js';
 import { col2imAdd, im2col } from './im2col.js';
 
 export interface ConvAttrs {
@@ -124,15 +124,18 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     backward(out, [a, b], { transA, transB }, g) {
       const m = out.shape[0]!, n = out.shape[1]!;
       const k = transA ? a!.shape[0]! : a!.shape[1]!;
-      const da = gradOf(a!);
+      // beta = 0 when the gradient buffer is new: gemm overwrites it, no zero-fill needed.
+      const da = gradOut(a!);
       if (da) {
-        if (!transA) gemm(m, k, n, g, b!.data, da, { transB: !transB, beta: 1 });
-        else gemm(k, m, n, b!.data, g, da, { transA: transB, transB: true, beta: 1 });
+        const beta = gradFresh ? 0 : 1;
+        if (!transA) gemm(m, k, n, g, b!.data, da, { transB: !transB, beta });
+        else gemm(k, m, n, b!.data, g, da, { transA: transB, transB: true, beta });
       }
-      const db = gradOf(b!);
+      const db = gradOut(b!);
       if (db) {
-        if (!transB) gemm(k, n, m, a!.data, g, db, { transA: !transA, beta: 1 });
-        else gemm(n, k, m, g, a!.data, db, { transA: true, transB: transA, beta: 1 });
+        const beta = gradFresh ? 0 : 1;
+        if (!transB) gemm(k, n, m, a!.data, g, db, { transA: !transA, beta });
+        else gemm(n, k, m, g, a!.data, db, { transA: true, transB: transA, beta });
       }
     },
   },
@@ -157,8 +160,7 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       }
     },
     backward(out, [x, b], { inner }, g) {
-      const dx = gradOf(x!);
-      if (dx) for (let i = 0; i < g.length; i++) dx[i] += g[i]!;
+      passGrad(x!, g);
       const db = gradOf(b!);
       if (db) {
         const C = db.length, outer = out.size / (C * inner);
@@ -181,8 +183,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       for (let i = 0; i < o.length; i++) o[i] = x[i]! + y[i]!;
     },
     backward(_o, [a, b], _a, g) {
-      const da = gradOf(a!);
-      if (da) for (let i = 0; i < g.length; i++) da[i] += g[i]!;
+      passGrad(a!, g);
+      // b must not share a's (possibly aliased) buffer: accumulate.
       const db = gradOf(b!);
       if (db) for (let i = 0; i < g.length; i++) db[i] += g[i]!;
     },
@@ -239,10 +241,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       }
     },
     backward(out, [x], _a, g) {
-      const dx = gradOf(x!);
+      const dx = gradOut(x!);
       if (!dx) return;
       const y = out.data;
-      for (let i = 0; i < g.length; i++) if (y[i]! > 0) dx[i] += g[i]!;
+      if (gradFresh) for (let i = 0; i < g.length; i++) dx[i] = y[i]! > 0 ? g[i]! : 0;
+      else for (let i = 0; i < g.length; i++) if (y[i]! > 0) dx[i] += g[i]!;
     },
   },
 
@@ -270,12 +273,19 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       for (let i = 0; i < o.length; i++) o[i] = sigm(xd[i]!);
     },
     backward(out, [x], _a, g) {
-      const dx = gradOf(x!);
+      const dx = gradOut(x!);
       if (!dx) return;
       const y = out.data;
-      for (let i = 0; i < g.length; i++) {
-        const s = y[i]!;
-        dx[i] += g[i]! * s * (1 - s);
+      if (gradFresh) {
+        for (let i = 0; i < g.length; i++) {
+          const s = y[i]!;
+          dx[i] = g[i]! * s * (1 - s);
+        }
+      } else {
+        for (let i = 0; i < g.length; i++) {
+          const s = y[i]!;
+          dx[i] += g[i]! * s * (1 - s);
+        }
       }
     },
   },
@@ -418,8 +428,7 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     },
     forward() {},
     backward(_o, [x], _a, g) {
-      const dx = gradOf(x!);
-      if (dx) for (let i = 0; i < g.length; i++) dx[i] += g[i]!;
+      passGrad(x!, g);
     },
   },
 
@@ -477,9 +486,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [x], { p }) {
       const mask = tempBuf(x!.dtype, x!.size, false);
       out.saved = [mask];
-      const rng = engine.rng, scale = 1 / (1 - p), xd = x!.data, o = out.data;
+      // One 32-bit draw per unit: kept when u ≥ p·2³² (probability 1 − p up to 2⁻³²).
+      const rng = engine.rng, scale = 1 / (1 - p), xd = x!.data, o = out.data, thr = p * 4294967296;
       for (let i = 0; i < o.length; i++) {
-        const m = rng.random() >= p ? scale : 0;
+        const m = rng.nextU32() >= thr ? scale : 0;
         mask[i] = m;
         o[i] = xd[i]! * m;
       }
@@ -682,21 +692,24 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [p, t]) {
       const a = p!.data, b = t!.data;
       let s = 0;
+      // Targets that are exactly 0 or 1 (most MNIST pixels) need one logarithm, not two.
       for (let i = 0; i < a.length; i++) {
         const pi = a[i]!, ti = b[i]!;
-        const lp = Math.max(Math.log(pi), -100), lq = Math.max(Math.log(1 - pi), -100);
-        s -= ti * lp + (1 - ti) * lq;
+        if (ti === 0) s -= Math.max(Math.log(1 - pi), -100);
+        else if (ti === 1) s -= Math.max(Math.log(pi), -100);
+        else s -= ti * Math.max(Math.log(pi), -100) + (1 - ti) * Math.max(Math.log(1 - pi), -100);
       }
       out.data[0] = s / a.length;
     },
     backward(_o, [p, t], _a, g) {
       const a = p!.data, b = t!.data, k = g[0]! / a.length;
-      const dp = gradOf(p!), dt = gradOf(t!);
-      for (let i = 0; i < a.length; i++) {
-        const pi = a[i]!, ti = b[i]!;
-        if (dp) dp[i] += (k * (pi - ti)) / Math.max((1 - pi) * pi, 1e-12);
-        if (dt) dt[i] += k * (Math.max(Math.log(1 - pi), -100) - Math.max(Math.log(pi), -100));
+      const dp = gradOut(p!);
+      if (dp) {
+        if (gradFresh) for (let i = 0; i < a.length; i++) dp[i] = (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
+        else for (let i = 0; i < a.length; i++) dp[i] += (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
       }
+      const dt = gradOf(t!);
+      if (dt) for (let i = 0; i < a.length; i++) dt[i] += k * (Math.max(Math.log(1 - a[i]!), -100) - Math.max(Math.log(a[i]!), -100));
     },
   },
 

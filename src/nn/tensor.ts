@@ -112,6 +112,42 @@ export function gradOf(t: Tensor): Buf | null {
   return t.grad;
 }
 
+/** Set by `gradOut`: the buffer it returned was new and holds garbage (write, do not accumulate). */
+export let gradFresh = false;
+
+/**
+ * Like `gradOf`, but a newly allocated buffer is NOT zeroed and `gradFresh` is set, so the rule can
+ * write (=) instead of accumulating (+=): saves a zero-fill pass per gradient in the hot rules.
+ */
+export function gradOut(t: Tensor): Buf | null {
+  gradFresh = false;
+  if (!t.requiresGrad) return null;
+  if (t.grad === null) {
+    if (t.prim === null) {
+      t.grad = allocBuf(t.dtype, t.size);
+      return t.grad;
+    }
+    t.grad = tempBuf(t.dtype, t.size, false);
+    gradFresh = true;
+  }
+  return t.grad;
+}
+
+/**
+ * Adds g into t's gradient; when t is an intermediate whose gradient is not started yet, t simply
+ * takes g's buffer (safe: every consumer of the op's output has run before its backward, so g is
+ * never read again). Identity-gradient ops (bias, reshape, add) then cost nothing.
+ */
+export function passGrad(t: Tensor, g: Buf): void {
+  if (!t.requiresGrad) return;
+  if (t.grad === null && t.prim !== null && t.size === g.length) {
+    t.grad = g;
+    return;
+  }
+  const d = gradOf(t)!;
+  for (let i = 0; i < g.length; i++) d[i] += g[i]!;
+}
+
 /**
  * Runs one step: intermediate buffers come from the arena of `key` (reused from the previous step
  * with that key), the tape starts empty. Everything `fn` creates is valid until the next scope with
