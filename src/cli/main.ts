@@ -14,5 +14,11 @@ if (major === 20 && !process.execArgv.includes('--experimental-wasm-relaxed-simd
   setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
+// A progress bar hides the cursor; give it back if the user interrupts.
+process.once('SIGINT', () => {
+  if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n');
+  process.exit(130);
+});
+
 const { runCli } = await import('./program.js');
 process.exitCode = await runCli(process.argv);

@@ -35,9 +35,17 @@ export interface DemoContext {
   outDir: string;
   /** `--full`: run at full scale instead of the default ~5-minute profile. */
   full: boolean;
-  /** Creates a progress bar with `total` steps labelled `label`. */
+  /**
+   * Creates a progress bar with `total` steps labelled `label` (a bar on a terminal, occasional
+   * lines otherwise). Call `stop()` when the stage ends; bars left open are stopped after the section.
+   */
   progress(label: string, total: number): Progress;
-  /** Writes a file (PNG bytes or SVG/JSON text) into outDir; returns its file name. */
+  /**
+   * Writes a file (PNG bytes or SVG/JSON text) into outDir; returns its file name, to use in
+   * `<img src>` (e.g. with `figureHtml` from src/viz). Start names with the section id
+   * ("kmeans-centres.png"): a name another section already wrote is an error, and so is a path
+   * leaving outDir.
+   */
   writeFile(name: string, content: Uint8Array | string): string;
 }
 
