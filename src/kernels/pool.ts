@@ -63,7 +63,9 @@ for (;;) {
     const n = ctrl[${NARGS}];
     const a = [];
     for (let i = 0; i < n; i++) a.push(args[i]);
+    const t0 = performance.now();
     fns[ctrl[${OP}]](...a);
+    args[${MAX_ARGS - 1}] = performance.now() - t0;
   } catch (e) {
     status = 1;
   }
@@ -285,6 +287,31 @@ export class WorkerPool {
     if (Atomics.load(ctrl, STATUS) !== 0) {
       throw new Error(`kernels: worker thread failed while running ${what}`);
     }
+  }
+
+  /**
+   * Fraction of a split product given to each worker. Adapted after every dispatch from the measured
+   * speed of both sides, so that a thread slowed down by other processes on a shared machine gets
+   * less work instead of making the other one wait.
+   */
+  share = 0.5;
+
+  /** Updates `share` from one dispatch: `mainUnits`/`mainMs` done by the main thread, the workers' by theirs. */
+  balance(slots: Slot[], mainUnits: number, mainMs: number, workerUnits: number): void {
+    if (mainMs <= 0.05 || mainUnits <= 0 || workerUnits <= 0) return;
+    let wMs = 0;
+    for (const s of slots) wMs += s.args[MAX_ARGS - 1]!;
+    wMs /= slots.length;
+    if (!(wMs > 0.05)) return;
+    const wr = workerUnits / wMs;
+    const mr = mainUnits / mainMs;
+    const parts = slots.length + 1;
+    // per-worker share that would make all threads finish together
+    const target = wr / (mr + wr * (parts - 1));
+    const next = 0.7 * this.share + 0.3 * target;
+    const lo = 0.25 / parts;
+    const hi = Math.min(0.9, 1.75 / parts);
+    this.share = Math.min(hi, Math.max(lo, next));
   }
 
   /** Test hook: the next dispatch to worker `i` makes it exit ('exit') or hang forever ('hang'). */

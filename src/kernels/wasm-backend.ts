@@ -100,10 +100,13 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
     }
     const what = f64 ? 'gemm_f64' : 'gemm_f32';
     const op = f64 ? 'gemm_f64' : 'gemm_f32';
+    const share = pool!.share;
     if (byRows) {
-      const chunk = Math.ceil(m / parts / 4) * 4;
+      // workers take `chunk` rows each from the bottom; the main thread does the rows above
+      const chunk = Math.max(4, Math.round((m * share) / 4) * 4);
+      const mainRows = Math.max(4, m - chunk * slots.length);
       for (let w = 0; w < slots.length; w++) {
-        const i0 = (w + 1) * chunk;
+        const i0 = mainRows + w * chunk;
         const rows = Math.min(chunk, m - i0);
         if (rows <= 0) continue;
         const aw = a + (ta ? i0 : i0 * lda) * bpe;
@@ -111,15 +114,18 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
       }
       const t0 = performance.now();
       try {
-        fn(Math.min(chunk, m), n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+        fn(mainRows, n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
       } finally {
         const dt = performance.now() - t0;
-        for (let w = 0; w < slots.length; w++) if ((w + 1) * chunk < m) pool!.wait(slots[w]!, dt, what);
+        const used = slots.filter((_, w) => mainRows + w * chunk < m);
+        for (const s of used) pool!.wait(s, dt, what);
+        pool!.balance(used, mainRows, dt, chunk);
       }
     } else {
-      const chunk = Math.ceil(n / parts / 8) * 8;
+      const chunk = Math.max(8, Math.round((n * share) / 8) * 8);
+      const mainCols = Math.max(8, n - chunk * slots.length);
       for (let w = 0; w < slots.length; w++) {
-        const j0 = (w + 1) * chunk;
+        const j0 = mainCols + w * chunk;
         const cols = Math.min(chunk, n - j0);
         if (cols <= 0) continue;
         const bw = b + (tb ? j0 * ldb : j0) * bpe;
@@ -127,10 +133,12 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
       }
       const t0 = performance.now();
       try {
-        fn(m, Math.min(chunk, n), k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+        fn(m, mainCols, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
       } finally {
         const dt = performance.now() - t0;
-        for (let w = 0; w < slots.length; w++) if ((w + 1) * chunk < n) pool!.wait(slots[w]!, dt, what);
+        const used = slots.filter((_, w) => mainCols + w * chunk < n);
+        for (const s of used) pool!.wait(s, dt, what);
+        pool!.balance(used, mainCols, dt, chunk);
       }
     }
   }
