@@ -19,6 +19,9 @@ import {
 } from '../src/nn/index.js';
 
 const FULL = process.argv.includes('--full');
+/** --only=step|memory|leak runs one section (results file is then not rewritten). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? null;
+const run = (section: string): boolean => ONLY === null || ONLY === section;
 const STEPS = FULL ? 200 : 30;
 const WARM = FULL ? 20 : 5;
 const B = 256;
@@ -186,7 +189,7 @@ say(`784-128-32-128-784 (relu, sigmoid, BCE, Adam lr 1e-3), batch ${B}, MNIST di
 say();
 say('| threads | this library (ms/step) | PyTorch 1.13 CPU (ms/step) | ratio to PyTorch | TensorFlow.js 4 wasm (ms/step) | speed-up vs tfjs |');
 say('|---|---|---|---|---|---|');
-for (const th of [1, 2]) {
+for (const th of run('step') ? [1, 2] : []) {
   const ours = oursStep(th);
   const pt = torchStep(th);
   const tj = await tfjsStep(th);
@@ -195,13 +198,15 @@ for (const th of [1, 2]) {
 }
 say();
 const nMem = FULL ? 60000 : 2048;
-const m = memoryOver20Epochs(nMem);
-say(`Memory over 20 epochs (${nMem} digits, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s, ${((nMem * 20) / (m.ms / 1000)).toFixed(0)} samples/s): ` +
+const m = run('memory') ? memoryOver20Epochs(nMem) : null;
+if (m) say(`Memory over 20 epochs (${nMem} digits, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s, ${((nMem * 20) / (m.ms / 1000)).toFixed(0)} samples/s): ` +
   `RSS ${mb(m.rss[1] ?? m.rss[0]!)} MiB, range after epoch 2 ${spread(m.rss)}; JS heap ${mb(m.heap[1] ?? m.heap[0]!)} MiB, range ${spread(m.heap)}.`);
 const steps = FULL ? 100000 : 20000;
-const l = leakRun(steps);
-say(`Leak run: ${steps} steps of a 64-32-64 autoencoder with batch norm and dropout (${l.usPerStep.toFixed(0)} µs/step): arena buffers ${l.allocFirst} after step 1, ${l.allocLast} after step ${steps}; ` +
+const l = run('leak') ? leakRun(steps) : null;
+if (l) say(`Leak run: ${steps} steps of a 64-32-64 autoencoder with batch norm and dropout (${l.usPerStep.toFixed(0)} µs/step): arena buffers ${l.allocFirst} after step 1, ${l.allocLast} after step ${steps}; ` +
   `RSS range ${spread(l.rss)}, JS heap range ${spread(l.heap)} (sampled every ${steps / 10} steps after gc).`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/nn.md', lines.join('\n') + '\n');
+if (ONLY === null) {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/nn.md', lines.join('\n') + '\n');
+}
 process.exit(0);

@@ -12,7 +12,7 @@ import { ValidationError } from '../core/errors.js';
 import { registerModel, type ModelState, type Saveable } from '../core/estimator.js';
 import { apply } from './primitives.js';
 import { Tensor, engine, parameter } from './tensor.js';
-import { allocBuf, type Buf } from './memory.js';
+import { allocBuf, freeBuf, type Buf } from './memory.js';
 import { activate, addBias, dropout, linear, reshape, type ActivationName } from './ops.js';
 import { initialize, type InitName } from './init.js';
 
@@ -329,6 +329,18 @@ export class Sequential extends Layer implements Saveable {
   }
   config(): LayerConfig {
     throw new ValidationError('Sequential cannot be nested in a saved architecture');
+  }
+  /**
+   * Returns the weights', gradients' and buffers' WebAssembly memory (no FinalizationRegistry does
+   * it for you: see kernels/heap.ts). The network must not be used afterwards.
+   */
+  dispose(): void {
+    for (const t of this.parameters()) {
+      freeBuf(t.data);
+      if (t.grad) freeBuf(t.grad);
+      t.grad = null;
+    }
+    for (const b of Object.values(this.buffers())) freeBuf(b);
   }
   layerConfigs(): LayerConfig[] {
     return this.layers.map((l) => {

@@ -16,7 +16,7 @@
 import { Rng, type RngState } from '../core/rng.js';
 import { NumericalError, ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { toMatrix } from '../core/validate.js';
+import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import type { ProgressCallback, StopReason } from '../core/progress.js';
 import type { ModelState } from '../core/estimator.js';
 import { decodeModelState, encodeModelState } from '../io/model.js';
@@ -119,16 +119,36 @@ function asF32(X: MatrixLike, name: string): Matrix<Float32Array> {
   return toMatrix(X, name, { dtype: 'float32' }) as Matrix<Float32Array>;
 }
 
+/** Defaults of `train` (options left undefined keep them). */
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({ epochs: 10, batchSize: 256, shuffle: true, seed: 0 });
+
+const TRAIN_TABLE: ConstraintTable<TrainOptions> = {
+  epochs: { type: 'int', min: 0 },
+  batchSize: { type: 'int', min: 1 },
+  shuffle: { type: 'boolean' },
+  seed: { type: 'int' },
+  optimizer: { type: 'object' },
+  inputShape: { type: 'object' },
+  validation: { type: 'object' },
+  earlyStopping: { type: 'object' },
+  onProgress: { type: 'function' },
+  signal: { type: 'signal' },
+  checkpoint: { type: 'object' },
+  resume: { type: 'oneOf', options: [{ type: 'object' }, { type: 'string' }] },
+};
+
 /**
  * Trains `net` to minimise `lossFn` over the rows of X (and Y). Returns the history; the network's
  * weights are updated in place. Throws NumericalError on a NaN/Inf loss after restoring the weights
  * of the last step whose loss was finite.
  */
-export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixLike | null, o: TrainOptions = {}): TrainResult {
-  const epochs = o.epochs ?? 10;
-  const bs = o.batchSize ?? 256;
-  if (!(Number.isInteger(epochs) && epochs >= 0)) throw new ValidationError(`The 'epochs' option of train must be an integer >= 0; got ${epochs}.`);
-  if (!(Number.isInteger(bs) && bs >= 1)) throw new ValidationError(`The 'batchSize' option of train must be an integer >= 1; got ${bs}.`);
+export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixLike | null, options: TrainOptions = {}): TrainResult {
+  const o = validateOptions('train', TRAIN_DEFAULTS, TRAIN_TABLE, options);
+  const epochs = o.epochs!;
+  const bs = o.batchSize!;
+  if (o.earlyStopping && !(Number.isInteger(o.earlyStopping.patience) && o.earlyStopping.patience >= 1)) {
+    throw new ValidationError(`earlyStopping.patience must be an integer >= 1; got ${o.earlyStopping.patience}`);
+  }
   const Xm = asF32(X, 'X');
   const n = Xm.rows, d = Xm.cols;
   const Ym = Y === null ? null : asF32(Y, 'Y');

@@ -146,6 +146,8 @@ describe('train', () => {
 
   it('validates its options and data', () => {
     expect(() => train(makeNet(), aeLoss, X, null, { batchSize: 0 })).toThrow(ValidationError);
+    expect(() => train(makeNet(), aeLoss, X, null, { batchSize: 0 })).toThrow("The 'batchSize' option of train must be an integer >= 1; got 0.");
+    expect(() => train(makeNet(), aeLoss, X, null, { epochz: 3 } as never)).toThrow("Unknown option 'epochz' for train");
     expect(() => train(makeNet(), aeLoss, [[1, NaN]], null)).toThrow('X has NaN at row 0, column 1');
     expect(() => train(makeNet(), aeLoss, X, null, { inputShape: [5] })).toThrow('inputShape [5] does not hold the 12 features of X');
   });
