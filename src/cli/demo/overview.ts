@@ -110,8 +110,8 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       std[c * d + j] = Math.sqrt(Math.max(0, st.sumSq[c * d + j]! / n - m * m));
     }
   }
-  const meanPng = ctx.writeFile('overview-class-means.png', imageGridPng(new Matrix(mean, 10, d), { width: w, height: h, cols: 10, scale: 3, normalize: 'none' }));
-  const stdPng = ctx.writeFile('overview-class-stds.png', imageGridPng(new Matrix(std, 10, d), { width: w, height: h, cols: 10, scale: 3, normalize: 'global' }));
+  const meanPng = ctx.writeFile('overview-class-means.png', imageGridPng(new Matrix(mean, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'none' }));
+  const stdPng = ctx.writeFile('overview-class-stds.png', imageGridPng(new Matrix(std, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'global' }));
 
   const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
   const nTrain = train.X.rows;
@@ -140,7 +140,7 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       `${((100 * st.counts[c]!) / nTrain).toFixed(2)}%`,
       te.counts[c]!,
       `${((100 * te.counts[c]!) / nTest).toFixed(2)}%`,
-      st.ink[c]! / Math.max(1, st.counts[c]!),
+      (st.ink[c]! / Math.max(1, st.counts[c]!)).toFixed(1),
     ]),
     { caption: 'Class counts (mean ink = sum of pixel intensities of an image, averaged over the class)', digits: 4 },
   );
@@ -175,7 +175,7 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
     `Every later section works on these arrays (subsets in the default profile).</p>` +
     figureRow(
       figureHtml(samples, `${SAMPLES_PER_CLASS} random training digits per class (one row per digit 0–9).`),
-      `<div>${figureHtml(meanPng, 'Mean image of each class (train).')}${figureHtml(stdPng, 'Per-pixel standard deviation of each class: where writers disagree.')}</div>`,
+      `<div>${figureHtml(meanPng, 'Mean image of each class (train), digits 0–4 above 5–9.')}${figureHtml(stdPng, 'Per-pixel standard deviation of each class: where writers disagree.')}</div>`,
     ) +
     figureRow(figureHtml(countsSvg, 'Class balance: every class has 9–11% of the digits in both splits.'), figureHtml(histSvg, 'Intensities are mostly 0 or near 1: the images are nearly binary.')) +
     figureRow(countsTable, statsTable) +
