@@ -31,6 +31,46 @@ export interface ScatterOptions {
   yLabel?: string;
   /** Show the legend when labels are given (default true). */
   legend?: boolean;
+  /** Shapes drawn over the points, in data coordinates. */
+  overlay?: ScatterOverlay;
+}
+
+export interface ScatterOverlay {
+  /** Points marked with a large outlined cross, coloured as label k (e.g. k-means centres, k × 2). */
+  centers?: MatrixLike;
+  /** Covariance ellipses, e.g. GMM components; ellipse k is coloured as label k unless `color` is given. */
+  ellipses?: {
+    mean: ArrayLike<number>;
+    /** 2×2 covariance [[a, b], [b, c]]. */
+    cov: ArrayLike<ArrayLike<number>>;
+    /** Radius in standard deviations (default 2: ~86% of a 2-D Gaussian's mass). */
+    nStd?: number;
+    color?: string;
+  }[];
+}
+
+/** Points of the nStd-sigma ellipse of a 2-D Gaussian, in data coordinates (64 segments). */
+function ellipsePoints(mean: ArrayLike<number>, cov: ArrayLike<ArrayLike<number>>, nStd: number): [number, number][] {
+  const a = cov[0]![0]!;
+  const b = cov[0]![1]!;
+  const c = cov[1]![1]!;
+  // Eigen-decomposition of the symmetric 2×2 matrix.
+  const mid = (a + c) / 2;
+  const rad = Math.sqrt(((a - c) / 2) ** 2 + b * b);
+  const l1 = Math.max(0, mid + rad);
+  const l2 = Math.max(0, mid - rad);
+  const theta = 0.5 * Math.atan2(2 * b, a - c);
+  const [ct, st] = [Math.cos(theta), Math.sin(theta)];
+  const r1 = nStd * Math.sqrt(l1);
+  const r2 = nStd * Math.sqrt(l2);
+  const out: [number, number][] = [];
+  for (let k = 0; k <= 64; k++) {
+    const t = (2 * Math.PI * k) / 64;
+    const u = r1 * Math.cos(t);
+    const v = r2 * Math.sin(t);
+    out.push([mean[0]! + u * ct - v * st, mean[1]! + u * st + v * ct]);
+  }
+  return out;
 }
 
 /**
@@ -75,6 +115,19 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
     if (y < ymin) ymin = y;
     if (y > ymax) ymax = y;
   }
+  // Overlays extend the axes so they are never clipped.
+  const centers = options.overlay?.centers ? toMatrix(options.overlay.centers, 'overlay.centers') : undefined;
+  if (centers && centers.cols !== 2) throw new ValidationError(`scatterSvg: overlay.centers must have 2 columns; got ${centers.cols}`);
+  const ellipses = (options.overlay?.ellipses ?? []).map((e) => ({ ...e, pts: ellipsePoints(e.mean, e.cov, e.nStd ?? 2) }));
+  const extend = (x: number, y: number): void => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    xmin = Math.min(xmin, x);
+    xmax = Math.max(xmax, x);
+    ymin = Math.min(ymin, y);
+    ymax = Math.max(ymax, y);
+  };
+  if (centers) for (let k = 0; k < centers.rows; k++) extend(centers.get(k, 0), centers.get(k, 1));
+  for (const e of ellipses) for (const [x, y] of e.pts) extend(x, y);
   if (!(xmin <= xmax)) [xmin, xmax, ymin, ymax] = [0, 1, 0, 1];
 
   const classes = new Map<number, string[]>();
@@ -123,7 +176,22 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
     }
   } else groups.push(`<g fill="#1f77b4">${one.join('')}</g>`);
 
-  let body = axisSvg + `<g fill-opacity="${opacity}">${groups.join('')}</g>` + titleText(box, options.title);
+  let body = axisSvg + `<g fill-opacity="${opacity}">${groups.join('')}</g>`;
+  ellipses.forEach((e, k) => {
+    const d = e.pts.map(([x, y], i) => `${i ? 'L' : 'M'}${px(sx(x))} ${px(sy(y))}`).join('') + 'Z';
+    const color = e.color ?? categoricalColor(k);
+    body += `<path d="${d}" fill="none" stroke="#fff" stroke-width="4" stroke-opacity="0.8"/><path d="${d}" fill="none" stroke="${escapeXml(color)}" stroke-width="2"/>`;
+  });
+  if (centers) {
+    for (let k = 0; k < centers.rows; k++) {
+      const X = sx(centers.get(k, 0));
+      const Y = sy(centers.get(k, 1));
+      if (!Number.isFinite(X) || !Number.isFinite(Y)) continue;
+      const cross = `M${px(X - 6)} ${px(Y - 6)}L${px(X + 6)} ${px(Y + 6)}M${px(X - 6)} ${px(Y + 6)}L${px(X + 6)} ${px(Y - 6)}`;
+      body += `<path d="${cross}" stroke="#111" stroke-width="5" stroke-linecap="round"/><path d="${cross}" stroke="${categoricalColor(k)}" stroke-width="2.5" stroke-linecap="round"/>`;
+    }
+  }
+  body += titleText(box, options.title);
   if (showLegend) {
     const items = labelSet.map((l, j) => ({ name: names[j]!, color: categoricalColor(l), kind: 'dot' as const }));
     body += legend(items, width - legendWidth + 4, box.top + 4);

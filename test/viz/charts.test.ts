@@ -63,6 +63,24 @@ describe('scatterSvg', () => {
     expect(svg).toContain('2 non-finite points not drawn');
   });
 
+  it('draws centre crosses and covariance ellipses, widening the axes to hold them', () => {
+    const P = Matrix.fromRows([
+      [0, 0],
+      [1, 1],
+    ]);
+    const svg = scatterSvg(P, [0, 1], {
+      overlay: { centers: [[0.5, 0.5]], ellipses: [{ mean: [0, 0], cov: [[100, 0], [0, 1]], nStd: 1 }] },
+    });
+    parseXml(svg);
+    // The ellipse reaches x = ±10, so the x axis runs to at least ±10.
+    expect(svg).toContain('>-10<');
+    expect(svg).toContain('>10<');
+    const ellipse = [...svg.matchAll(/<path d="(M[^"]*Z)" fill="none" stroke="#1f77b4"/g)];
+    expect(ellipse).toHaveLength(1);
+    expect((ellipse[0]![1]!.match(/L/g) ?? []).length).toBe(64);
+    expect(() => scatterSvg(P, undefined, { overlay: { centers: [[1, 2, 3]] } })).toThrow('overlay.centers must have 2 columns; got 3');
+  });
+
   it('rejects points that are not n×2 and mismatched labels', () => {
     expect(() => scatterSvg(Matrix.zeros(3, 3))).toThrow('scatterSvg: points must have 2 columns; got 3');
     expect(() => scatterSvg(Matrix.zeros(3, 2), [1, 2])).toThrow('scatterSvg: labels has 2 entries but points has 3 rows');
