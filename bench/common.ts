@@ -18,7 +18,10 @@ export interface Timing {
  * Times `fn`: `warmup` untimed calls, then repetitions until both `reps` calls and `minMs` of total
  * time are reached (at most `maxReps`). Returns the median.
  */
-export function timeIt(fn: () => void, o: { warmup?: number; reps?: number; minMs?: number; maxReps?: number } = {}): Timing {
+export function timeIt(
+  fn: () => void,
+  o: { warmup?: number; reps?: number; minMs?: number; maxReps?: number } = {},
+): Timing {
   const warmup = o.warmup ?? 1;
   const reps = o.reps ?? 5;
   const minMs = o.minMs ?? 200;
@@ -50,7 +53,9 @@ export function fmt(x: number | null | undefined, digits = 1): string {
 /** One line about the machine and its load (benches on a shared machine must say how busy it was). */
 export function machineInfo(): string {
   const c = cpus();
-  const la = loadavg().map((v) => v.toFixed(2)).join(', ');
+  const la = loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ');
   return `${c.length} cores (${c[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${la}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
@@ -74,7 +79,10 @@ export const PYTHON = '/usr/bin/python3';
 export function pythonHas(...modules: string[]): boolean {
   if (!existsSync(PYTHON)) return false;
   try {
-    execFileSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore', timeout: 60_000 });
+    execFileSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join('; ')], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
     return true;
   } catch {
     return false;
@@ -85,7 +93,11 @@ export function pythonHas(...modules: string[]): boolean {
  * Runs a Python snippet and parses the JSON it prints on its last line (null when Python is missing
  * or the snippet fails; the error goes to stderr).
  */
-export function runPython<T = unknown>(code: string, timeoutMs = 600_000, env: Record<string, string> = {}): T | null {
+export function runPython<T = unknown>(
+  code: string,
+  timeoutMs = 600_000,
+  env: Record<string, string> = {},
+): T | null {
   if (!existsSync(PYTHON)) return null;
   try {
     const out = execFileSync(PYTHON, ['-c', code], {

@@ -8,7 +8,14 @@
  * native ceiling) and 1 thread.
  */
 import { Matrix as MlMatrix } from 'ml-matrix';
-import { sqdist, getBackend, setBackend, setPoolOptions, wasmHeap, whenPoolReady } from '../src/kernels/index.js';
+import {
+  sqdist,
+  getBackend,
+  setBackend,
+  setPoolOptions,
+  wasmHeap,
+  whenPoolReady,
+} from '../src/kernels/index.js';
 import { tsBackend, type KernelBackend } from '../src/kernels/registry.js';
 import { makeWasmBackend, readVariantSync, wasmInfo, wasmPool } from '../src/kernels/wasm-backend.js';
 import { PY_TIMER, fmt, gflops, machineInfo, mdTable, runPython, timeIt, writeResults } from './common.js';
@@ -23,7 +30,9 @@ const mainPool = wasmPool()!;
 
 // the plain-SIMD variant as a second backend object (its own pool)
 const simdBytes = readVariantSync('kernels-simd-mt');
-const simd = simdBytes ? makeWasmBackend(new WebAssembly.Module(simdBytes as BufferSource), 'kernels-simd-mt') : null;
+const simd = simdBytes
+  ? makeWasmBackend(new WebAssembly.Module(simdBytes as BufferSource), 'kernels-simd-mt')
+  : null;
 
 function rnd(n: number, seed: number): Float64Array {
   let s = seed >>> 0 || 1;
@@ -62,7 +71,10 @@ const variants: Variant[] = [
   { label: 'wasm SIMD, 2 threads', backend: simd?.backend ?? wasm, threads: 1, pool: simd?.pool },
   { label: 'wasm SIMD+FMA (relaxed), 2 threads', backend: wasm, threads: 1, pool: mainPool },
 ];
-if (!simd) variants.splice(3, 1), variants.splice(1, 1);
+if (!simd) {
+  variants.splice(3, 1);
+  variants.splice(1, 1);
+}
 
 async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<number> {
   const { m, n, k, ta, tb } = shape;
@@ -81,12 +93,20 @@ async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<num
   if (dt === 'f32') {
     const [a, b, c] = [heapF32(A), heapF32(B), wasmHeap.allocF32(m * n)];
     const f = () => v.backend.gemmF32(m, n, k, a, 0, lda, ta, b, 0, ldb, tb, c, 0, n, 1, 0);
-    t = timeIt(f, { warmup: 2, reps: v.backend === tsBackend ? 3 : 7, minMs: v.backend === tsBackend ? 0 : 300 });
+    t = timeIt(f, {
+      warmup: 2,
+      reps: v.backend === tsBackend ? 3 : 7,
+      minMs: v.backend === tsBackend ? 0 : 300,
+    });
     [a, b, c].forEach((x) => wasmHeap.free(x));
   } else {
     const [a, b, c] = [heapF64(A), heapF64(B), wasmHeap.allocF64(m * n)];
     const f = () => v.backend.gemmF64(m, n, k, a, 0, lda, ta, b, 0, ldb, tb, c, 0, n, 1, 0);
-    t = timeIt(f, { warmup: 2, reps: v.backend === tsBackend ? 3 : 7, minMs: v.backend === tsBackend ? 0 : 300 });
+    t = timeIt(f, {
+      warmup: 2,
+      reps: v.backend === tsBackend ? 3 : 7,
+      minMs: v.backend === tsBackend ? 0 : 300,
+    });
     [a, b, c].forEach((x) => wasmHeap.free(x));
   }
   return gflops(2 * m * n * k, t.median);
@@ -125,7 +145,11 @@ out['eigh'] = bench(lambda: np.linalg.eigh(Cov), reps=3, min_ms=300)
 print(json.dumps(out))
 `,
     600_000,
-    { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    {
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+    },
   );
 
 console.log(machineInfo());
@@ -150,13 +174,20 @@ for (const shape of shapes) {
       const a = new MlMatrix(N, N);
       const b = new MlMatrix(N, N);
       const A = rnd(N * N, 1);
-      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) a.set(i, j, A[i * N + j]!), b.set(i, j, A[j * N + i]!);
+      for (let i = 0; i < N; i++)
+        for (let j = 0; j < N; j++) {
+          a.set(i, j, A[i * N + j]!);
+          b.set(i, j, A[j * N + i]!);
+        }
       const t = timeIt(() => a.mmul(b), { warmup: 1, reps: 1, minMs: 0 });
       ml = gflops(2 * N ** 3, t.median);
       console.log(`${key.padEnd(44)} ml-matrix mmul ${fmt(ml)} GFLOPS`);
     }
     const flops = 2 * shape.m * shape.n * shape.k;
-    const pyKey = shape === shapes[0] ? `gemm_${dt === 'f32' ? 'float32' : 'float64'}` : ['fwd', 'gW', 'gX'][shapes.indexOf(shape) - 1]!;
+    const pyKey =
+      shape === shapes[0]
+        ? `gemm_${dt === 'f32' ? 'float32' : 'float64'}`
+        : ['fwd', 'gW', 'gX'][shapes.indexOf(shape) - 1]!;
     const npg2 = np2 ? gflops(flops, np2[pyKey]!) : null;
     const npg1 = np1 ? gflops(flops, np1[pyKey]!) : null;
     const r = results[key];
@@ -219,14 +250,20 @@ try {
   if (linalg.eigh) {
     const d = 784;
     const Z = rnd(2000 * d, 9);
-    for (let i = 0; i < 2000; i++) for (let j = 0; j < d; j++) Z[i * d + j] = Z[i * d + j]! * (3 - (3 * j) / d + 0.01);
+    for (let i = 0; i < 2000; i++)
+      for (let j = 0; j < d; j++) Z[i * d + j] = Z[i * d + j]! * (3 - (3 * j) / d + 0.01);
     const Cov = new Float64Array(d * d);
     const { syrk } = await import('../src/kernels/index.js');
     syrk(2000, d, Z, Cov, { alpha: 1 / 1999 });
     const M = new core.Matrix(Cov, d, d);
     const t = timeIt(() => linalg.eigh!(M), { warmup: 1, reps: 3, minMs: 0 });
     const py = np2 ? np2.eigh! : null;
-    eighRow = ['eigh 784x784 (all pairs)', fmt(t.median, 0), py === null ? '–' : fmt(py, 0), py === null ? '–' : `${fmt(t.median / py, 2)}x`];
+    eighRow = [
+      'eigh 784x784 (all pairs)',
+      fmt(t.median, 0),
+      py === null ? '–' : fmt(py, 0),
+      py === null ? '–' : `${fmt(t.median / py, 2)}x`,
+    ];
     console.log(`eigh 784: ${t.median.toFixed(0)} ms (numpy ${py?.toFixed(0)} ms)`);
   }
 } catch (e) {
@@ -240,7 +277,19 @@ wasm backend: ${getBackend().description}. Medians of warm runs; GFLOPS = 2·m·
 in wasmHeap (no copies). numpy: OpenBLAS from /usr/bin/python3, 1 and 2 threads.
 
 ${mdTable(
-  ['GFLOPS', 'TypeScript', 'wasm SIMD 1T', 'wasm FMA 1T', 'wasm SIMD 2T', 'wasm FMA 2T', 'ml-matrix', 'numpy 1T', 'numpy 2T', 'best wasm / TS', 'best wasm / numpy 2T'],
+  [
+    'GFLOPS',
+    'TypeScript',
+    'wasm SIMD 1T',
+    'wasm FMA 1T',
+    'wasm SIMD 2T',
+    'wasm FMA 2T',
+    'ml-matrix',
+    'numpy 1T',
+    'numpy 2T',
+    'best wasm / TS',
+    'best wasm / numpy 2T',
+  ],
   rows,
 )}
 

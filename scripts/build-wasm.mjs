@@ -4,7 +4,7 @@
 //   kernels-relaxed-st.wasm  relaxed SIMD, private (non-shared) memory: browsers without cross-origin isolation
 //   kernels-simd-st.wasm     plain SIMD, private memory
 // The runtime (src/kernels/wasm-backend.ts) picks the best one the platform validates.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,13 +23,31 @@ const ascBin = join(dirname(require.resolve('assemblyscript/package.json')), 'bi
 
 const common = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory'];
 const variants = [
-  ['kernels-relaxed-mt', ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads,relaxed-simd']],
+  [
+    'kernels-relaxed-mt',
+    ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads,relaxed-simd'],
+  ],
   ['kernels-simd-mt', ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads']],
   ['kernels-relaxed-st', ['--enable', 'simd,relaxed-simd']],
   ['kernels-simd-st', ['--enable', 'simd']],
 ];
-for (const [name, flags] of variants) {
-  const file = join(out, `${name}.wasm`);
-  execFileSync(process.execPath, [ascBin, src, ...common, ...flags, '-o', file], { stdio: 'inherit', cwd: root });
-  console.log(`build-wasm: ${name}.wasm (${statSync(file).size} bytes)`);
-}
+// the four compiles are independent: run them side by side
+const compile = ([name, flags]) =>
+  new Promise((resolve, reject) => {
+    const file = join(out, `${name}.wasm`);
+    execFile(
+      process.execPath,
+      [ascBin, src, ...common, ...flags, '-o', file],
+      { cwd: root },
+      (err, stdout, stderr) => {
+        if (err) {
+          process.stderr.write(stdout + stderr);
+          reject(new Error(`build-wasm: ${name} failed`));
+          return;
+        }
+        console.log(`build-wasm: ${name}.wasm (${statSync(file).size} bytes)`);
+        resolve();
+      },
+    );
+  });
+await Promise.all(variants.map(compile));

@@ -45,14 +45,22 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean; maxPages
     const maxPages = isNode ? MAX_PAGES_NODE : MAX_PAGES_BROWSER;
     for (const max of [maxPages, 16384, 4096]) {
       try {
-        return { memory: new WebAssembly.Memory({ initial: initialPages, maximum: max, shared: true }), shared: true, maxPages: max };
+        return {
+          memory: new WebAssembly.Memory({ initial: initialPages, maximum: max, shared: true }),
+          shared: true,
+          maxPages: max,
+        };
       } catch {
         // try a smaller reservation
       }
     }
   }
   const pages = NONSHARED_BYTES / PAGE;
-  return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages }), shared: false, maxPages: pages };
+  return {
+    memory: new WebAssembly.Memory({ initial: pages, maximum: pages }),
+    shared: false,
+    maxPages: pages,
+  };
 }
 
 const created = createMemory();
@@ -162,7 +170,8 @@ export function allocBytes(bytes: number): number {
 /** Releases an address returned by allocBytes. */
 export function freeBytes(addr: number): void {
   const size = used.get(addr);
-  if (size === undefined) throw new Error(`wasmHeap.free: address ${addr} was not allocated by wasmHeap (double free?)`);
+  if (size === undefined)
+    throw new Error(`wasmHeap.free: address ${addr} was not allocated by wasmHeap (double free?)`);
   used.delete(addr);
   bytesInUse -= size;
   insertFree(addr, size);
@@ -203,8 +212,14 @@ export interface WasmHeap {
   readonly memory: WebAssembly.Memory;
 }
 
-function allocView<T>(n: number, bpe: number, make: (buf: ArrayBufferLike, off: number, n: number) => T, plain: (n: number) => T): T {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasmHeap: length must be a non-negative integer, got ${n}`);
+function allocView<T>(
+  n: number,
+  bpe: number,
+  make: (buf: ArrayBufferLike, off: number, n: number) => T,
+  plain: (n: number) => T,
+): T {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`wasmHeap: length must be a non-negative integer, got ${n}`);
   const bytes = n * bpe;
   const addr = allocBytes(bytes);
   if (addr < 0) {

@@ -24,7 +24,13 @@ import { initWasmBackend } from './wasm-backend.js';
 
 export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
 export { getBackend, setBackend, type KernelBackend } from './registry.js';
-export { setPoolOptions, getPoolStats, whenPoolReady, type PoolOptions, type PoolStats } from './wasm-backend.js';
+export {
+  setPoolOptions,
+  getPoolStats,
+  whenPoolReady,
+  type PoolOptions,
+  type PoolStats,
+} from './wasm-backend.js';
 
 /**
  * Loads the WebAssembly backend (browsers; a no-op in Node, where it loads at import). Resolves to the
@@ -52,11 +58,21 @@ export interface GemmOptions {
 }
 
 function checkDim(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
 }
 
-function checkExtent(fn: string, name: string, arr: Float, off: number, rows: number, cols: number, ld: number): void {
-  if (!Number.isInteger(off) || off < 0) throw new RangeError(`${fn}: ${name} offset must be a non-negative integer, got ${off}`);
+function checkExtent(
+  fn: string,
+  name: string,
+  arr: Float,
+  off: number,
+  rows: number,
+  cols: number,
+  ld: number,
+): void {
+  if (!Number.isInteger(off) || off < 0)
+    throw new RangeError(`${fn}: ${name} offset must be a non-negative integer, got ${off}`);
   if (!Number.isInteger(ld) || (ld < cols && rows > 1)) {
     throw new RangeError(`${fn}: leading dimension of ${name} (${ld}) is smaller than its ${cols} columns`);
   }
@@ -72,12 +88,21 @@ function checkExtent(fn: string, name: string, arr: Float, off: number, rows: nu
 function sameDtype(fn: string, ...arrs: Float[]): boolean {
   const f32 = arrs[0] instanceof Float32Array;
   for (const a of arrs) {
-    if (a instanceof Float32Array !== f32) throw new TypeError(`${fn}: operands mix Float32Array and Float64Array`);
+    if (a instanceof Float32Array !== f32)
+      throw new TypeError(`${fn}: operands mix Float32Array and Float64Array`);
   }
   return f32;
 }
 
-export function gemm<T extends Float>(m: number, n: number, k: number, A: T, B: T, C: T, o: GemmOptions = {}): void {
+export function gemm<T extends Float>(
+  m: number,
+  n: number,
+  k: number,
+  A: T,
+  B: T,
+  C: T,
+  o: GemmOptions = {},
+): void {
   const ta = o.transA ?? false;
   const tb = o.transB ?? false;
   const alpha = o.alpha ?? 1;
@@ -97,9 +122,43 @@ export function gemm<T extends Float>(m: number, n: number, k: number, A: T, B: 
   }
   checkExtent('gemm', 'C', C, co, m, n, ldc);
   if (sameDtype('gemm', A, B, C)) {
-    active.gemmF32(m, n, k, A as Float32Array, ao, lda, ta, B as Float32Array, bo, ldb, tb, C as Float32Array, co, ldc, alpha, beta);
+    active.gemmF32(
+      m,
+      n,
+      k,
+      A as Float32Array,
+      ao,
+      lda,
+      ta,
+      B as Float32Array,
+      bo,
+      ldb,
+      tb,
+      C as Float32Array,
+      co,
+      ldc,
+      alpha,
+      beta,
+    );
   } else {
-    active.gemmF64(m, n, k, A as Float64Array, ao, lda, ta, B as Float64Array, bo, ldb, tb, C as Float64Array, co, ldc, alpha, beta);
+    active.gemmF64(
+      m,
+      n,
+      k,
+      A as Float64Array,
+      ao,
+      lda,
+      ta,
+      B as Float64Array,
+      bo,
+      ldb,
+      tb,
+      C as Float64Array,
+      co,
+      ldc,
+      alpha,
+      beta,
+    );
   }
 }
 
@@ -153,7 +212,8 @@ export function syrk<T extends Float>(n: number, d: number, X: T, C: T, o: SyrkO
 export function rowSqNorms<T extends Float>(m: number, d: number, X: T, out: T): void {
   checkExtent('rowSqNorms', 'X', X, 0, m, d, d);
   if (out.length < m) throw new RangeError(`rowSqNorms: out has length ${out.length} < m=${m}`);
-  if (sameDtype('rowSqNorms', X, out)) active.rowSqNormsF32(m, d, X as Float32Array, 0, d, out as Float32Array, 0);
+  if (sameDtype('rowSqNorms', X, out))
+    active.rowSqNormsF32(m, d, X as Float32Array, 0, d, out as Float32Array, 0);
   else active.rowSqNormsF64(m, d, X as Float64Array, 0, d, out as Float64Array, 0);
 }
 
@@ -177,12 +237,34 @@ export function sqdist<T extends Float>(
   checkExtent('sqdist', 'Y', Y, 0, n, d, d);
   checkExtent('sqdist', 'D', D, 0, m, n, n);
   const f32 = sameDtype('sqdist', X, Y, D);
-  if (o.xNorms && o.xNorms.length < m) throw new RangeError(`sqdist: xNorms has length ${o.xNorms.length} < m=${m}`);
-  if (o.yNorms && o.yNorms.length < n) throw new RangeError(`sqdist: yNorms has length ${o.yNorms.length} < n=${n}`);
+  if (o.xNorms && o.xNorms.length < m)
+    throw new RangeError(`sqdist: xNorms has length ${o.xNorms.length} < m=${m}`);
+  if (o.yNorms && o.yNorms.length < n)
+    throw new RangeError(`sqdist: yNorms has length ${o.yNorms.length} < n=${n}`);
   if (o.xNorms) sameDtype('sqdist', X, o.xNorms);
   if (o.yNorms) sameDtype('sqdist', X, o.yNorms);
-  if (f32) active.sqdistF32(m, n, d, X as Float32Array, Y as Float32Array, D as Float32Array, (o.xNorms ?? null) as Float32Array | null, (o.yNorms ?? null) as Float32Array | null);
-  else active.sqdistF64(m, n, d, X as Float64Array, Y as Float64Array, D as Float64Array, (o.xNorms ?? null) as Float64Array | null, (o.yNorms ?? null) as Float64Array | null);
+  if (f32)
+    active.sqdistF32(
+      m,
+      n,
+      d,
+      X as Float32Array,
+      Y as Float32Array,
+      D as Float32Array,
+      (o.xNorms ?? null) as Float32Array | null,
+      (o.yNorms ?? null) as Float32Array | null,
+    );
+  else
+    active.sqdistF64(
+      m,
+      n,
+      d,
+      X as Float64Array,
+      Y as Float64Array,
+      D as Float64Array,
+      (o.xNorms ?? null) as Float64Array | null,
+      (o.yNorms ?? null) as Float64Array | null,
+    );
   // a point's distance to itself is exactly 0 (the norm and the dot product round differently)
   if (X === Y && m === n) for (let i = 0; i < m; i++) D[i * n + i] = 0;
 }
@@ -190,24 +272,42 @@ export function sqdist<T extends Float>(
 export function argminRows<T extends Float>(m: number, n: number, D: T, idx: Int32Array, val: T): void {
   checkExtent('argminRows', 'D', D, 0, m, n, n);
   if (idx.length < m || val.length < m) throw new RangeError(`argminRows: idx/val shorter than m=${m}`);
-  if (sameDtype('argminRows', D, val)) active.argminRowsF32(m, n, D as Float32Array, idx, val as Float32Array);
+  if (sameDtype('argminRows', D, val))
+    active.argminRowsF32(m, n, D as Float32Array, idx, val as Float32Array);
   else active.argminRowsF64(m, n, D as Float64Array, idx, val as Float64Array);
 }
 
-export function topkRows<T extends Float>(m: number, n: number, k: number, D: T, idx: Int32Array, val: T): void {
+export function topkRows<T extends Float>(
+  m: number,
+  n: number,
+  k: number,
+  D: T,
+  idx: Int32Array,
+  val: T,
+): void {
   checkExtent('topkRows', 'D', D, 0, m, n, n);
   if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`topkRows: k=${k} must be in 0..n=${n}`);
-  if (idx.length < m * k || val.length < m * k) throw new RangeError(`topkRows: idx/val shorter than m*k=${m * k}`);
+  if (idx.length < m * k || val.length < m * k)
+    throw new RangeError(`topkRows: idx/val shorter than m*k=${m * k}`);
   sameDtype('topkRows', D, val);
   if (k > 0) active.topkRows(m, n, k, D, idx, val);
 }
 
 /** C = A·B for Matrix views (transpose views are passed to gemm as flags, not copied). */
 export function matmul<T extends Float>(A: Matrix<T>, B: Matrix<T>): Matrix<T> {
-  if (A.cols !== B.rows) throw new Error(`matmul: inner dimensions differ (${A.rows}x${A.cols} · ${B.rows}x${B.cols})`);
+  if (A.cols !== B.rows)
+    throw new Error(`matmul: inner dimensions differ (${A.rows}x${A.cols} · ${B.rows}x${B.cols})`);
   const lead = (M: Matrix<T>, t: boolean): number => Math.max(1, t ? M.colStride : M.rowStride);
-  const a = A.isRowMajor() ? { t: false, m: A } : A.isColMajor() ? { t: true, m: A } : { t: false, m: A.clone() };
-  const b = B.isRowMajor() ? { t: false, m: B } : B.isColMajor() ? { t: true, m: B } : { t: false, m: B.clone() };
+  const a = A.isRowMajor()
+    ? { t: false, m: A }
+    : A.isColMajor()
+      ? { t: true, m: A }
+      : { t: false, m: A.clone() };
+  const b = B.isRowMajor()
+    ? { t: false, m: B }
+    : B.isColMajor()
+      ? { t: true, m: B }
+      : { t: false, m: B.clone() };
   const C = new Matrix(allocFloat(A.dtype, A.rows * B.cols), A.rows, B.cols) as Matrix<T>;
   // a 1-row/1-column view may report a stride unrelated to its width: use the dense one then
   const lda = a.m.rows <= 1 || a.m.cols <= 1 ? (a.t ? A.rows : A.cols) : lead(a.m, a.t);
@@ -226,7 +326,8 @@ export function matmul<T extends Float>(A: Matrix<T>, B: Matrix<T>): Matrix<T> {
 // ---- elementwise maps and reductions (SIMD in wasm when the arrays live in wasmHeap) -------------
 
 function checkLen(fn: string, n: number, ...arrs: Float[]): void {
-  for (const a of arrs) if (a.length < n) throw new RangeError(`${fn}: array of length ${a.length} is shorter than n=${n}`);
+  for (const a of arrs)
+    if (a.length < n) throw new RangeError(`${fn}: array of length ${a.length} is shorter than n=${n}`);
 }
 
 /** y += alpha·x over the first x.length entries (y at least as long). */

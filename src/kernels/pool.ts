@@ -101,7 +101,11 @@ export interface PoolStats {
 }
 
 interface Slot {
-  worker: { terminate(): Promise<number>; unref(): void; on(ev: string, f: (...a: unknown[]) => void): unknown };
+  worker: {
+    terminate(): Promise<number>;
+    unref(): void;
+    on(ev: string, f: (...a: unknown[]) => void): unknown;
+  };
   ctrl: Int32Array;
   args: Float64Array;
   gen: number;
@@ -117,6 +121,7 @@ type WorkerCtor = new (
   opts: { eval: boolean; workerData: unknown; stdout?: boolean; stderr?: boolean },
 ) => Slot['worker'];
 
+/** After this many lost workers the pool stops replacing them (the kernels then run single-threaded). */
 const MAX_RESPAWNS = 8;
 
 export class WorkerPool {
@@ -175,7 +180,7 @@ export class WorkerPool {
   }
 
   private spawn(i: number): void {
-    if (this.spawned - this.options.threads >= MAX_RESPAWNS) return; // give up: stay single-threaded
+    if (this.failures >= MAX_RESPAWNS) return; // workers keep dying: give up and stay single-threaded
     const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
     let worker: Slot['worker'];
     try {

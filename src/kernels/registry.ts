@@ -43,8 +43,26 @@ export interface KernelBackend {
   sqdistFinishF32: (m: number, n: number, D: F32, dof: number, ldd: number, xn: F32, yn: F32) => void;
   sqdistFinishF64: (m: number, n: number, D: F64, dof: number, ldd: number, xn: F64, yn: F64) => void;
   /** D = max(0, ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j) for dense row-major X (m×d), Y (n×d), D (m×n); norms computed when null. */
-  sqdistF32: (m: number, n: number, d: number, X: F32, Y: F32, D: F32, xn: F32 | null, yn: F32 | null) => void;
-  sqdistF64: (m: number, n: number, d: number, X: F64, Y: F64, D: F64, xn: F64 | null, yn: F64 | null) => void;
+  sqdistF32: (
+    m: number,
+    n: number,
+    d: number,
+    X: F32,
+    Y: F32,
+    D: F32,
+    xn: F32 | null,
+    yn: F32 | null,
+  ) => void;
+  sqdistF64: (
+    m: number,
+    n: number,
+    d: number,
+    X: F64,
+    Y: F64,
+    D: F64,
+    xn: F64 | null,
+    yn: F64 | null,
+  ) => void;
   argminRowsF32: (m: number, n: number, D: F32, idx: Int32Array, val: F32) => void;
   argminRowsF64: (m: number, n: number, D: F64, idx: Int32Array, val: F64) => void;
   topkRows: (m: number, n: number, k: number, D: Float, idx: Int32Array, val: Float) => void;
@@ -116,7 +134,9 @@ export const tsBackend: KernelBackend = {
 };
 
 function checkComplete(b: KernelBackend): void {
-  const missing = KERNEL_NAMES.filter((k) => typeof (b as unknown as Record<string, unknown>)[k] !== 'function');
+  const missing = KERNEL_NAMES.filter(
+    (k) => typeof (b as unknown as Record<string, unknown>)[k] !== 'function',
+  );
   if (missing.length > 0) {
     throw new Error(`kernels: backend '${b.name}' is missing kernel(s): ${missing.join(', ')}`);
   }

@@ -9,7 +9,6 @@
  * one array type per call site (monomorphic). float32 products accumulate in float64 (JS numbers) and
  * round once on store.
  */
-/* eslint-disable prettier/prettier */
 
 const TS_KC = 256;
 const TS_MC = 64;
@@ -20,7 +19,17 @@ const packA64 = new Float64Array(TS_MC * TS_KC);
 const packB64 = new Float64Array(TS_KC * TS_NC);
 const edge64 = new Float64Array(16);
 
-function packAF64(A: Float64Array, ao: number, lda: number, ta: boolean, ic: number, mc: number, pc: number, kc: number, out: Float64Array): void {
+function packAF64(
+  A: Float64Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  ic: number,
+  mc: number,
+  pc: number,
+  kc: number,
+  out: Float64Array,
+): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const mr = Math.min(4, mc - ir);
     const base = ir * kc;
@@ -47,7 +56,17 @@ function packAF64(A: Float64Array, ao: number, lda: number, ta: boolean, ic: num
   }
 }
 
-function packBF64(B: Float64Array, bo: number, ldb: number, tb: boolean, pc: number, kc: number, jc: number, nc: number, out: Float64Array): void {
+function packBF64(
+  B: Float64Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  pc: number,
+  kc: number,
+  jc: number,
+  nc: number,
+  out: Float64Array,
+): void {
   for (let jr = 0; jr < nc; jr += 4) {
     const nr = Math.min(4, nc - jr);
     const base = jr * kc;
@@ -87,43 +106,111 @@ function microF64(
   alpha: number,
   beta: number,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = Ap[ai]!, a1 = Ap[ai + 1]!, a2 = Ap[ai + 2]!, a3 = Ap[ai + 3]!;
-    const b0 = Bp[bi]!, b1 = Bp[bi + 1]!, b2 = Bp[bi + 2]!, b3 = Bp[bi + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = Ap[ai]!,
+      a1 = Ap[ai + 1]!,
+      a2 = Ap[ai + 2]!,
+      a3 = Ap[ai + 3]!;
+    const b0 = Bp[bi]!,
+      b1 = Bp[bi + 1]!,
+      b2 = Bp[bi + 2]!,
+      b3 = Bp[bi + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ai += 4;
     bi += 4;
   }
   if (mr === 4 && nr === 4) {
     if (beta === 0) {
-      C[ci] = alpha * c00; C[ci + 1] = alpha * c01; C[ci + 2] = alpha * c02; C[ci + 3] = alpha * c03; ci += ldc;
-      C[ci] = alpha * c10; C[ci + 1] = alpha * c11; C[ci + 2] = alpha * c12; C[ci + 3] = alpha * c13; ci += ldc;
-      C[ci] = alpha * c20; C[ci + 1] = alpha * c21; C[ci + 2] = alpha * c22; C[ci + 3] = alpha * c23; ci += ldc;
-      C[ci] = alpha * c30; C[ci + 1] = alpha * c31; C[ci + 2] = alpha * c32; C[ci + 3] = alpha * c33;
+      C[ci] = alpha * c00;
+      C[ci + 1] = alpha * c01;
+      C[ci + 2] = alpha * c02;
+      C[ci + 3] = alpha * c03;
+      ci += ldc;
+      C[ci] = alpha * c10;
+      C[ci + 1] = alpha * c11;
+      C[ci + 2] = alpha * c12;
+      C[ci + 3] = alpha * c13;
+      ci += ldc;
+      C[ci] = alpha * c20;
+      C[ci + 1] = alpha * c21;
+      C[ci + 2] = alpha * c22;
+      C[ci + 3] = alpha * c23;
+      ci += ldc;
+      C[ci] = alpha * c30;
+      C[ci + 1] = alpha * c31;
+      C[ci + 2] = alpha * c32;
+      C[ci + 3] = alpha * c33;
     } else {
-      C[ci] = beta * C[ci]! + alpha * c00; C[ci + 1] = beta * C[ci + 1]! + alpha * c01;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c02; C[ci + 3] = beta * C[ci + 3]! + alpha * c03; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c10; C[ci + 1] = beta * C[ci + 1]! + alpha * c11;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c12; C[ci + 3] = beta * C[ci + 3]! + alpha * c13; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c20; C[ci + 1] = beta * C[ci + 1]! + alpha * c21;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c22; C[ci + 3] = beta * C[ci + 3]! + alpha * c23; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c30; C[ci + 1] = beta * C[ci + 1]! + alpha * c31;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c32; C[ci + 3] = beta * C[ci + 3]! + alpha * c33;
+      C[ci] = beta * C[ci]! + alpha * c00;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c01;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c02;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c03;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c10;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c11;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c12;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c13;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c20;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c21;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c22;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c23;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c30;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c31;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c32;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c33;
     }
     return;
   }
   const e = edge64;
-  e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03;
-  e[4] = c10; e[5] = c11; e[6] = c12; e[7] = c13;
-  e[8] = c20; e[9] = c21; e[10] = c22; e[11] = c23;
-  e[12] = c30; e[13] = c31; e[14] = c32; e[15] = c33;
+  e[0] = c00;
+  e[1] = c01;
+  e[2] = c02;
+  e[3] = c03;
+  e[4] = c10;
+  e[5] = c11;
+  e[6] = c12;
+  e[7] = c13;
+  e[8] = c20;
+  e[9] = c21;
+  e[10] = c22;
+  e[11] = c23;
+  e[12] = c30;
+  e[13] = c31;
+  e[14] = c32;
+  e[15] = c33;
   for (let r = 0; r < mr; r++) {
     for (let c = 0; c < nr; c++) {
       const idx = ci + r * ldc + c;
@@ -134,11 +221,22 @@ function microF64(
 
 /** Packed, blocked C = alpha·op(A)·op(B) + beta·C in float64 (GotoBLAS loop order, 4x4 register tile). */
 export function gemmF64(
-  m: number, n: number, k: number,
-  A: Float64Array, ao: number, lda: number, ta: boolean,
-  B: Float64Array, bo: number, ldb: number, tb: boolean,
-  C: Float64Array, co: number, ldc: number,
-  alpha: number, beta: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: Float64Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C: Float64Array,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
 ): void {
   if (m === 0 || n === 0) return;
   if (k === 0 || alpha === 0) {
@@ -159,7 +257,20 @@ export function gemmF64(
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = Math.min(4, nc - jr);
           for (let ir = 0; ir < mc; ir += 4) {
-            microF64(kc, Ap, ir * kc, Bp, jr * kc, C, co + (ic + ir) * ldc + jc + jr, ldc, Math.min(4, mc - ir), nr, alpha, b);
+            microF64(
+              kc,
+              Ap,
+              ir * kc,
+              Bp,
+              jr * kc,
+              C,
+              co + (ic + ir) * ldc + jc + jr,
+              ldc,
+              Math.min(4, mc - ir),
+              nr,
+              alpha,
+              b,
+            );
           }
         }
       }
@@ -168,7 +279,14 @@ export function gemmF64(
 }
 
 /** C[i, j] *= beta over an m×n block (beta = 0 writes zeros, so NaN in C does not survive). */
-export function scaleRowsF64(m: number, n: number, C: Float64Array, co: number, ldc: number, beta: number): void {
+export function scaleRowsF64(
+  m: number,
+  n: number,
+  C: Float64Array,
+  co: number,
+  ldc: number,
+  beta: number,
+): void {
   if (beta === 1) return;
   for (let i = 0; i < m; i++) {
     const r = co + i * ldc;
@@ -177,14 +295,31 @@ export function scaleRowsF64(m: number, n: number, C: Float64Array, co: number, 
   }
 }
 
-export function rowSqNormsF64(m: number, d: number, X: Float64Array, xo: number, ldx: number, out: Float64Array, oo: number): void {
+export function rowSqNormsF64(
+  m: number,
+  d: number,
+  X: Float64Array,
+  xo: number,
+  ldx: number,
+  out: Float64Array,
+  oo: number,
+): void {
   for (let i = 0; i < m; i++) {
     const r = xo + i * ldx;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     let j = 0;
     for (; j + 3 < d; j += 4) {
-      const v0 = X[r + j]!, v1 = X[r + j + 1]!, v2 = X[r + j + 2]!, v3 = X[r + j + 3]!;
-      s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3;
+      const v0 = X[r + j]!,
+        v1 = X[r + j + 1]!,
+        v2 = X[r + j + 2]!,
+        v3 = X[r + j + 3]!;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
     }
     for (; j < d; j++) {
       const v = X[r + j]!;
@@ -195,7 +330,15 @@ export function rowSqNormsF64(m: number, d: number, X: Float64Array, xo: number,
 }
 
 /** D[i, j] = max(0, D[i, j] + xn[i] + yn[j]) — the last step of squared distances via gemm. */
-export function sqdistFinishF64(m: number, n: number, D: Float64Array, dof: number, ldd: number, xn: Float64Array, yn: Float64Array): void {
+export function sqdistFinishF64(
+  m: number,
+  n: number,
+  D: Float64Array,
+  dof: number,
+  ldd: number,
+  xn: Float64Array,
+  yn: Float64Array,
+): void {
   for (let i = 0; i < m; i++) {
     const r = dof + i * ldd;
     const xi = xn[i]!;
@@ -206,7 +349,13 @@ export function sqdistFinishF64(m: number, n: number, D: Float64Array, dof: numb
   }
 }
 
-export function argminRowsF64(m: number, n: number, D: Float64Array, idx: Int32Array, val: Float64Array): void {
+export function argminRowsF64(
+  m: number,
+  n: number,
+  D: Float64Array,
+  idx: Int32Array,
+  val: Float64Array,
+): void {
   for (let i = 0; i < m; i++) {
     const r = i * n;
     let best = Infinity;
@@ -228,7 +377,17 @@ const packA32 = new Float32Array(TS_MC * TS_KC);
 const packB32 = new Float32Array(TS_KC * TS_NC);
 const edge32 = new Float64Array(16);
 
-function packAF32(A: Float32Array, ao: number, lda: number, ta: boolean, ic: number, mc: number, pc: number, kc: number, out: Float32Array): void {
+function packAF32(
+  A: Float32Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  ic: number,
+  mc: number,
+  pc: number,
+  kc: number,
+  out: Float32Array,
+): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const mr = Math.min(4, mc - ir);
     const base = ir * kc;
@@ -255,7 +414,17 @@ function packAF32(A: Float32Array, ao: number, lda: number, ta: boolean, ic: num
   }
 }
 
-function packBF32(B: Float32Array, bo: number, ldb: number, tb: boolean, pc: number, kc: number, jc: number, nc: number, out: Float32Array): void {
+function packBF32(
+  B: Float32Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  pc: number,
+  kc: number,
+  jc: number,
+  nc: number,
+  out: Float32Array,
+): void {
   for (let jr = 0; jr < nc; jr += 4) {
     const nr = Math.min(4, nc - jr);
     const base = jr * kc;
@@ -295,43 +464,111 @@ function microF32(
   alpha: number,
   beta: number,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = Ap[ai]!, a1 = Ap[ai + 1]!, a2 = Ap[ai + 2]!, a3 = Ap[ai + 3]!;
-    const b0 = Bp[bi]!, b1 = Bp[bi + 1]!, b2 = Bp[bi + 2]!, b3 = Bp[bi + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = Ap[ai]!,
+      a1 = Ap[ai + 1]!,
+      a2 = Ap[ai + 2]!,
+      a3 = Ap[ai + 3]!;
+    const b0 = Bp[bi]!,
+      b1 = Bp[bi + 1]!,
+      b2 = Bp[bi + 2]!,
+      b3 = Bp[bi + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ai += 4;
     bi += 4;
   }
   if (mr === 4 && nr === 4) {
     if (beta === 0) {
-      C[ci] = alpha * c00; C[ci + 1] = alpha * c01; C[ci + 2] = alpha * c02; C[ci + 3] = alpha * c03; ci += ldc;
-      C[ci] = alpha * c10; C[ci + 1] = alpha * c11; C[ci + 2] = alpha * c12; C[ci + 3] = alpha * c13; ci += ldc;
-      C[ci] = alpha * c20; C[ci + 1] = alpha * c21; C[ci + 2] = alpha * c22; C[ci + 3] = alpha * c23; ci += ldc;
-      C[ci] = alpha * c30; C[ci + 1] = alpha * c31; C[ci + 2] = alpha * c32; C[ci + 3] = alpha * c33;
+      C[ci] = alpha * c00;
+      C[ci + 1] = alpha * c01;
+      C[ci + 2] = alpha * c02;
+      C[ci + 3] = alpha * c03;
+      ci += ldc;
+      C[ci] = alpha * c10;
+      C[ci + 1] = alpha * c11;
+      C[ci + 2] = alpha * c12;
+      C[ci + 3] = alpha * c13;
+      ci += ldc;
+      C[ci] = alpha * c20;
+      C[ci + 1] = alpha * c21;
+      C[ci + 2] = alpha * c22;
+      C[ci + 3] = alpha * c23;
+      ci += ldc;
+      C[ci] = alpha * c30;
+      C[ci + 1] = alpha * c31;
+      C[ci + 2] = alpha * c32;
+      C[ci + 3] = alpha * c33;
     } else {
-      C[ci] = beta * C[ci]! + alpha * c00; C[ci + 1] = beta * C[ci + 1]! + alpha * c01;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c02; C[ci + 3] = beta * C[ci + 3]! + alpha * c03; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c10; C[ci + 1] = beta * C[ci + 1]! + alpha * c11;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c12; C[ci + 3] = beta * C[ci + 3]! + alpha * c13; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c20; C[ci + 1] = beta * C[ci + 1]! + alpha * c21;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c22; C[ci + 3] = beta * C[ci + 3]! + alpha * c23; ci += ldc;
-      C[ci] = beta * C[ci]! + alpha * c30; C[ci + 1] = beta * C[ci + 1]! + alpha * c31;
-      C[ci + 2] = beta * C[ci + 2]! + alpha * c32; C[ci + 3] = beta * C[ci + 3]! + alpha * c33;
+      C[ci] = beta * C[ci]! + alpha * c00;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c01;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c02;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c03;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c10;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c11;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c12;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c13;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c20;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c21;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c22;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c23;
+      ci += ldc;
+      C[ci] = beta * C[ci]! + alpha * c30;
+      C[ci + 1] = beta * C[ci + 1]! + alpha * c31;
+      C[ci + 2] = beta * C[ci + 2]! + alpha * c32;
+      C[ci + 3] = beta * C[ci + 3]! + alpha * c33;
     }
     return;
   }
   const e = edge32;
-  e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03;
-  e[4] = c10; e[5] = c11; e[6] = c12; e[7] = c13;
-  e[8] = c20; e[9] = c21; e[10] = c22; e[11] = c23;
-  e[12] = c30; e[13] = c31; e[14] = c32; e[15] = c33;
+  e[0] = c00;
+  e[1] = c01;
+  e[2] = c02;
+  e[3] = c03;
+  e[4] = c10;
+  e[5] = c11;
+  e[6] = c12;
+  e[7] = c13;
+  e[8] = c20;
+  e[9] = c21;
+  e[10] = c22;
+  e[11] = c23;
+  e[12] = c30;
+  e[13] = c31;
+  e[14] = c32;
+  e[15] = c33;
   for (let r = 0; r < mr; r++) {
     for (let c = 0; c < nr; c++) {
       const idx = ci + r * ldc + c;
@@ -342,11 +579,22 @@ function microF32(
 
 /** Packed, blocked C = alpha·op(A)·op(B) + beta·C in float32 (GotoBLAS loop order, 4x4 register tile). */
 export function gemmF32(
-  m: number, n: number, k: number,
-  A: Float32Array, ao: number, lda: number, ta: boolean,
-  B: Float32Array, bo: number, ldb: number, tb: boolean,
-  C: Float32Array, co: number, ldc: number,
-  alpha: number, beta: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float32Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: Float32Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C: Float32Array,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
 ): void {
   if (m === 0 || n === 0) return;
   if (k === 0 || alpha === 0) {
@@ -367,7 +615,20 @@ export function gemmF32(
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = Math.min(4, nc - jr);
           for (let ir = 0; ir < mc; ir += 4) {
-            microF32(kc, Ap, ir * kc, Bp, jr * kc, C, co + (ic + ir) * ldc + jc + jr, ldc, Math.min(4, mc - ir), nr, alpha, b);
+            microF32(
+              kc,
+              Ap,
+              ir * kc,
+              Bp,
+              jr * kc,
+              C,
+              co + (ic + ir) * ldc + jc + jr,
+              ldc,
+              Math.min(4, mc - ir),
+              nr,
+              alpha,
+              b,
+            );
           }
         }
       }
@@ -376,7 +637,14 @@ export function gemmF32(
 }
 
 /** C[i, j] *= beta over an m×n block (beta = 0 writes zeros, so NaN in C does not survive). */
-export function scaleRowsF32(m: number, n: number, C: Float32Array, co: number, ldc: number, beta: number): void {
+export function scaleRowsF32(
+  m: number,
+  n: number,
+  C: Float32Array,
+  co: number,
+  ldc: number,
+  beta: number,
+): void {
   if (beta === 1) return;
   for (let i = 0; i < m; i++) {
     const r = co + i * ldc;
@@ -385,14 +653,31 @@ export function scaleRowsF32(m: number, n: number, C: Float32Array, co: number, 
   }
 }
 
-export function rowSqNormsF32(m: number, d: number, X: Float32Array, xo: number, ldx: number, out: Float32Array, oo: number): void {
+export function rowSqNormsF32(
+  m: number,
+  d: number,
+  X: Float32Array,
+  xo: number,
+  ldx: number,
+  out: Float32Array,
+  oo: number,
+): void {
   for (let i = 0; i < m; i++) {
     const r = xo + i * ldx;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     let j = 0;
     for (; j + 3 < d; j += 4) {
-      const v0 = X[r + j]!, v1 = X[r + j + 1]!, v2 = X[r + j + 2]!, v3 = X[r + j + 3]!;
-      s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3;
+      const v0 = X[r + j]!,
+        v1 = X[r + j + 1]!,
+        v2 = X[r + j + 2]!,
+        v3 = X[r + j + 3]!;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
     }
     for (; j < d; j++) {
       const v = X[r + j]!;
@@ -403,7 +688,15 @@ export function rowSqNormsF32(m: number, d: number, X: Float32Array, xo: number,
 }
 
 /** D[i, j] = max(0, D[i, j] + xn[i] + yn[j]) — the last step of squared distances via gemm. */
-export function sqdistFinishF32(m: number, n: number, D: Float32Array, dof: number, ldd: number, xn: Float32Array, yn: Float32Array): void {
+export function sqdistFinishF32(
+  m: number,
+  n: number,
+  D: Float32Array,
+  dof: number,
+  ldd: number,
+  xn: Float32Array,
+  yn: Float32Array,
+): void {
   for (let i = 0; i < m; i++) {
     const r = dof + i * ldd;
     const xi = xn[i]!;
@@ -414,7 +707,13 @@ export function sqdistFinishF32(m: number, n: number, D: Float32Array, dof: numb
   }
 }
 
-export function argminRowsF32(m: number, n: number, D: Float32Array, idx: Int32Array, val: Float32Array): void {
+export function argminRowsF32(
+  m: number,
+  n: number,
+  D: Float32Array,
+  idx: Int32Array,
+  val: Float32Array,
+): void {
   for (let i = 0; i < m; i++) {
     const r = i * n;
     let best = Infinity;
@@ -440,7 +739,14 @@ type Float = Float32Array | Float64Array;
  * max-heap of (value, index) keeps this O(n log k) per row; NaN entries are never selected before
  * finite ones (they compare as +Infinity).
  */
-export function topkRowsGeneric(m: number, n: number, k: number, D: Float, idx: Int32Array, val: Float): void {
+export function topkRowsGeneric(
+  m: number,
+  n: number,
+  k: number,
+  D: Float,
+  idx: Int32Array,
+  val: Float,
+): void {
   const hv = new Float64Array(k);
   const hi = new Int32Array(k);
   for (let i = 0; i < m; i++) {
@@ -519,19 +825,31 @@ export function mulTs(n: number, x: Float, y: Float, out: Float): void {
   for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!;
 }
 export function sumTs(n: number, x: Float): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    s0 += x[i]!; s1 += x[i + 1]!; s2 += x[i + 2]!; s3 += x[i + 3]!;
+    s0 += x[i]!;
+    s1 += x[i + 1]!;
+    s2 += x[i + 2]!;
+    s3 += x[i + 3]!;
   }
   for (; i < n; i++) s0 += x[i]!;
   return s0 + s1 + s2 + s3;
 }
 export function dotTs(n: number, x: Float, y: Float): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    s0 += x[i]! * y[i]!; s1 += x[i + 1]! * y[i + 1]!; s2 += x[i + 2]! * y[i + 2]!; s3 += x[i + 3]! * y[i + 3]!;
+    s0 += x[i]! * y[i]!;
+    s1 += x[i + 1]! * y[i + 1]!;
+    s2 += x[i + 2]! * y[i + 2]!;
+    s3 += x[i + 3]! * y[i + 3]!;
   }
   for (; i < n; i++) s0 += x[i]! * y[i]!;
   return s0 + s1 + s2 + s3;

@@ -29,8 +29,38 @@ type Float = F32 | F64;
 
 interface KernelExports {
   WORKSPACE_BYTES: WebAssembly.Global;
-  gemm_f32(m: number, n: number, k: number, a: number, lda: number, ta: number, b: number, ldb: number, tb: number, c: number, ldc: number, alpha: number, beta: number, work: number): void;
-  gemm_f64(m: number, n: number, k: number, a: number, lda: number, ta: number, b: number, ldb: number, tb: number, c: number, ldc: number, alpha: number, beta: number, work: number): void;
+  gemm_f32(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    ta: number,
+    b: number,
+    ldb: number,
+    tb: number,
+    c: number,
+    ldc: number,
+    alpha: number,
+    beta: number,
+    work: number,
+  ): void;
+  gemm_f64(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    ta: number,
+    b: number,
+    ldb: number,
+    tb: number,
+    c: number,
+    ldc: number,
+    alpha: number,
+    beta: number,
+    work: number,
+  ): void;
   rownorms_f32(m: number, d: number, x: number, ldx: number, out: number): void;
   rownorms_f64(m: number, d: number, x: number, ldx: number, out: number): void;
   sqdist_finish_f32(m: number, n: number, d: number, ldd: number, xn: number, yn: number): void;
@@ -69,7 +99,10 @@ export interface WasmInstanceInfo {
 }
 
 /** Builds a backend object around one instantiated kernel module. */
-export function makeWasmBackend(module: WebAssembly.Module, variant: string): { backend: KernelBackend; pool: WorkerPool | null } {
+export function makeWasmBackend(
+  module: WebAssembly.Module,
+  variant: string,
+): { backend: KernelBackend; pool: WorkerPool | null } {
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const workBytes = ex.WORKSPACE_BYTES.value as number;
   const mainWork = allocBytes(workBytes);
@@ -81,11 +114,19 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
   /** Runs one product whose operands are all in wasm memory, split across threads when large. */
   function run(
     f64: boolean,
-    m: number, n: number, k: number,
-    a: number, lda: number, ta: boolean,
-    b: number, ldb: number, tb: boolean,
-    c: number, ldc: number,
-    alpha: number, beta: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    ta: boolean,
+    b: number,
+    ldb: number,
+    tb: boolean,
+    c: number,
+    ldc: number,
+    alpha: number,
+    beta: number,
   ): void {
     const fn = f64 ? ex.gemm_f64 : ex.gemm_f32;
     const bpe = f64 ? 8 : 4;
@@ -110,7 +151,22 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
         const rows = Math.min(chunk, m - i0);
         if (rows <= 0) continue;
         const aw = a + (ta ? i0 : i0 * lda) * bpe;
-        pool!.post(slots[w]!, op, [rows, n, k, aw, lda, ita, b, ldb, itb, c + i0 * ldc * bpe, ldc, alpha, beta, slots[w]!.work]);
+        pool!.post(slots[w]!, op, [
+          rows,
+          n,
+          k,
+          aw,
+          lda,
+          ita,
+          b,
+          ldb,
+          itb,
+          c + i0 * ldc * bpe,
+          ldc,
+          alpha,
+          beta,
+          slots[w]!.work,
+        ]);
       }
       const t0 = performance.now();
       try {
@@ -129,7 +185,22 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
         const cols = Math.min(chunk, n - j0);
         if (cols <= 0) continue;
         const bw = b + (tb ? j0 * ldb : j0) * bpe;
-        pool!.post(slots[w]!, op, [m, cols, k, a, lda, ita, bw, ldb, itb, c + j0 * bpe, ldc, alpha, beta, slots[w]!.work]);
+        pool!.post(slots[w]!, op, [
+          m,
+          cols,
+          k,
+          a,
+          lda,
+          ita,
+          bw,
+          ldb,
+          itb,
+          c + j0 * bpe,
+          ldc,
+          alpha,
+          beta,
+          slots[w]!.work,
+        ]);
       }
       const t0 = performance.now();
       try {
@@ -143,14 +214,29 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
     }
   }
 
-  function makeGemm<T extends Float>(f64: boolean, tsGemm: GemmImpl<T>, View: new (b: ArrayBufferLike, o: number, n: number) => T): GemmImpl<T> {
+  function makeGemm<T extends Float>(
+    f64: boolean,
+    tsGemm: GemmImpl<T>,
+    View: new (b: ArrayBufferLike, o: number, n: number) => T,
+  ): GemmImpl<T> {
     const bpe = f64 ? 8 : 4;
     const gemmBlock = (
-      m: number, n: number, k: number,
-      A: T, ao: number, lda: number, ta: boolean,
-      B: T, bo: number, ldb: number, tb: boolean,
-      C: T, co: number, ldc: number,
-      alpha: number, beta: number,
+      m: number,
+      n: number,
+      k: number,
+      A: T,
+      ao: number,
+      lda: number,
+      ta: boolean,
+      B: T,
+      bo: number,
+      ldb: number,
+      tb: boolean,
+      C: T,
+      co: number,
+      ldc: number,
+      alpha: number,
+      beta: number,
     ): void => {
       if (m === 0 || n === 0) return;
       if (k === 0 || alpha === 0) {
@@ -161,7 +247,22 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
       const bIn = isInHeap(B);
       const cIn = isInHeap(C);
       if (aIn && bIn && cIn) {
-        run(f64, m, n, k, A.byteOffset + ao * bpe, lda, ta, B.byteOffset + bo * bpe, ldb, tb, C.byteOffset + co * bpe, ldc, alpha, beta);
+        run(
+          f64,
+          m,
+          n,
+          k,
+          A.byteOffset + ao * bpe,
+          lda,
+          ta,
+          B.byteOffset + bo * bpe,
+          ldb,
+          tb,
+          C.byteOffset + co * bpe,
+          ldc,
+          alpha,
+          beta,
+        );
         return;
       }
       if (2 * m * n * k < COPY_MIN_FLOPS) {
@@ -203,15 +304,66 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
         if (m >= n && m >= k && m > 1) {
           const h = m >> 1;
           gemmBlock(h, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
-          gemmBlock(m - h, n, k, A, ao + (ta ? h : h * lda), lda, ta, B, bo, ldb, tb, C, co + h * ldc, ldc, alpha, beta);
+          gemmBlock(
+            m - h,
+            n,
+            k,
+            A,
+            ao + (ta ? h : h * lda),
+            lda,
+            ta,
+            B,
+            bo,
+            ldb,
+            tb,
+            C,
+            co + h * ldc,
+            ldc,
+            alpha,
+            beta,
+          );
         } else if (n >= k && n > 1) {
           const h = n >> 1;
           gemmBlock(m, h, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
-          gemmBlock(m, n - h, k, A, ao, lda, ta, B, bo + (tb ? h * ldb : h), ldb, tb, C, co + h, ldc, alpha, beta);
+          gemmBlock(
+            m,
+            n - h,
+            k,
+            A,
+            ao,
+            lda,
+            ta,
+            B,
+            bo + (tb ? h * ldb : h),
+            ldb,
+            tb,
+            C,
+            co + h,
+            ldc,
+            alpha,
+            beta,
+          );
         } else if (k > 1) {
           const h = k >> 1;
           gemmBlock(m, n, h, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
-          gemmBlock(m, n, k - h, A, ao + (ta ? h * lda : h), lda, ta, B, bo + (tb ? h : h * ldb), ldb, tb, C, co, ldc, alpha, 1);
+          gemmBlock(
+            m,
+            n,
+            k - h,
+            A,
+            ao + (ta ? h * lda : h),
+            lda,
+            ta,
+            B,
+            bo + (tb ? h : h * ldb),
+            ldb,
+            tb,
+            C,
+            co,
+            ldc,
+            alpha,
+            1,
+          );
         } else {
           tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
         }
@@ -238,11 +390,26 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
    * and the clamp, then one copy of each row block of D out. Operands outside the heap are copied in
    * row blocks of X sized to the scratch budget; a Y too large for half the budget is split by rows.
    */
-  function makeSqdist<T extends Float>(f64: boolean, tsImpl: KernelBackend['sqdistF32'] | KernelBackend['sqdistF64'], View: new (b: ArrayBufferLike, o: number, n: number) => T) {
+  function makeSqdist<T extends Float>(
+    f64: boolean,
+    tsImpl: KernelBackend['sqdistF32'] | KernelBackend['sqdistF64'],
+    View: new (b: ArrayBufferLike, o: number, n: number) => T,
+  ) {
     const bpe = f64 ? 8 : 4;
     const norms = f64 ? ex.rownorms_f64 : ex.rownorms_f32;
     const finish = f64 ? ex.sqdist_finish_f64 : ex.sqdist_finish_f32;
-    const impl = (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null, dOff: number, ldd: number): void => {
+    const impl = (
+      m: number,
+      n: number,
+      d: number,
+      X: T,
+      Y: T,
+      D: T,
+      xn: T | null,
+      yn: T | null,
+      dOff: number,
+      ldd: number,
+    ): void => {
       if (m === 0 || n === 0) return;
       const inHeap = isInHeap(X) && isInHeap(Y) && isInHeap(D);
       if (!inHeap && 2 * m * n * d < COPY_MIN_FLOPS && dOff === 0 && ldd === n) {
@@ -288,7 +455,8 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
         }
       }
     };
-    return (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null): void => impl(m, n, d, X, Y, D, xn, yn, 0, n);
+    return (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null): void =>
+      impl(m, n, d, X, Y, D, xn, yn, 0, n);
   }
 
   const allIn = (...arrs: Float[]): boolean => {
@@ -302,13 +470,21 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
     gemmF32: makeGemm<F32>(false, ts.gemmF32, Float32Array),
     gemmF64: makeGemm<F64>(true, ts.gemmF64, Float64Array),
     rowSqNormsF32: (m, d, X, xo, ldx, out, oo) =>
-      allIn(X, out) ? ex.rownorms_f32(m, d, X.byteOffset + xo * 4, ldx, out.byteOffset + oo * 4) : ts.rowSqNormsF32(m, d, X, xo, ldx, out, oo),
+      allIn(X, out)
+        ? ex.rownorms_f32(m, d, X.byteOffset + xo * 4, ldx, out.byteOffset + oo * 4)
+        : ts.rowSqNormsF32(m, d, X, xo, ldx, out, oo),
     rowSqNormsF64: (m, d, X, xo, ldx, out, oo) =>
-      allIn(X, out) ? ex.rownorms_f64(m, d, X.byteOffset + xo * 8, ldx, out.byteOffset + oo * 8) : ts.rowSqNormsF64(m, d, X, xo, ldx, out, oo),
+      allIn(X, out)
+        ? ex.rownorms_f64(m, d, X.byteOffset + xo * 8, ldx, out.byteOffset + oo * 8)
+        : ts.rowSqNormsF64(m, d, X, xo, ldx, out, oo),
     sqdistFinishF32: (m, n, D, dof, ldd, xn, yn) =>
-      allIn(D, xn, yn) ? ex.sqdist_finish_f32(m, n, D.byteOffset + dof * 4, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF32(m, n, D, dof, ldd, xn, yn),
+      allIn(D, xn, yn)
+        ? ex.sqdist_finish_f32(m, n, D.byteOffset + dof * 4, ldd, xn.byteOffset, yn.byteOffset)
+        : ts.sqdistFinishF32(m, n, D, dof, ldd, xn, yn),
     sqdistFinishF64: (m, n, D, dof, ldd, xn, yn) =>
-      allIn(D, xn, yn) ? ex.sqdist_finish_f64(m, n, D.byteOffset + dof * 8, ldd, xn.byteOffset, yn.byteOffset) : ts.sqdistFinishF64(m, n, D, dof, ldd, xn, yn),
+      allIn(D, xn, yn)
+        ? ex.sqdist_finish_f64(m, n, D.byteOffset + dof * 8, ldd, xn.byteOffset, yn.byteOffset)
+        : ts.sqdistFinishF64(m, n, D, dof, ldd, xn, yn),
     sqdistF32: makeSqdist<F32>(false, tsBackend.sqdistF32, Float32Array),
     sqdistF64: makeSqdist<F64>(true, tsBackend.sqdistF64, Float64Array),
     argminRowsF32: tsBackend.argminRowsF32,
@@ -335,10 +511,24 @@ export function makeWasmBackend(module: WebAssembly.Module, variant: string): { 
       else ex.binary_f64(1, n, x.byteOffset, y.byteOffset, out.byteOffset);
     },
     // address 0 is reserved (heap.ts keeps the first 256 KiB), so y = 0 means "sum"
-    sum: (n, x) => (!isInHeap(x) ? ts.sumTs(n, x) : x instanceof Float32Array ? ex.dot_f32(n, x.byteOffset, 0) : ex.dot_f64(n, x.byteOffset, 0)),
+    sum: (n, x) =>
+      !isInHeap(x)
+        ? ts.sumTs(n, x)
+        : x instanceof Float32Array
+          ? ex.dot_f32(n, x.byteOffset, 0)
+          : ex.dot_f64(n, x.byteOffset, 0),
     dot: (n, x, y) =>
-      !allIn(x, y) ? ts.dotTs(n, x, y) : x instanceof Float32Array ? ex.dot_f32(n, x.byteOffset, y.byteOffset) : ex.dot_f64(n, x.byteOffset, y.byteOffset),
-    max: (n, x) => (!isInHeap(x) ? ts.maxTs(n, x) : x instanceof Float32Array ? ex.max_f32(n, x.byteOffset) : ex.max_f64(n, x.byteOffset)),
+      !allIn(x, y)
+        ? ts.dotTs(n, x, y)
+        : x instanceof Float32Array
+          ? ex.dot_f32(n, x.byteOffset, y.byteOffset)
+          : ex.dot_f64(n, x.byteOffset, y.byteOffset),
+    max: (n, x) =>
+      !isInHeap(x)
+        ? ts.maxTs(n, x)
+        : x instanceof Float32Array
+          ? ex.max_f32(n, x.byteOffset)
+          : ex.max_f64(n, x.byteOffset),
   };
   return { backend, pool };
 }
@@ -361,7 +551,10 @@ function nodeBuiltin<T>(name: string): T | undefined {
 
 function candidates(variant: string, base?: string | URL): URL[] {
   if (base !== undefined) return [new URL(`${variant}.wasm`, base)];
-  return [new URL(`./wasm/${variant}.wasm`, import.meta.url), new URL(`../../build/wasm/${variant}.wasm`, import.meta.url)];
+  return [
+    new URL(`./wasm/${variant}.wasm`, import.meta.url),
+    new URL(`../../build/wasm/${variant}.wasm`, import.meta.url),
+  ];
 }
 
 let relaxedFlagTried = false;
@@ -387,7 +580,8 @@ export function readVariantSync(variant: string): Uint8Array | null {
   for (const url of candidates(variant)) {
     if (url.protocol !== 'file:' || !fs.existsSync(url)) continue;
     const bytes = fs.readFileSync(url);
-    if (variant.includes('relaxed') ? relaxedOk(bytes) : WebAssembly.validate(bytes as BufferSource)) return bytes;
+    if (variant.includes('relaxed') ? relaxedOk(bytes) : WebAssembly.validate(bytes as BufferSource))
+      return bytes;
     return null;
   }
   return null;

@@ -18,7 +18,12 @@ function arr(dt: DT, src: ArrayLike<number>, heap: boolean): Float32Array | Floa
   return dt === 'f32' ? Float32Array.from(src) : Float64Array.from(src);
 }
 
-function expectClose(got: ArrayLike<number>, ref: ArrayLike<number>, tol: (i: number) => number, what: string): void {
+function expectClose(
+  got: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  tol: (i: number) => number,
+  what: string,
+): void {
   let worst = -1;
   let worstErr = 0;
   for (let i = 0; i < ref.length; i++) {
@@ -31,7 +36,9 @@ function expectClose(got: ArrayLike<number>, ref: ArrayLike<number>, tol: (i: nu
     }
   }
   if (worst >= 0) {
-    throw new Error(`${what}: entry ${worst} is ${got[worst]}, expected ${ref[worst]} (err ${worstErr}, tol ${tol(worst)})`);
+    throw new Error(
+      `${what}: entry ${worst} is ${got[worst]}, expected ${ref[worst]} (err ${worstErr}, tol ${tol(worst)})`,
+    );
   }
 }
 
@@ -55,14 +62,18 @@ describe('registry', () => {
     expect(K.getBackend().description).toMatch(/simd128/);
   });
   it('fails loudly on an unknown backend or a missing kernel', () => {
-    expect(() => K.setBackend('gpu' as 'ts')).toThrow("kernels: backend 'gpu' is not available (available: ts, wasm)");
-    const partial = { ...R.tsBackend, name: 'wasm', gemmF32: undefined } as unknown as Parameters<typeof R.registerBackend>[0];
+    expect(() => K.setBackend('gpu' as 'ts')).toThrow(
+      "kernels: backend 'gpu' is not available (available: ts, wasm)",
+    );
+    const partial = { ...R.tsBackend, name: 'wasm', gemmF32: undefined } as unknown as Parameters<
+      typeof R.registerBackend
+    >[0];
     expect(() => R.registerBackend(partial)).toThrow("kernels: backend 'wasm' is missing kernel(s): gemmF32");
   });
   it('rejects mixed dtypes and short arrays with named errors', () => {
-    expect(() => K.gemm(2, 2, 2, new Float32Array(4), new Float64Array(4) as never, new Float32Array(4))).toThrow(
-      'gemm: operands mix Float32Array and Float64Array',
-    );
+    expect(() =>
+      K.gemm(2, 2, 2, new Float32Array(4), new Float64Array(4) as never, new Float32Array(4)),
+    ).toThrow('gemm: operands mix Float32Array and Float64Array');
     expect(() => K.gemm(2, 2, 2, new Float64Array(3), new Float64Array(4), new Float64Array(4))).toThrow(
       'gemm: A needs 4 elements (2x2, ld 2, offset 0) but has 3',
     );
@@ -109,8 +120,24 @@ describe.each(BACKENDS)('gemm [%s]', (backend) => {
               const C = arr(dt, Craw, heap);
               if (beta === 0) for (let i = co; i < co + m * ldc; i += ldc) C.fill(NaN, i, i + n); // beta = 0 must not read C
               const ref = naiveGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
-              K.gemm(m, n, k, A, B, C, { transA: ta, transB: tb, alpha, beta, aOffset: ao, bOffset: bo, cOffset: co, lda, ldb, ldc });
-              expectClose(C, ref.C, (i) => 2 * (k + 2) * eps(dt) * ref.mag[i]! + 1e-300, `${dt} ${m}x${n}x${k} ta=${ta} tb=${tb} heap=${heap}`);
+              K.gemm(m, n, k, A, B, C, {
+                transA: ta,
+                transB: tb,
+                alpha,
+                beta,
+                aOffset: ao,
+                bOffset: bo,
+                cOffset: co,
+                lda,
+                ldb,
+                ldc,
+              });
+              expectClose(
+                C,
+                ref.C,
+                (i) => 2 * (k + 2) * eps(dt) * ref.mag[i]! + 1e-300,
+                `${dt} ${m}x${n}x${k} ta=${ta} tb=${tb} heap=${heap}`,
+              );
               if (heap) for (const v of [A, B, C]) wasmHeap.free(v);
             }
           }
@@ -205,7 +232,9 @@ describe.each(BACKENDS)('gemm [%s]', (backend) => {
       const v2 = new Float32Array(m * k);
       K.topkRows(m, n, k, R2, i2, v2);
       for (let i = 0; i < m; i++) {
-        const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => R2[i * n + a]! - R2[i * n + b]! || a - b);
+        const order = Array.from({ length: n }, (_, j) => j).sort(
+          (a, b) => R2[i * n + a]! - R2[i * n + b]! || a - b,
+        );
         expect(Array.from(i2.subarray(i * k, i * k + k))).toEqual(order.slice(0, k));
       }
     }
@@ -233,14 +262,34 @@ describe.each(BACKENDS)('gemm [%s]', (backend) => {
           expect(Math.abs(K.vecDot(x, y) - dot)).toBeLessThanOrEqual(tol);
           expect(K.vecMax(x)).toBe(mx);
           K.vecAdd(x, y, out);
-          expectClose(out, Array.from(x, (v, i) => v + y[i]!), () => 4 * eps(dt), 'vecAdd');
+          expectClose(
+            out,
+            Array.from(x, (v, i) => v + y[i]!),
+            () => 4 * eps(dt),
+            'vecAdd',
+          );
           K.vecMul(x, y, out);
-          expectClose(out, Array.from(x, (v, i) => v * y[i]!), () => 2 * eps(dt), 'vecMul');
+          expectClose(
+            out,
+            Array.from(x, (v, i) => v * y[i]!),
+            () => 2 * eps(dt),
+            'vecMul',
+          );
           const y0 = Float64Array.from(y);
           K.vecAxpy(-0.5, x, y);
-          expectClose(y, Array.from(x, (v, i) => y0[i]! - 0.5 * v), () => 4 * eps(dt), 'vecAxpy');
+          expectClose(
+            y,
+            Array.from(x, (v, i) => y0[i]! - 0.5 * v),
+            () => 4 * eps(dt),
+            'vecAxpy',
+          );
           K.vecScale(2, x);
-          expectClose(x, Array.from(xs, (v) => (dt === 'f32' ? Math.fround(2 * Math.fround(v)) : 2 * v)), () => 0, 'vecScale');
+          expectClose(
+            x,
+            Array.from(xs, (v) => (dt === 'f32' ? Math.fround(2 * Math.fround(v)) : 2 * v)),
+            () => 0,
+            'vecScale',
+          );
           if (n > 3) {
             x[3] = NaN;
             expect(K.vecMax(x)).toBeNaN();

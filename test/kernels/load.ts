@@ -30,11 +30,22 @@ export function rand(n: number, seed: number): Float64Array {
 
 /** Naive C = alpha·op(A)·op(B) + beta·C0 with offsets/leading dims; also Σ|terms| for tolerances. */
 export function naiveGemm(
-  m: number, n: number, k: number,
-  A: ArrayLike<number>, ao: number, lda: number, ta: boolean,
-  B: ArrayLike<number>, bo: number, ldb: number, tb: boolean,
-  C0: ArrayLike<number>, co: number, ldc: number,
-  alpha: number, beta: number,
+  m: number,
+  n: number,
+  k: number,
+  A: ArrayLike<number>,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: ArrayLike<number>,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C0: ArrayLike<number>,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
 ): { C: Float64Array; mag: Float64Array } {
   const C = Float64Array.from(C0);
   const mag = new Float64Array(C0.length);

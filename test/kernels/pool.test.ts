@@ -6,7 +6,8 @@ const { wasmHeap } = K;
 
 function maxErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let e = 0;
-  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i]! - b[i]!) || (Number.isNaN(a[i]!) ? Infinity : 0));
+  for (let i = 0; i < a.length; i++)
+    e = Math.max(e, Math.abs(a[i]! - b[i]!) || (Number.isNaN(a[i]!) ? Infinity : 0));
   return e;
 }
 
@@ -55,7 +56,9 @@ describe('worker pool (2 threads over shared memory)', () => {
       const failuresBefore = K.getPoolStats().failures;
       pool.injectFault(0, fault);
       const t0 = performance.now();
-      expect(() => K.gemm(m, n, k, A, B, C)).toThrow(/worker thread 1 did not finish its share of gemm_f64 within 300 ms \(it died or stalled\)/);
+      expect(() => K.gemm(m, n, k, A, B, C)).toThrow(
+        /worker thread 1 did not finish its share of gemm_f64 within 300 ms \(it died or stalled\)/,
+      );
       expect(performance.now() - t0).toBeLessThan(5000);
       expect(K.getPoolStats().failures).toBe(failuresBefore + 1);
       // right away: the main thread alone

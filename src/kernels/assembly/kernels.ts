@@ -26,12 +26,12 @@ const PACKB_BYTES: usize = 1024 * 1024; // KC*NC32*4 = KC*NC64*8
 /** Bytes of workspace each thread must pass to gemm_f32/gemm_f64. */
 export const WORKSPACE_BYTES: i32 = <i32>(PACKA_BYTES + PACKB_BYTES + 256);
 
-@inline function madd32(a: v128, b: v128, c: v128): v128 {
+function madd32(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-@inline function madd64(a: v128, b: v128, c: v128): v128 {
+function madd64(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(f64x2.mul(a, b), c);
 }
@@ -42,17 +42,17 @@ export const WORKSPACE_BYTES: i32 = <i32>(PACKA_BYTES + PACKB_BYTES + 256);
 function packA32(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const mr = min(4, mc - ir);
-    const base = dst + (<usize>(ir * kc) << 2);
+    const base = dst + ((<usize>(ir * kc)) << 2);
     if (ta == 0) {
       if (mr == 4) {
-        const r0 = a + (<usize>((ic + ir) * lda + pc) << 2);
-        const r1 = r0 + (<usize>lda << 2);
-        const r2 = r1 + (<usize>lda << 2);
-        const r3 = r2 + (<usize>lda << 2);
+        const r0 = a + ((<usize>((ic + ir) * lda + pc)) << 2);
+        const r1 = r0 + ((<usize>lda) << 2);
+        const r2 = r1 + ((<usize>lda) << 2);
+        const r3 = r2 + ((<usize>lda) << 2);
         let p = 0;
         // 4x4 blocks transposed in registers
         for (; p + 4 <= kc; p += 4) {
-          const off = <usize>p << 2;
+          const off = (<usize>p) << 2;
           const x0 = v128.load(r0 + off);
           const x1 = v128.load(r1 + off);
           const x2 = v128.load(r2 + off);
@@ -61,15 +61,15 @@ function packA32(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32
           const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
           const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
           const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-          const d = base + (<usize>p << 4);
+          const d = base + ((<usize>p) << 4);
           v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
           v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 16);
           v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 32);
           v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 48);
         }
         for (; p < kc; p++) {
-          const off = <usize>p << 2;
-          const d = base + (<usize>p << 4);
+          const off = (<usize>p) << 2;
+          const d = base + ((<usize>p) << 4);
           store<f32>(d, load<f32>(r0 + off));
           store<f32>(d, load<f32>(r1 + off), 4);
           store<f32>(d, load<f32>(r2 + off), 8);
@@ -77,22 +77,23 @@ function packA32(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const d = base + (<usize>p << 4);
+          const d = base + ((<usize>p) << 4);
           for (let r = 0; r < 4; r++) {
-            const v: f32 = r < mr ? load<f32>(a + (<usize>((ic + ir + r) * lda + pc + p) << 2)) : 0;
-            store<f32>(d + (<usize>r << 2), v);
+            const v: f32 = r < mr ? load<f32>(a + ((<usize>((ic + ir + r) * lda + pc + p)) << 2)) : 0;
+            store<f32>(d + ((<usize>r) << 2), v);
           }
         }
       }
     } else {
       // op(A) = Aᵀ: A is stored k x m, so the 4 values for one p are contiguous
       for (let p = 0; p < kc; p++) {
-        const s = a + (<usize>((pc + p) * lda + ic + ir) << 2);
-        const d = base + (<usize>p << 4);
+        const s = a + ((<usize>((pc + p) * lda + ic + ir)) << 2);
+        const d = base + ((<usize>p) << 4);
         if (mr == 4) {
           v128.store(d, v128.load(s));
         } else {
-          for (let r = 0; r < 4; r++) store<f32>(d + (<usize>r << 2), r < mr ? load<f32>(s + (<usize>r << 2)) : <f32>0);
+          for (let r = 0; r < 4; r++)
+            store<f32>(d + ((<usize>r) << 2), r < mr ? load<f32>(s + ((<usize>r) << 2)) : <f32>0);
         }
       }
     }
@@ -103,26 +104,27 @@ function packA32(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32
 function packB32(b: usize, ldb: i32, tb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += 8) {
     const nr = min(8, nc - jr);
-    const base = dst + (<usize>(jr * kc) << 2);
+    const base = dst + ((<usize>(jr * kc)) << 2);
     if (tb == 0) {
       for (let p = 0; p < kc; p++) {
-        const s = b + (<usize>((pc + p) * ldb + jc + jr) << 2);
-        const d = base + (<usize>p << 5);
+        const s = b + ((<usize>((pc + p) * ldb + jc + jr)) << 2);
+        const d = base + ((<usize>p) << 5);
         if (nr == 8) {
           v128.store(d, v128.load(s));
           v128.store(d, v128.load(s, 16), 16);
         } else {
-          for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < nr ? load<f32>(s + (<usize>c << 2)) : <f32>0);
+          for (let c = 0; c < 8; c++)
+            store<f32>(d + ((<usize>c) << 2), c < nr ? load<f32>(s + ((<usize>c) << 2)) : <f32>0);
         }
       }
     } else if (nr == 8) {
       // op(B) = Bᵀ: B is stored n x k; transpose two 4x4 blocks per 4 values of p
-      const r0 = b + (<usize>((jc + jr) * ldb + pc) << 2);
-      const ld = <usize>ldb << 2;
+      const r0 = b + ((<usize>((jc + jr) * ldb + pc)) << 2);
+      const ld = (<usize>ldb) << 2;
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
-        const off = <usize>p << 2;
-        const d = base + (<usize>p << 5);
+        const off = (<usize>p) << 2;
+        const d = base + ((<usize>p) << 5);
         for (let h = 0; h < 2; h++) {
           const q = r0 + off + <usize>(h * 4) * ld;
           const x0 = v128.load(q);
@@ -133,7 +135,7 @@ function packB32(b: usize, ldb: i32, tb: i32, pc: i32, kc: i32, jc: i32, nc: i32
           const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
           const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
           const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-          const dh = d + (<usize>h << 4);
+          const dh = d + ((<usize>h) << 4);
           v128.store(dh, i64x2.shuffle(t0, t1, 0, 2));
           v128.store(dh, i64x2.shuffle(t0, t1, 1, 3), 32);
           v128.store(dh, i64x2.shuffle(t2, t3, 0, 2), 64);
@@ -141,33 +143,49 @@ function packB32(b: usize, ldb: i32, tb: i32, pc: i32, kc: i32, jc: i32, nc: i32
         }
       }
       for (; p < kc; p++) {
-        const d = base + (<usize>p << 5);
-        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), load<f32>(r0 + (<usize>c) * ld + (<usize>p << 2)));
+        const d = base + ((<usize>p) << 5);
+        for (let c = 0; c < 8; c++)
+          store<f32>(d + ((<usize>c) << 2), load<f32>(r0 + <usize>c * ld + ((<usize>p) << 2)));
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const d = base + (<usize>p << 5);
+        const d = base + ((<usize>p) << 5);
         for (let c = 0; c < 8; c++) {
-          const v: f32 = c < nr ? load<f32>(b + (<usize>((jc + jr + c) * ldb + pc + p) << 2)) : 0;
-          store<f32>(d + (<usize>c << 2), v);
+          const v: f32 = c < nr ? load<f32>(b + ((<usize>((jc + jr + c) * ldb + pc + p)) << 2)) : 0;
+          store<f32>(d + ((<usize>c) << 2), v);
         }
       }
     }
   }
 }
 
-@inline function store32(cp: usize, acc: v128, va: v128, vb: v128, beta: f32): void {
+function store32(cp: usize, acc: v128, va: v128, vb: v128, beta: f32): void {
   if (beta == 0) v128.store(cp, f32x4.mul(va, acc));
   else if (beta == 1) v128.store(cp, madd32(va, acc, v128.load(cp)));
   else v128.store(cp, madd32(va, acc, f32x4.mul(vb, v128.load(cp))));
 }
 
 // 4x8 register tile: C[0..mr, 0..nr] (=|+=) alpha * Ap·Bp (beta as described in gemm_f32)
-function micro32(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+function micro32(
+  kc: i32,
+  ap: usize,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  mr: i32,
+  nr: i32,
+  alpha: f32,
+  beta: f32,
+  edge: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -188,7 +206,7 @@ function micro32(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
   }
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
-  const ld = <usize>ldc << 2;
+  const ld = (<usize>ldc) << 2;
   if (mr == 4 && nr == 8) {
     store32(c, c00, va, vb, beta);
     store32(c + 16, c01, va, vb, beta);
@@ -214,8 +232,8 @@ function micro32(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
   for (let r = 0; r < mr; r++) {
     const cr = c + <usize>r * ld;
     for (let j = 0; j < nr; j++) {
-      const q = cr + (<usize>j << 2);
-      const v = alpha * load<f32>(edge + (<usize>(r * 8 + j) << 2));
+      const q = cr + ((<usize>j) << 2);
+      const v = alpha * load<f32>(edge + ((<usize>(r * 8 + j)) << 2));
       store<f32>(q, beta == 0 ? v : v + beta * load<f32>(q));
     }
   }
@@ -226,11 +244,20 @@ function micro32(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
  * k > 0; beta = 0 never reads C. `work` is this thread's WORKSPACE_BYTES of scratch.
  */
 export function gemm_f32(
-  m: i32, n: i32, k: i32,
-  a: usize, lda: i32, ta: i32,
-  b: usize, ldb: i32, tb: i32,
-  c: usize, ldc: i32,
-  alpha: f32, beta: f32, work: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  ta: i32,
+  b: usize,
+  ldb: i32,
+  tb: i32,
+  c: usize,
+  ldc: i32,
+  alpha: f32,
+  beta: f32,
+  work: usize,
 ): void {
   const pa = work;
   const pb = work + PACKA_BYTES;
@@ -246,10 +273,21 @@ export function gemm_f32(
         packA32(a, lda, ta, ic, mc, pc, kc, pa);
         for (let jr = 0; jr < nc; jr += 8) {
           const nr = min(8, nc - jr);
-          const bp = pb + (<usize>(jr * kc) << 2);
-          const cc = c + (<usize>((ic) * ldc + jc + jr) << 2);
+          const bp = pb + ((<usize>(jr * kc)) << 2);
+          const cc = c + ((<usize>(ic * ldc + jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += 4) {
-            micro32(kc, pa + (<usize>(ir * kc) << 2), bp, cc + (<usize>(ir * ldc) << 2), ldc, min(4, mc - ir), nr, alpha, bt, edge);
+            micro32(
+              kc,
+              pa + ((<usize>(ir * kc)) << 2),
+              bp,
+              cc + ((<usize>(ir * ldc)) << 2),
+              ldc,
+              min(4, mc - ir),
+              nr,
+              alpha,
+              bt,
+              edge,
+            );
           }
         }
       }
@@ -262,27 +300,27 @@ export function gemm_f32(
 function packA64(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const mr = min(4, mc - ir);
-    const base = dst + (<usize>(ir * kc) << 3);
+    const base = dst + ((<usize>(ir * kc)) << 3);
     if (ta == 0) {
       if (mr == 4) {
-        const r0 = a + (<usize>((ic + ir) * lda + pc) << 3);
-        const ld = <usize>lda << 3;
+        const r0 = a + ((<usize>((ic + ir) * lda + pc)) << 3);
+        const ld = (<usize>lda) << 3;
         let p = 0;
         for (; p + 2 <= kc; p += 2) {
-          const off = <usize>p << 3;
+          const off = (<usize>p) << 3;
           const x0 = v128.load(r0 + off);
           const x1 = v128.load(r0 + ld + off);
           const x2 = v128.load(r0 + 2 * ld + off);
           const x3 = v128.load(r0 + 3 * ld + off);
-          const d = base + (<usize>p << 5);
+          const d = base + ((<usize>p) << 5);
           v128.store(d, i64x2.shuffle(x0, x1, 0, 2));
           v128.store(d, i64x2.shuffle(x2, x3, 0, 2), 16);
           v128.store(d, i64x2.shuffle(x0, x1, 1, 3), 32);
           v128.store(d, i64x2.shuffle(x2, x3, 1, 3), 48);
         }
         for (; p < kc; p++) {
-          const off = <usize>p << 3;
-          const d = base + (<usize>p << 5);
+          const off = (<usize>p) << 3;
+          const d = base + ((<usize>p) << 5);
           store<f64>(d, load<f64>(r0 + off));
           store<f64>(d, load<f64>(r0 + ld + off), 8);
           store<f64>(d, load<f64>(r0 + 2 * ld + off), 16);
@@ -290,22 +328,23 @@ function packA64(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const d = base + (<usize>p << 5);
+          const d = base + ((<usize>p) << 5);
           for (let r = 0; r < 4; r++) {
-            const v: f64 = r < mr ? load<f64>(a + (<usize>((ic + ir + r) * lda + pc + p) << 3)) : 0;
-            store<f64>(d + (<usize>r << 3), v);
+            const v: f64 = r < mr ? load<f64>(a + ((<usize>((ic + ir + r) * lda + pc + p)) << 3)) : 0;
+            store<f64>(d + ((<usize>r) << 3), v);
           }
         }
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const s = a + (<usize>((pc + p) * lda + ic + ir) << 3);
-        const d = base + (<usize>p << 5);
+        const s = a + ((<usize>((pc + p) * lda + ic + ir)) << 3);
+        const d = base + ((<usize>p) << 5);
         if (mr == 4) {
           v128.store(d, v128.load(s));
           v128.store(d, v128.load(s, 16), 16);
         } else {
-          for (let r = 0; r < 4; r++) store<f64>(d + (<usize>r << 3), r < mr ? load<f64>(s + (<usize>r << 3)) : <f64>0);
+          for (let r = 0; r < 4; r++)
+            store<f64>(d + ((<usize>r) << 3), r < mr ? load<f64>(s + ((<usize>r) << 3)) : <f64>0);
         }
       }
     }
@@ -315,61 +354,78 @@ function packA64(a: usize, lda: i32, ta: i32, ic: i32, mc: i32, pc: i32, kc: i32
 function packB64(b: usize, ldb: i32, tb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += 4) {
     const nr = min(4, nc - jr);
-    const base = dst + (<usize>(jr * kc) << 3);
+    const base = dst + ((<usize>(jr * kc)) << 3);
     if (tb == 0) {
       for (let p = 0; p < kc; p++) {
-        const s = b + (<usize>((pc + p) * ldb + jc + jr) << 3);
-        const d = base + (<usize>p << 5);
+        const s = b + ((<usize>((pc + p) * ldb + jc + jr)) << 3);
+        const d = base + ((<usize>p) << 5);
         if (nr == 4) {
           v128.store(d, v128.load(s));
           v128.store(d, v128.load(s, 16), 16);
         } else {
-          for (let c = 0; c < 4; c++) store<f64>(d + (<usize>c << 3), c < nr ? load<f64>(s + (<usize>c << 3)) : <f64>0);
+          for (let c = 0; c < 4; c++)
+            store<f64>(d + ((<usize>c) << 3), c < nr ? load<f64>(s + ((<usize>c) << 3)) : <f64>0);
         }
       }
     } else if (nr == 4) {
-      const r0 = b + (<usize>((jc + jr) * ldb + pc) << 3);
-      const ld = <usize>ldb << 3;
+      const r0 = b + ((<usize>((jc + jr) * ldb + pc)) << 3);
+      const ld = (<usize>ldb) << 3;
       let p = 0;
       for (; p + 2 <= kc; p += 2) {
-        const off = <usize>p << 3;
+        const off = (<usize>p) << 3;
         const x0 = v128.load(r0 + off);
         const x1 = v128.load(r0 + ld + off);
         const x2 = v128.load(r0 + 2 * ld + off);
         const x3 = v128.load(r0 + 3 * ld + off);
-        const d = base + (<usize>p << 5);
+        const d = base + ((<usize>p) << 5);
         v128.store(d, i64x2.shuffle(x0, x1, 0, 2));
         v128.store(d, i64x2.shuffle(x2, x3, 0, 2), 16);
         v128.store(d, i64x2.shuffle(x0, x1, 1, 3), 32);
         v128.store(d, i64x2.shuffle(x2, x3, 1, 3), 48);
       }
       for (; p < kc; p++) {
-        const d = base + (<usize>p << 5);
-        for (let c = 0; c < 4; c++) store<f64>(d + (<usize>c << 3), load<f64>(r0 + (<usize>c) * ld + (<usize>p << 3)));
+        const d = base + ((<usize>p) << 5);
+        for (let c = 0; c < 4; c++)
+          store<f64>(d + ((<usize>c) << 3), load<f64>(r0 + <usize>c * ld + ((<usize>p) << 3)));
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const d = base + (<usize>p << 5);
+        const d = base + ((<usize>p) << 5);
         for (let c = 0; c < 4; c++) {
-          const v: f64 = c < nr ? load<f64>(b + (<usize>((jc + jr + c) * ldb + pc + p) << 3)) : 0;
-          store<f64>(d + (<usize>c << 3), v);
+          const v: f64 = c < nr ? load<f64>(b + ((<usize>((jc + jr + c) * ldb + pc + p)) << 3)) : 0;
+          store<f64>(d + ((<usize>c) << 3), v);
         }
       }
     }
   }
 }
 
-@inline function store64(cp: usize, acc: v128, va: v128, vb: v128, beta: f64): void {
+function store64(cp: usize, acc: v128, va: v128, vb: v128, beta: f64): void {
   if (beta == 0) v128.store(cp, f64x2.mul(va, acc));
   else if (beta == 1) v128.store(cp, madd64(va, acc, v128.load(cp)));
   else v128.store(cp, madd64(va, acc, f64x2.mul(vb, v128.load(cp))));
 }
 
-function micro64(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f64, beta: f64, edge: usize): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+function micro64(
+  kc: i32,
+  ap: usize,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  mr: i32,
+  nr: i32,
+  alpha: f64,
+  beta: f64,
+  edge: usize,
+): void {
+  let c00 = f64x2.splat(0),
+    c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0),
+    c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0),
+    c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0),
+    c31 = f64x2.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -390,7 +446,7 @@ function micro64(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
   }
   const va = f64x2.splat(alpha);
   const vb = f64x2.splat(beta);
-  const ld = <usize>ldc << 3;
+  const ld = (<usize>ldc) << 3;
   if (mr == 4 && nr == 4) {
     store64(c, c00, va, vb, beta);
     store64(c + 16, c01, va, vb, beta);
@@ -416,8 +472,8 @@ function micro64(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
   for (let r = 0; r < mr; r++) {
     const cr = c + <usize>r * ld;
     for (let j = 0; j < nr; j++) {
-      const q = cr + (<usize>j << 3);
-      const v = alpha * load<f64>(edge + (<usize>(r * 4 + j) << 3));
+      const q = cr + ((<usize>j) << 3);
+      const v = alpha * load<f64>(edge + ((<usize>(r * 4 + j)) << 3));
       store<f64>(q, beta == 0 ? v : v + beta * load<f64>(q));
     }
   }
@@ -425,11 +481,20 @@ function micro64(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr:
 
 /** f64 twin of gemm_f32 (4x4 register tile). */
 export function gemm_f64(
-  m: i32, n: i32, k: i32,
-  a: usize, lda: i32, ta: i32,
-  b: usize, ldb: i32, tb: i32,
-  c: usize, ldc: i32,
-  alpha: f64, beta: f64, work: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  ta: i32,
+  b: usize,
+  ldb: i32,
+  tb: i32,
+  c: usize,
+  ldc: i32,
+  alpha: f64,
+  beta: f64,
+  work: usize,
 ): void {
   const pa = work;
   const pb = work + PACKA_BYTES;
@@ -445,10 +510,21 @@ export function gemm_f64(
         packA64(a, lda, ta, ic, mc, pc, kc, pa);
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = min(4, nc - jr);
-          const bp = pb + (<usize>(jr * kc) << 3);
-          const cc = c + (<usize>(ic * ldc + jc + jr) << 3);
+          const bp = pb + ((<usize>(jr * kc)) << 3);
+          const cc = c + ((<usize>(ic * ldc + jc + jr)) << 3);
           for (let ir = 0; ir < mc; ir += 4) {
-            micro64(kc, pa + (<usize>(ir * kc) << 3), bp, cc + (<usize>(ir * ldc) << 3), ldc, min(4, mc - ir), nr, alpha, bt, edge);
+            micro64(
+              kc,
+              pa + ((<usize>(ir * kc)) << 3),
+              bp,
+              cc + ((<usize>(ir * ldc)) << 3),
+              ldc,
+              min(4, mc - ir),
+              nr,
+              alpha,
+              bt,
+              edge,
+            );
           }
         }
       }
@@ -460,62 +536,66 @@ export function gemm_f64(
 
 export function rownorms_f32(m: i32, d: i32, x: usize, ldx: i32, out: usize): void {
   for (let i = 0; i < m; i++) {
-    const r = x + (<usize>(i * ldx) << 2);
+    const r = x + ((<usize>(i * ldx)) << 2);
     let s0 = f64x2.splat(0);
     let s1 = f64x2.splat(0);
     let j = 0;
     for (; j + 4 <= d; j += 4) {
-      const v = v128.load(r + (<usize>j << 2));
+      const v = v128.load(r + ((<usize>j) << 2));
       const sq = f32x4.mul(v, v);
       s0 = f64x2.add(s0, f64x2.promote_low_f32x4(sq));
       s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(sq, sq, 2, 3, 0, 1)));
     }
-    let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+    let s =
+      f64x2.extract_lane(s0, 0) +
+      f64x2.extract_lane(s0, 1) +
+      f64x2.extract_lane(s1, 0) +
+      f64x2.extract_lane(s1, 1);
     for (; j < d; j++) {
-      const v = <f64>load<f32>(r + (<usize>j << 2));
+      const v = <f64>load<f32>(r + ((<usize>j) << 2));
       s += v * v;
     }
-    store<f32>(out + (<usize>i << 2), <f32>s);
+    store<f32>(out + ((<usize>i) << 2), <f32>s);
   }
 }
 
 export function rownorms_f64(m: i32, d: i32, x: usize, ldx: i32, out: usize): void {
   for (let i = 0; i < m; i++) {
-    const r = x + (<usize>(i * ldx) << 3);
+    const r = x + ((<usize>(i * ldx)) << 3);
     let s0 = f64x2.splat(0);
     let s1 = f64x2.splat(0);
     let j = 0;
     for (; j + 4 <= d; j += 4) {
-      const v0 = v128.load(r + (<usize>j << 3));
-      const v1 = v128.load(r + (<usize>j << 3), 16);
+      const v0 = v128.load(r + ((<usize>j) << 3));
+      const v1 = v128.load(r + ((<usize>j) << 3), 16);
       s0 = madd64(v0, v0, s0);
       s1 = madd64(v1, v1, s1);
     }
     s0 = f64x2.add(s0, s1);
     let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
     for (; j < d; j++) {
-      const v = load<f64>(r + (<usize>j << 3));
+      const v = load<f64>(r + ((<usize>j) << 3));
       s += v * v;
     }
-    store<f64>(out + (<usize>i << 3), s);
+    store<f64>(out + ((<usize>i) << 3), s);
   }
 }
 
 export function sqdist_finish_f32(m: i32, n: i32, dd: usize, ldd: i32, xn: usize, yn: usize): void {
   const zero = f32x4.splat(0);
   for (let i = 0; i < m; i++) {
-    const r = dd + (<usize>(i * ldd) << 2);
-    const xi = v128.load32_splat(xn + (<usize>i << 2));
+    const r = dd + ((<usize>(i * ldd)) << 2);
+    const xi = v128.load32_splat(xn + ((<usize>i) << 2));
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      const q = r + (<usize>j << 2);
-      const v = f32x4.add(f32x4.add(v128.load(q), xi), v128.load(yn + (<usize>j << 2)));
+      const q = r + ((<usize>j) << 2);
+      const v = f32x4.add(f32x4.add(v128.load(q), xi), v128.load(yn + ((<usize>j) << 2)));
       v128.store(q, f32x4.pmax(v, zero));
     }
-    const x = load<f32>(xn + (<usize>i << 2));
+    const x = load<f32>(xn + ((<usize>i) << 2));
     for (; j < n; j++) {
-      const q = r + (<usize>j << 2);
-      const v = load<f32>(q) + x + load<f32>(yn + (<usize>j << 2));
+      const q = r + ((<usize>j) << 2);
+      const v = load<f32>(q) + x + load<f32>(yn + ((<usize>j) << 2));
       store<f32>(q, v > 0 ? v : 0);
     }
   }
@@ -524,18 +604,18 @@ export function sqdist_finish_f32(m: i32, n: i32, dd: usize, ldd: i32, xn: usize
 export function sqdist_finish_f64(m: i32, n: i32, dd: usize, ldd: i32, xn: usize, yn: usize): void {
   const zero = f64x2.splat(0);
   for (let i = 0; i < m; i++) {
-    const r = dd + (<usize>(i * ldd) << 3);
-    const xi = v128.load64_splat(xn + (<usize>i << 3));
+    const r = dd + ((<usize>(i * ldd)) << 3);
+    const xi = v128.load64_splat(xn + ((<usize>i) << 3));
     let j = 0;
     for (; j + 2 <= n; j += 2) {
-      const q = r + (<usize>j << 3);
-      const v = f64x2.add(f64x2.add(v128.load(q), xi), v128.load(yn + (<usize>j << 3)));
+      const q = r + ((<usize>j) << 3);
+      const v = f64x2.add(f64x2.add(v128.load(q), xi), v128.load(yn + ((<usize>j) << 3)));
       v128.store(q, f64x2.pmax(v, zero));
     }
-    const x = load<f64>(xn + (<usize>i << 3));
+    const x = load<f64>(xn + ((<usize>i) << 3));
     for (; j < n; j++) {
-      const q = r + (<usize>j << 3);
-      const v = load<f64>(q) + x + load<f64>(yn + (<usize>j << 3));
+      const q = r + ((<usize>j) << 3);
+      const v = load<f64>(q) + x + load<f64>(yn + ((<usize>j) << 3));
       store<f64>(q, v > 0 ? v : 0);
     }
   }
@@ -547,11 +627,11 @@ export function axpy_f32(n: i32, alpha: f32, x: usize, y: usize): void {
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     v128.store(y + o, madd32(va, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     store<f32>(y + o, load<f32>(y + o) + alpha * load<f32>(x + o));
   }
 }
@@ -560,11 +640,11 @@ export function axpy_f64(n: i32, alpha: f64, x: usize, y: usize): void {
   const va = f64x2.splat(alpha);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     v128.store(y + o, madd64(va, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
   }
 }
@@ -573,11 +653,11 @@ export function scale_f32(n: i32, alpha: f32, x: usize): void {
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     v128.store(x + o, f32x4.mul(va, v128.load(x + o)));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     store<f32>(x + o, alpha * load<f32>(x + o));
   }
 }
@@ -586,11 +666,11 @@ export function scale_f64(n: i32, alpha: f64, x: usize): void {
   const va = f64x2.splat(alpha);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     v128.store(x + o, f64x2.mul(va, v128.load(x + o)));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     store<f64>(x + o, alpha * load<f64>(x + o));
   }
 }
@@ -599,13 +679,13 @@ export function scale_f64(n: i32, alpha: f64, x: usize): void {
 export function binary_f32(op: i32, n: i32, x: usize, y: usize, out: usize): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     const a = v128.load(x + o);
     const b = v128.load(y + o);
     v128.store(out + o, op == 0 ? f32x4.add(a, b) : f32x4.mul(a, b));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     const a = load<f32>(x + o);
     const b = load<f32>(y + o);
     store<f32>(out + o, op == 0 ? a + b : a * b);
@@ -615,13 +695,13 @@ export function binary_f32(op: i32, n: i32, x: usize, y: usize, out: usize): voi
 export function binary_f64(op: i32, n: i32, x: usize, y: usize, out: usize): void {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     const a = v128.load(x + o);
     const b = v128.load(y + o);
     v128.store(out + o, op == 0 ? f64x2.add(a, b) : f64x2.mul(a, b));
   }
   for (; i < n; i++) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     const a = load<f64>(x + o);
     const b = load<f64>(y + o);
     store<f64>(out + o, op == 0 ? a + b : a * b);
@@ -634,7 +714,7 @@ export function dot_f32(n: i32, x: usize, y: usize): f64 {
   let s1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     let v = v128.load(x + o);
     if (y != 0) v = f32x4.mul(v, v128.load(y + o));
     s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
@@ -643,7 +723,7 @@ export function dot_f32(n: i32, x: usize, y: usize): f64 {
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   for (; i < n; i++) {
-    const o = <usize>i << 2;
+    const o = (<usize>i) << 2;
     s += y != 0 ? <f64>(load<f32>(x + o) * load<f32>(y + o)) : <f64>load<f32>(x + o);
   }
   return s;
@@ -654,7 +734,7 @@ export function dot_f64(n: i32, x: usize, y: usize): f64 {
   let s1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     let v0 = v128.load(x + o);
     let v1 = v128.load(x + o, 16);
     if (y != 0) {
@@ -667,7 +747,7 @@ export function dot_f64(n: i32, x: usize, y: usize): f64 {
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   for (; i < n; i++) {
-    const o = <usize>i << 3;
+    const o = (<usize>i) << 3;
     s += y != 0 ? load<f64>(x + o) * load<f64>(y + o) : load<f64>(x + o);
   }
   return s;
@@ -677,17 +757,20 @@ export function dot_f64(n: i32, x: usize, y: usize): f64 {
 export function max_f32(n: i32, x: usize): f64 {
   let m = f32x4.splat(-Infinity);
   let i = 0;
-  for (; i + 4 <= n; i += 4) m = f32x4.max(m, v128.load(x + (<usize>i << 2)));
-  let r: f32 = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
-  for (; i < n; i++) r = max(r, load<f32>(x + (<usize>i << 2)));
+  for (; i + 4 <= n; i += 4) m = f32x4.max(m, v128.load(x + ((<usize>i) << 2)));
+  let r: f32 = max(
+    max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
+  for (; i < n; i++) r = max(r, load<f32>(x + ((<usize>i) << 2)));
   return <f64>r;
 }
 
 export function max_f64(n: i32, x: usize): f64 {
   let m = f64x2.splat(-Infinity);
   let i = 0;
-  for (; i + 2 <= n; i += 2) m = f64x2.max(m, v128.load(x + (<usize>i << 3)));
+  for (; i + 2 <= n; i += 2) m = f64x2.max(m, v128.load(x + ((<usize>i) << 3)));
   let r: f64 = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  for (; i < n; i++) r = max(r, load<f64>(x + (<usize>i << 3)));
+  for (; i < n; i++) r = max(r, load<f64>(x + ((<usize>i) << 3)));
   return r;
 }
