@@ -11,3 +11,4 @@ export * from './bar.js';
 export * from './heatmap.js';
 export * from './table.js';
 export * from './report.js';
+export * from './dendrogram.js';
