@@ -168,3 +168,45 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, kin
   const buf = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: kind === 'rgba' });
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
+
+export interface LabelledGridOptions extends ImageGridOptions {
+  /** Text left of each grid row (e.g. 'original', 'autoencoder', 'PCA'). */
+  rowLabels?: string[];
+  /** Text above each grid column (e.g. digits, latent values). */
+  colLabels?: string[];
+  title?: string;
+}
+
+/**
+ * An image grid with row/column labels, as SVG with the grid embedded as a PNG data URI (one file,
+ * crisp pixels). For figures like the decks' "original / autoencoder / PCA" rows.
+ */
+export function labelledImageGridSvg(images: MatrixLike, options: LabelledGridOptions): string {
+  const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 });
+  const p = plan(M.rows, M.cols, options);
+  const png = imageGridPng(M, options);
+  const rowLabels = options.rowLabels ?? [];
+  const colLabels = options.colLabels ?? [];
+  const left = rowLabels.length ? Math.ceil(Math.max(...rowLabels.map((s) => s.length)) * 6.6) + 10 : 0;
+  const top = (options.title ? 24 : 0) + (colLabels.length ? 16 : 0);
+  const width = left + p.outW;
+  const height = top + p.outH;
+  const cellW = p.w * p.scale + p.pad;
+  const cellH = p.h * p.scale + p.pad;
+  const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  let body = `<image x="${left}" y="${top}" width="${p.outW}" height="${p.outH}" style="image-rendering:pixelated" href="data:image/png;base64,${Buffer.from(png).toString('base64')}"/>`;
+  rowLabels.slice(0, p.rows).forEach((s, r) => {
+    body += `<text x="${left - 6}" y="${top + p.pad + r * cellH + (p.h * p.scale) / 2}" text-anchor="end" dominant-baseline="central">${esc(s)}</text>`;
+  });
+  colLabels.slice(0, p.cols).forEach((s, c) => {
+    body += `<text x="${left + p.pad + c * cellW + (p.w * p.scale) / 2}" y="${top - 4}" text-anchor="middle">${esc(s)}</text>`;
+  });
+  if (options.title) {
+    body += `<text x="${left + p.outW / 2}" y="16" text-anchor="middle" font-size="13" font-weight="600">${esc(options.title)}</text>`;
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="11" fill="#222">` +
+    `<rect width="${width}" height="${height}" fill="#fff"/>${body}</svg>`
+  );
+}

@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
-import { encodePng, imageGridPng } from '../../src/viz/index.js';
+import { encodePng, imageGridPng, labelledImageGridSvg } from '../../src/viz/index.js';
+import { parseXml } from './xml.js';
 
 function decode(bytes: Uint8Array): { width: number; height: number; gray: (x: number, y: number) => number; rgb: (x: number, y: number) => number[] } {
   const png = PNG.sync.read(Buffer.from(bytes));
@@ -91,5 +92,22 @@ describe('encodePng', () => {
 
   it('checks the buffer length', () => {
     expect(() => encodePng(new Uint8Array(5), 2, 1, 'rgb')).toThrow('encodePng: rgb pixels need 6 bytes; got 5');
+  });
+});
+
+describe('labelledImageGridSvg', () => {
+  it('embeds the same PNG as imageGridPng and escapes its labels', () => {
+    const X = Matrix.fromRows([
+      [0, 1, 1, 0],
+      [1, 0, 0, 1],
+    ]);
+    const opts = { width: 2, height: 2, cols: 1, scale: 4 };
+    const svg = labelledImageGridSvg(X, { ...opts, rowLabels: ['orig <x>', 'recon & co'], colLabels: ['a'], title: 'T' });
+    const { elements } = parseXml(svg);
+    expect(elements.filter((e) => e === 'text')).toHaveLength(4);
+    const b64 = /href="data:image\/png;base64,([^"]+)"/.exec(svg)![1]!;
+    expect(Buffer.from(b64, 'base64').equals(Buffer.from(imageGridPng(X, opts)))).toBe(true);
+    expect(svg).toContain('orig &#60;x&#62;');
+    expect(svg).toContain('recon &#38; co');
   });
 });
