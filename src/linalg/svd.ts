@@ -8,7 +8,9 @@
  * orthonormal to working precision, also for ill-conditioned and rank-deficient A (unlike the
  * eigendecomposition of AᵀA, which loses every σᵢ < √ε·σ₁).
  *
- * Rotations are accumulated into the ROWS of Uᵀ and Vᵀ (contiguous in row-major storage).
+ * The rotations of each QR sweep are recorded and then applied row by row with the running column
+ * in a register (one contiguous pass over U and V per sweep, rather than two strided passes per
+ * rotation as in LINPACK's column-oriented code).
  * Sign convention (scikit-learn's svd_flip, u-based): the largest-|entry| of each column of U is
  * positive; the matching row of Vᵀ is flipped with it.
  */
@@ -165,41 +167,61 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
   const VB = new Float64Array(n * n);
   for (let i = 0; i < n; i++) VB[i * n + i] = 1;
   applyQ(a, n, taup, VB, n);
-  const UT = new Float64Array(n * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) UT[j * m + i] = UB[i * n + j];
-  const VT = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) VT[j * n + i] = VB[i * n + j];
-  bidiagQR(d, e, n, UT, m, VT);
-  const U = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) U[i * n + j] = UT[j * m + i];
-  return { U, s: d, Vt: VT };
+  bidiagQR(d, e, n, UB, m, VB);
+  const Vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = VB[i * n + j];
+  return { U: UB, s: d, Vt };
 }
 
-function rot(Z: Float64Array, ox: number, oy: number, len: number, cs: number, sn: number): void {
-  // (x, y) ← (cs·x + sn·y, −sn·x + cs·y)
-  for (let k = 0; k < len; k++) {
-    const x = Z[ox + k];
-    const y = Z[oy + k];
-    Z[ox + k] = cs * x + sn * y;
-    Z[oy + k] = cs * y - sn * x;
+/** Columns (x, y) of the row-major rows×ld matrix Z: (x, y) ← (cs·x + sn·y, −sn·x + cs·y). */
+function rotCols(Z: Float64Array, rows: number, ld: number, x: number, y: number, cs: number, sn: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += ld) {
+    const a = Z[o + x];
+    const b = Z[o + y];
+    Z[o + x] = cs * a + sn * b;
+    Z[o + y] = cs * b - sn * a;
+  }
+}
+
+/**
+ * Applies one QR sweep's rotations j = k..k+cnt−1 (each on columns j, j+1) to every row of Z. Row
+ * by row, the running column is carried in a register, so each entry is loaded and stored once per
+ * sweep along a contiguous row (instead of two strided column passes per rotation).
+ */
+function applySweep(Z: Float64Array, rows: number, ld: number, k: number, cnt: number, cs: Float64Array, sn: Float64Array): void {
+  if (cnt <= 0) return;
+  for (let r = 0, o = 0; r < rows; r++, o += ld) {
+    let x = Z[o + k];
+    for (let t = 0; t < cnt; t++) {
+      const j = o + k + t;
+      const y = Z[j + 1];
+      const c = cs[t];
+      const s = sn[t];
+      Z[j] = c * x + s * y;
+      x = c * y - s * x;
+    }
+    Z[o + k + cnt] = x;
   }
 }
 
 /**
  * SVD of the upper bidiagonal (s = diagonal, e = superdiagonal, e[k] couples k and k+1), in place;
- * rotations go to rows of UT (n×m) and VT (n×n). On return s is non-negative and descending.
+ * rotations go to the columns of U (m×n row-major) and V (n×n row-major). On return s is
+ * non-negative and descending, and A = U·diag(s)·Vᵀ holds for the updated U, V.
  */
-export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float64Array, m: number, VT: Float64Array): void {
+export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64Array, m: number, V: Float64Array): void {
   const eps = 2 ** -52;
   const tiny = 2 ** -966;
   let p = n;
-  const pp = p - 1;
   e[n - 1] = 0;
-  let iter = 0;
-  const maxIter = 75 * n;
+  const maxIter = 300 * n;
   let total = 0;
+  const vcs = new Float64Array(n);
+  const vsn = new Float64Array(n);
+  const ucs = new Float64Array(n);
+  const usn = new Float64Array(n);
   while (p > 0) {
-    if (++total > maxIter * 4) throw new NumericalError('svd: the bidiagonal QR iteration did not converge');
+    if (++total > maxIter) throw new NumericalError('svd: the bidiagonal QR iteration did not converge');
     let k: number;
     let kase: number;
     for (k = p - 2; k >= -1; k--) {
@@ -235,7 +257,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float6
         let f = e[p - 2];
         e[p - 2] = 0;
         for (let j = p - 2; j >= k; j--) {
-          let t = hypot2(s[j], f);
+          const t = hypot2(s[j], f);
           const cs = s[j] / t;
           const sn = f / t;
           s[j] = t;
@@ -243,7 +265,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float6
             f = -sn * e[j - 1];
             e[j - 1] = cs * e[j - 1];
           }
-          rot(VT, j * n, (p - 1) * n, n, cs, sn);
+          rotCols(V, n, n, j, p - 1, cs, sn);
         }
         break;
       }
@@ -258,7 +280,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float6
           s[j] = t;
           f = -sn * e[j];
           e[j] = cs * e[j];
-          rot(UT, j * m, (k - 1) * m, m, cs, sn);
+          rotCols(U, m, n, j, k - 1, cs, sn);
         }
         break;
       }
@@ -295,7 +317,8 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float6
           e[j] = cs * e[j] - sn * s[j];
           g = sn * s[j + 1];
           s[j + 1] = cs * s[j + 1];
-          rot(VT, j * n, (j + 1) * n, n, cs, sn);
+          vcs[j - k] = cs;
+          vsn[j - k] = sn;
           t = hypot2(f, g);
           cs = f / t;
           sn = g / t;
@@ -304,40 +327,41 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, UT: Float6
           s[j + 1] = -sn * e[j] + cs * s[j + 1];
           g = sn * e[j + 1];
           e[j + 1] = cs * e[j + 1];
-          if (j < m - 1) rot(UT, j * m, (j + 1) * m, m, cs, sn);
+          ucs[j - k] = cs;
+          usn[j - k] = sn;
         }
         e[p - 2] = f;
-        iter++;
+        applySweep(V, n, n, k, p - 1 - k, vcs, vsn);
+        applySweep(U, m, n, k, p - 1 - k, ucs, usn);
         break;
       }
       default: {
-        // Convergence: make s(k) non-negative, then bubble it into descending order.
+        // Convergence of s(k): make it non-negative (sorting is done once at the end).
         if (s[k] <= 0) {
           s[k] = s[k] < 0 ? -s[k] : 0;
-          for (let i = 0; i < n; i++) VT[k * n + i] = -VT[k * n + i];
+          for (let i = 0; i < n; i++) V[i * n + k] = -V[i * n + k];
         }
-        while (k < pp) {
-          if (s[k] >= s[k + 1]) break;
-          let t = s[k];
-          s[k] = s[k + 1];
-          s[k + 1] = t;
-          for (let i = 0; i < n; i++) {
-            t = VT[(k + 1) * n + i];
-            VT[(k + 1) * n + i] = VT[k * n + i];
-            VT[k * n + i] = t;
-          }
-          for (let i = 0; i < m; i++) {
-            t = UT[(k + 1) * m + i];
-            UT[(k + 1) * m + i] = UT[k * m + i];
-            UT[k * m + i] = t;
-          }
-          k++;
-        }
-        iter = 0;
         p--;
         break;
       }
     }
   }
-  void iter;
+  // Descending order: one permutation of the columns of U and V (bubbling at each convergence,
+  // as LINPACK does, costs O(n) strided column swaps per step: O(n³) in all).
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[b] - s[a] || a - b);
+  let sorted = true;
+  for (let i = 0; i < n; i++) if (order[i] !== i) sorted = false;
+  if (sorted) return;
+  const s0 = s.slice();
+  for (let i = 0; i < n; i++) s[i] = s0[order[i]];
+  permuteCols(V, n, n, order);
+  permuteCols(U, m, n, order);
+}
+
+function permuteCols(Z: Float64Array, rows: number, ld: number, order: number[]): void {
+  const row = new Float64Array(ld);
+  for (let r = 0, o = 0; r < rows; r++, o += ld) {
+    for (let j = 0; j < ld; j++) row[j] = Z[o + order[j]];
+    Z.set(row, o);
+  }
 }
