@@ -94,6 +94,13 @@ function sameDtype(fn: string, ...arrs: Float[]): boolean {
   return f32;
 }
 
+/**
+ * C = alpha·op(A)·op(B) + beta·C for row-major f32 or f64 arrays (all three the same dtype).
+ * op(A) is m×k, op(B) is k×n, C is m×n; offsets and leading dimensions (in elements) select blocks of
+ * larger arrays. With beta = 0, C is not read (NaN there does not survive). Operands from `wasmHeap`
+ * are used in place; others are copied in (and C back) by the wasm backend.
+ * @throws RangeError when an array is too short for its shape, TypeError when dtypes are mixed.
+ */
 export function gemm<T extends Float>(
   m: number,
   n: number,
@@ -209,6 +216,7 @@ export function syrk<T extends Float>(n: number, d: number, X: T, C: T, o: SyrkO
   }
 }
 
+/** out[i] = Σ_j X[i, j]² for X m×d row-major (f32 results accumulate in f64, rounded once). */
 export function rowSqNorms<T extends Float>(m: number, d: number, X: T, out: T): void {
   checkExtent('rowSqNorms', 'X', X, 0, m, d, d);
   if (out.length < m) throw new RangeError(`rowSqNorms: out has length ${out.length} < m=${m}`);
@@ -224,6 +232,12 @@ export interface SqdistOptions<T extends Float> {
   yNorms?: T;
 }
 
+/**
+ * D[i, j] = max(0, ‖x_i‖² + ‖y_j‖² − 2·x_i·y_j) for X m×d, Y n×d, D m×n (row-major). The product goes
+ * through gemm (threaded in wasm); the clamp removes the small negatives that cancellation leaves.
+ * When X and Y are the same array and m = n, the diagonal is set to exactly 0. Norms may be passed
+ * precomputed (e.g. the cluster centres' norms, reused across iterations).
+ */
 export function sqdist<T extends Float>(
   m: number,
   n: number,
@@ -269,6 +283,7 @@ export function sqdist<T extends Float>(
   if (X === Y && m === n) for (let i = 0; i < m; i++) D[i * n + i] = 0;
 }
 
+/** Per row of D (m×n): idx[i] = first column of the smallest entry, val[i] = that entry (NaN is skipped). */
 export function argminRows<T extends Float>(m: number, n: number, D: T, idx: Int32Array, val: T): void {
   checkExtent('argminRows', 'D', D, 0, m, n, n);
   if (idx.length < m || val.length < m) throw new RangeError(`argminRows: idx/val shorter than m=${m}`);
@@ -277,6 +292,10 @@ export function argminRows<T extends Float>(m: number, n: number, D: T, idx: Int
   else active.argminRowsF64(m, n, D as Float64Array, idx, val as Float64Array);
 }
 
+/**
+ * Per row of D (m×n): the k smallest entries in ascending order into idx/val (m×k, row-major); ties go
+ * to the lower column index; NaN entries sort last (reported as Infinity). O(n log k) per row.
+ */
 export function topkRows<T extends Float>(
   m: number,
   n: number,
