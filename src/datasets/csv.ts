@@ -39,10 +39,13 @@ function isNumber(cell: string): boolean {
  * @example const { X, labels } = readCsv(text, { labelColumn: 'species' });
  */
 export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
-  if (typeof text !== 'string') throw new ValidationError(`readCsv needs the CSV text as a string; got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new ValidationError(`readCsv needs the CSV text as a string; got ${typeof text}`);
   const header = options.header ?? 'auto';
   if (header !== 'auto' && typeof header !== 'boolean') {
-    throw new ValidationError(`The 'header' option of readCsv must be "auto", true or false; got ${JSON.stringify(header)}.`);
+    throw new ValidationError(
+      `The 'header' option of readCsv must be "auto", true or false; got ${JSON.stringify(header)}.`,
+    );
   }
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
     delimiter: options.delimiter ?? '',
@@ -53,12 +56,16 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   // Keep original row numbers (1-based) while dropping blank lines.
   const rows: { cells: string[]; row: number }[] = [];
   parsed.data.forEach((cells, i) => {
-    if (!(cells.length === 1 && cells[0]!.trim() === '') && cells.length > 0) rows.push({ cells, row: i + 1 });
+    if (!(cells.length === 1 && cells[0]!.trim() === '') && cells.length > 0)
+      rows.push({ cells, row: i + 1 });
   });
   if (rows.length === 0) throw new FormatError('CSV is empty');
 
   const first = rows[0]!.cells;
-  const hasHeader = header === 'auto' ? first.some((c, j) => !isNumber(c) && !(labelIndexGuess(options.labelColumn) === j)) : header;
+  const hasHeader =
+    header === 'auto'
+      ? first.some((c, j) => !isNumber(c) && !(labelIndexGuess(options.labelColumn) === j))
+      : header;
   const width = first.length;
   const names = hasHeader ? first.map((c) => c.trim()) : first.map((_, j) => String(j));
   const body = hasHeader ? rows.slice(1) : rows;
@@ -84,7 +91,8 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   const labels: string[] = [];
   for (let i = 0; i < n; i++) {
     const { cells, row } = body[i]!;
-    if (cells.length !== width) throw new FormatError(`CSV row ${row} has ${cells.length} fields, expected ${width}`);
+    if (cells.length !== width)
+      throw new FormatError(`CSV row ${row} has ${cells.length} fields, expected ${width}`);
     for (let q = 0; q < d; q++) {
       const j = numericCols[q]!;
       const cell = cells[j]!;

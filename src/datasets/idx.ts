@@ -38,21 +38,32 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer, name = 'IDX data'): Idx
     throw new FormatError(`${name}: expected a Uint8Array or ArrayBuffer`);
   }
   // A plain Uint8Array view: Node's Buffer.slice() would return a view, not a copy.
-  const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (u8.length < 4) throw new FormatError(`${name}: only ${u8.length} bytes; an IDX file starts with a 4-byte magic number`);
+  const u8 =
+    bytes instanceof ArrayBuffer
+      ? new Uint8Array(bytes)
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (u8.length < 4)
+    throw new FormatError(`${name}: only ${u8.length} bytes; an IDX file starts with a 4-byte magic number`);
   if (u8[0] === 0x1f && u8[1] === 0x8b) {
     throw new FormatError(`${name}: the data is gzip-compressed; decompress it first (e.g. gunzip)`);
   }
   if (u8[0] !== 0 || u8[1] !== 0) {
-    throw new FormatError(`${name}: bad magic number ${hex(u8[0]!)} ${hex(u8[1]!)} ${hex(u8[2]!)} ${hex(u8[3]!)}; an IDX file starts with 0x00 0x00`);
+    throw new FormatError(
+      `${name}: bad magic number ${hex(u8[0]!)} ${hex(u8[1]!)} ${hex(u8[2]!)} ${hex(u8[3]!)}; an IDX file starts with 0x00 0x00`,
+    );
   }
   const type = TYPES[u8[2]!];
-  if (!type) throw new FormatError(`${name}: unknown IDX type code ${hex(u8[2]!)} (known: 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e)`);
+  if (!type)
+    throw new FormatError(
+      `${name}: unknown IDX type code ${hex(u8[2]!)} (known: 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e)`,
+    );
   const ndims = u8[3]!;
   if (ndims === 0) throw new FormatError(`${name}: the header declares 0 dimensions`);
   const headerBytes = 4 + 4 * ndims;
   if (u8.length < headerBytes) {
-    throw new FormatError(`${name}: truncated header: ${ndims} dimensions need ${headerBytes} bytes, the file has ${u8.length}`);
+    throw new FormatError(
+      `${name}: truncated header: ${ndims} dimensions need ${headerBytes} bytes, the file has ${u8.length}`,
+    );
   }
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const shape: number[] = [];
@@ -70,7 +81,9 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer, name = 'IDX data'): Idx
     );
   }
   if (have > expected) {
-    throw new FormatError(`${name}: ${have - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`);
+    throw new FormatError(
+      `${name}: ${have - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`,
+    );
   }
   const body = u8.subarray(headerBytes);
   let data: IdxArray;
@@ -114,20 +127,32 @@ export function writeIdx(data: IdxArray, shape: readonly number[]): Uint8Array {
   let code = -1;
   let size = 1;
   for (const [c, t] of Object.entries(TYPES)) {
-    const ctor = { uint8: Uint8Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array }[t.dtype];
+    const ctor = {
+      uint8: Uint8Array,
+      int8: Int8Array,
+      int16: Int16Array,
+      int32: Int32Array,
+      float32: Float32Array,
+      float64: Float64Array,
+    }[t.dtype];
     if (data instanceof ctor && !(data instanceof Uint8ClampedArray)) {
       code = Number(c);
       size = t.size;
     }
   }
   if (code < 0) throw new FormatError('writeIdx: data must be a Uint8/Int8/Int16/Int32/Float32/Float64Array');
-  if (shape.length < 1 || shape.length > 255) throw new FormatError(`writeIdx: shape must have 1..255 dimensions`);
+  if (shape.length < 1 || shape.length > 255)
+    throw new FormatError(`writeIdx: shape must have 1..255 dimensions`);
   let count = 1;
   for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new FormatError(`writeIdx: invalid dimension ${s}`);
+    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff)
+      throw new FormatError(`writeIdx: invalid dimension ${s}`);
     count *= s;
   }
-  if (count !== data.length) throw new FormatError(`writeIdx: shape [${shape.join(', ')}] needs ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new FormatError(
+      `writeIdx: shape [${shape.join(', ')}] needs ${count} values, data has ${data.length}`,
+    );
   const head = 4 + 4 * shape.length;
   const out = new Uint8Array(head + count * size);
   const dv = new DataView(out.buffer);

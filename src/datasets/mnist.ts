@@ -64,15 +64,21 @@ function readSplit(split: MnistSplit, dir: string | undefined): RawSplit {
   const img = readIdx(fs.readFileSync(imgFile), imgFile);
   const lbl = readIdx(fs.readFileSync(lblFile), lblFile);
   if (img.dtype !== 'uint8' || img.shape.length !== 3 || img.shape[1] !== 28 || img.shape[2] !== 28) {
-    throw new FormatError(`${imgFile}: expected uint8 images of shape [n, 28, 28]; got ${img.dtype} [${img.shape.join(', ')}]`);
+    throw new FormatError(
+      `${imgFile}: expected uint8 images of shape [n, 28, 28]; got ${img.dtype} [${img.shape.join(', ')}]`,
+    );
   }
   if (lbl.dtype !== 'uint8' || lbl.shape.length !== 1) {
-    throw new FormatError(`${lblFile}: expected uint8 labels of shape [n]; got ${lbl.dtype} [${lbl.shape.join(', ')}]`);
+    throw new FormatError(
+      `${lblFile}: expected uint8 labels of shape [n]; got ${lbl.dtype} [${lbl.shape.join(', ')}]`,
+    );
   }
   const n = img.shape[0]!;
-  if (lbl.shape[0] !== n) throw new FormatError(`${imgFile} has ${n} images but ${lblFile} has ${lbl.shape[0]} labels`);
+  if (lbl.shape[0] !== n)
+    throw new FormatError(`${imgFile} has ${n} images but ${lblFile} has ${lbl.shape[0]} labels`);
   for (let i = 0; i < n; i++) {
-    if (lbl.data[i]! > 9) throw new FormatError(`${lblFile}: label ${lbl.data[i]} at index ${i} is not a digit`);
+    if (lbl.data[i]! > 9)
+      throw new FormatError(`${lblFile}: label ${lbl.data[i]} at index ${i} is not a digit`);
   }
   const raw = { images: img.data as Uint8Array, labels: lbl.data as Uint8Array, n };
   cache.set(key, raw);
@@ -80,23 +86,31 @@ function readSplit(split: MnistSplit, dir: string | undefined): RawSplit {
 }
 
 function checkOptions(options: MnistOptions, fn: string): { split: MnistSplit } {
-  if (options === null || typeof options !== 'object') throw new ValidationError(`${fn} options must be an object`);
+  if (options === null || typeof options !== 'object')
+    throw new ValidationError(`${fn} options must be an object`);
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    throw new ValidationError(`The 'split' option of ${fn} must be one of "train", "test"; got ${JSON.stringify(split)}.`);
+    throw new ValidationError(
+      `The 'split' option of ${fn} must be one of "train", "test"; got ${JSON.stringify(split)}.`,
+    );
   }
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new ValidationError(`The 'limit' option of ${fn} must be an integer >= 1; got ${String(options.limit)}.`);
+    throw new ValidationError(
+      `The 'limit' option of ${fn} must be an integer >= 1; got ${String(options.limit)}.`,
+    );
   }
   if (options.dtype !== undefined && options.dtype !== 'float64' && options.dtype !== 'float32') {
-    throw new ValidationError(`The 'dtype' option of ${fn} must be one of "float64", "float32"; got ${JSON.stringify(options.dtype)}.`);
+    throw new ValidationError(
+      `The 'dtype' option of ${fn} must be one of "float64", "float32"; got ${JSON.stringify(options.dtype)}.`,
+    );
   }
   return { split };
 }
 
 function takeCount(raw: RawSplit, limit: number | undefined, split: MnistSplit): number {
   if (limit === undefined) return raw.n;
-  if (limit > raw.n) throw new ValidationError(`limit=${limit} exceeds the ${raw.n} images of the MNIST ${split} split`);
+  if (limit > raw.n)
+    throw new ValidationError(`limit=${limit} exceeds the ${raw.n} images of the MNIST ${split} split`);
   return limit;
 }
 
@@ -122,7 +136,9 @@ export function loadMnist(options: MnistOptions = {}): MnistData<Matrix> {
  * MNIST as raw grey levels 0..255 (n×784 row-major, 1 byte per pixel: 8× less memory than float64).
  * The arrays are fresh copies; the cache is never exposed.
  */
-export function loadMnistRaw(options: Omit<MnistOptions, 'dtype'> = {}): MnistData<Uint8Array> & { n: number } {
+export function loadMnistRaw(
+  options: Omit<MnistOptions, 'dtype'> = {},
+): MnistData<Uint8Array> & { n: number } {
   const { split } = checkOptions(options, 'loadMnistRaw');
   const raw = readSplit(split, options.dir);
   const n = takeCount(raw, options.limit, split);

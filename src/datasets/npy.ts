@@ -14,12 +14,21 @@ import { FormatError, ValidationError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 
 export type NpyDType =
-  | 'float64' | 'float32' | 'float16'
-  | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64'
+  | 'float64'
+  | 'float32'
+  | 'float16'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
   | 'bool';
 
-export type NpyData = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+export type NpyData =
+  Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 export interface NpyArray {
   /** numpy dtype name of the file ('float64', 'int32', 'bool', ...). */
@@ -117,9 +126,17 @@ interface DescrInfo {
 }
 
 const KINDS: Record<string, NpyDType> = {
-  f2: 'float16', f4: 'float32', f8: 'float64',
-  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64',
-  u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
+  i1: 'int8',
+  i2: 'int16',
+  i4: 'int32',
+  i8: 'int64',
+  u1: 'uint8',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
   b1: 'bool',
 };
 
@@ -128,11 +145,16 @@ function parseDescr(descr: PyValue): DescrInfo {
     throw new FormatError(`NPY: structured dtypes are not supported (descr ${JSON.stringify(descr)})`);
   }
   const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(descr);
-  if (/^[<>|=]?O\d*$/.test(descr)) throw new FormatError("NPY: object arrays (dtype 'O') are not supported: they hold pickled Python objects");
+  if (/^[<>|=]?O\d*$/.test(descr))
+    throw new FormatError(
+      "NPY: object arrays (dtype 'O') are not supported: they hold pickled Python objects",
+    );
   const kind = m ? `${m[2]}${m[3]}` : '';
   const dtype = KINDS[kind];
   if (!m || !dtype) {
-    throw new FormatError(`NPY: unsupported dtype '${descr}' (supported: float16/32/64, int8..64, uint8..64, bool)`);
+    throw new FormatError(
+      `NPY: unsupported dtype '${descr}' (supported: float16/32/64, int8..64, uint8..64, bool)`,
+    );
   }
   // '=' is native order; files written by numpy on x86/ARM say '<' anyway.
   return { dtype, size: Number(m[3]), little: m[1] !== '>' };
@@ -155,12 +177,16 @@ export function readNpy(bytes: Uint8Array | ArrayBuffer, name = 'NPY data'): Npy
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new FormatError(`${name}: expected a Uint8Array or ArrayBuffer`);
   }
-  const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u8 =
+    bytes instanceof ArrayBuffer
+      ? new Uint8Array(bytes)
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (msg: string): never => {
     throw new FormatError(`${name}: ${msg}`);
   };
   if (u8.length < 10 || MAGIC.some((b, k) => u8[k] !== b)) {
-    if (u8[0] === 0x50 && u8[1] === 0x4b) fail('this is a zip archive (.npz?); extract the .npy members first');
+    if (u8[0] === 0x50 && u8[1] === 0x4b)
+      fail('this is a zip archive (.npz?); extract the .npy members first');
     fail('not an NPY file (the magic string "\\x93NUMPY" is missing)');
   }
   const major = u8[6]!;
@@ -178,7 +204,8 @@ export function readNpy(bytes: Uint8Array | ArrayBuffer, name = 'NPY data'): Npy
   } else {
     return fail(`unsupported NPY version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
   }
-  if (start + headerLen > u8.length) fail(`truncated: the header declares ${headerLen} bytes but only ${u8.length - start} follow`);
+  if (start + headerLen > u8.length)
+    fail(`truncated: the header declares ${headerLen} bytes but only ${u8.length - start} follow`);
   const raw = u8.subarray(start, start + headerLen);
   let text: string;
   try {
@@ -195,7 +222,10 @@ export function readNpy(bytes: Uint8Array | ArrayBuffer, name = 'NPY data'): Npy
   const info = parseDescr(h.descr!);
   if (typeof h.fortran_order !== 'boolean') fail('fortran_order must be True or False');
   const shapeV = h.shape;
-  if (!Array.isArray(shapeV) || !shapeV.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)) {
+  if (
+    !Array.isArray(shapeV) ||
+    !shapeV.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)
+  ) {
     fail(`shape must be a tuple of non-negative integers; got ${JSON.stringify(shapeV)}`);
   }
   const shape = shapeV as number[];
@@ -204,17 +234,32 @@ export function readNpy(bytes: Uint8Array | ArrayBuffer, name = 'NPY data'): Npy
   const dataStart = start + headerLen;
   const have = u8.length - dataStart;
   const need = count * info.size;
-  if (have < need) fail(`truncated: shape (${shape.join(', ')}) of ${info.dtype} needs ${need} bytes of data, the file has ${have}`);
+  if (have < need)
+    fail(
+      `truncated: shape (${shape.join(', ')}) of ${info.dtype} needs ${need} bytes of data, the file has ${have}`,
+    );
   if (have > need) fail(`${have - need} unexpected bytes after the data of shape (${shape.join(', ')})`);
 
   const data = decodeValues(dv, dataStart, count, info, name);
   const fortranOrder = h.fortran_order as boolean;
-  return { dtype: info.dtype, shape: [...shape], data: fortranOrder && shape.length > 1 ? fortranToC(data, shape) : data, fortranOrder };
+  return {
+    dtype: info.dtype,
+    shape: [...shape],
+    data: fortranOrder && shape.length > 1 ? fortranToC(data, shape) : data,
+    fortranOrder,
+  };
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const FAST: Partial<Record<NpyDType, { new (b: ArrayBuffer): NpyData }>> = {
-  float64: Float64Array, float32: Float32Array, int32: Int32Array, int16: Int16Array, uint16: Uint16Array, uint32: Uint32Array, uint8: Uint8Array, int8: Int8Array,
+  float64: Float64Array,
+  float32: Float32Array,
+  int32: Int32Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
 };
 
 function decodeValues(dv: DataView, at: number, count: number, info: DescrInfo, name: string): NpyData {
@@ -262,7 +307,8 @@ function decodeValues(dv: DataView, at: number, count: number, info: DescrInfo, 
       const a = new Uint8Array(count);
       for (let i = 0; i < count; i++) a[i] = dv.getUint8(at + i);
       if (info.dtype === 'bool') {
-        for (let i = 0; i < count; i++) if (a[i]! > 1) throw new FormatError(`${name}: bool value ${a[i]} at index ${i}`);
+        for (let i = 0; i < count; i++)
+          if (a[i]! > 1) throw new FormatError(`${name}: bool value ${a[i]} at index ${i}`);
       }
       return a;
     }
@@ -282,7 +328,9 @@ function decodeValues(dv: DataView, at: number, count: number, info: DescrInfo, 
       for (let i = 0; i < count; i++) {
         const v = info.dtype === 'int64' ? dv.getBigInt64(at + 8 * i, le) : dv.getBigUint64(at + 8 * i, le);
         if (v > 9007199254740991n || v < -9007199254740991n) {
-          throw new FormatError(`${name}: ${info.dtype} value ${v} at index ${i} does not fit in a double exactly`);
+          throw new FormatError(
+            `${name}: ${info.dtype} value ${v} at index ${i} does not fit in a double exactly`,
+          );
         }
         a[i] = Number(v);
       }
@@ -326,7 +374,8 @@ export function npyToMatrix(a: NpyArray, name = 'NPY array'): Matrix<Float64Arra
   let cols: number;
   if (a.shape.length === 2) [rows, cols] = a.shape as [number, number];
   else if (a.shape.length === 1) [rows, cols] = [a.shape[0]!, 1];
-  else throw new ValidationError(`${name} has shape (${a.shape.join(', ')}); a matrix needs 1 or 2 dimensions`);
+  else
+    throw new ValidationError(`${name} has shape (${a.shape.join(', ')}); a matrix needs 1 or 2 dimensions`);
   return new Matrix(a.data instanceof Float64Array ? a.data : Float64Array.from(a.data), rows, cols);
 }
 
@@ -353,7 +402,11 @@ export interface WriteNpyOptions {
  * file, little-endian, C order — the same bytes numpy.save writes.
  * @example fs.writeFileSync('embedding.npy', writeNpy(Y));
  */
-export function writeNpy(input: Matrix | NpyData, shape?: readonly number[], options: WriteNpyOptions = {}): Uint8Array {
+export function writeNpy(
+  input: Matrix | NpyData,
+  shape?: readonly number[],
+  options: WriteNpyOptions = {},
+): Uint8Array {
   let data: NpyData;
   let shp: number[];
   if (input instanceof Matrix) {
@@ -366,15 +419,22 @@ export function writeNpy(input: Matrix | NpyData, shape?: readonly number[], opt
   }
   const entry = WRITE_DESCR.find(([ctor]) => data instanceof ctor && data.constructor === ctor);
   if (!entry) {
-    throw new ValidationError('writeNpy needs a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array');
+    throw new ValidationError(
+      'writeNpy needs a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array',
+    );
   }
-  if (!shp.every((s) => Number.isSafeInteger(s) && s >= 0)) throw new ValidationError(`writeNpy: invalid shape [${shp.join(', ')}]`);
+  if (!shp.every((s) => Number.isSafeInteger(s) && s >= 0))
+    throw new ValidationError(`writeNpy: invalid shape [${shp.join(', ')}]`);
   const count = shp.reduce((p, q) => p * q, 1);
-  if (count !== data.length) throw new ValidationError(`writeNpy: shape [${shp.join(', ')}] needs ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new ValidationError(
+      `writeNpy: shape [${shp.join(', ')}] needs ${count} values, data has ${data.length}`,
+    );
   let descr = entry[1];
   if (options.bool) {
     if (!(data instanceof Uint8Array)) throw new ValidationError('writeNpy: bool output needs a Uint8Array');
-    for (let i = 0; i < data.length; i++) if (data[i]! > 1) throw new ValidationError(`writeNpy: bool data has ${data[i]} at index ${i}`);
+    for (let i = 0; i < data.length; i++)
+      if (data[i]! > 1) throw new ValidationError(`writeNpy: bool data has ${data[i]} at index ${i}`);
     descr = '|b1';
   }
   const shapeStr = shp.length === 1 ? `(${shp[0]},)` : `(${shp.join(', ')})`;
@@ -402,14 +462,31 @@ export function writeNpy(input: Matrix | NpyData, shape?: readonly number[], opt
   for (let i = 0; i < count; i++) {
     const v = data[i]!;
     switch (descr) {
-      case '<f8': body.setFloat64(8 * i, v, true); break;
-      case '<f4': body.setFloat32(4 * i, v, true); break;
-      case '<i4': body.setInt32(4 * i, v, true); break;
-      case '|u1': case '|b1': body.setUint8(i, v); break;
-      case '|i1': body.setInt8(i, v); break;
-      case '<i2': body.setInt16(2 * i, v, true); break;
-      case '<u2': body.setUint16(2 * i, v, true); break;
-      case '<u4': body.setUint32(4 * i, v, true); break;
+      case '<f8':
+        body.setFloat64(8 * i, v, true);
+        break;
+      case '<f4':
+        body.setFloat32(4 * i, v, true);
+        break;
+      case '<i4':
+        body.setInt32(4 * i, v, true);
+        break;
+      case '|u1':
+      case '|b1':
+        body.setUint8(i, v);
+        break;
+      case '|i1':
+        body.setInt8(i, v);
+        break;
+      case '<i2':
+        body.setInt16(2 * i, v, true);
+        break;
+      case '<u2':
+        body.setUint16(2 * i, v, true);
+        break;
+      case '<u4':
+        body.setUint32(4 * i, v, true);
+        break;
     }
   }
   return out;

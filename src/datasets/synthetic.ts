@@ -49,7 +49,12 @@ function addNoise(X: Float64Array, noise: number, rng: Rng): void {
 }
 
 /** Applies one random permutation to the rows of X and to the per-sample arrays. */
-function shuffleRows(rng: Rng, X: Float64Array, d: number, ...cols: (Int32Array | Float64Array | undefined)[]): void {
+function shuffleRows(
+  rng: Rng,
+  X: Float64Array,
+  d: number,
+  ...cols: (Int32Array | Float64Array | undefined)[]
+): void {
   const n = X.length / d;
   const perm = rng.permutation(n);
   const Xc = X.slice();
@@ -91,7 +96,9 @@ export const BLOBS_DEFAULTS = {
  * Isotropic Gaussian blobs (sklearn.datasets.make_blobs): samples split evenly between the centres.
  * @example const { X, y, centers } = makeBlobs({ nSamples: 300, centers: 4, seed: 1 });
  */
-export function makeBlobs(options: BlobsOptions = {}): SyntheticData & { y: Int32Array; centers: Matrix<Float64Array> } {
+export function makeBlobs(
+  options: BlobsOptions = {},
+): SyntheticData & { y: Int32Array; centers: Matrix<Float64Array> } {
   const table: ConstraintTable<typeof BLOBS_DEFAULTS> = {
     ...COMMON_TABLE,
     nFeatures: { type: 'int', min: 1 },
@@ -113,18 +120,28 @@ export function makeBlobs(options: BlobsOptions = {}): SyntheticData & { y: Int3
     k = o.centers;
     const box = o.centerBox;
     if (!Array.isArray(box) || box.length !== 2 || !(box[0] < box[1])) {
-      throw new ValidationError(`The 'centerBox' option of makeBlobs must be [lo, hi] with lo < hi; got ${JSON.stringify(box)}.`);
+      throw new ValidationError(
+        `The 'centerBox' option of makeBlobs must be [lo, hi] with lo < hi; got ${JSON.stringify(box)}.`,
+      );
     }
     C = new Float64Array(k * d);
     for (let i = 0; i < C.length; i++) C[i] = rng.uniform(box[0], box[1]);
   } else {
     const rows = o.centers;
-    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && r.length === rows[0]!.length && r.every(Number.isFinite))) {
-      throw new ValidationError("The 'centers' option of makeBlobs must be an integer >= 1 or a non-empty array of equal-length rows of finite numbers.");
+    if (
+      !Array.isArray(rows) ||
+      rows.length === 0 ||
+      !rows.every((r) => Array.isArray(r) && r.length === rows[0]!.length && r.every(Number.isFinite))
+    ) {
+      throw new ValidationError(
+        "The 'centers' option of makeBlobs must be an integer >= 1 or a non-empty array of equal-length rows of finite numbers.",
+      );
     }
     k = rows.length;
     if (options.nFeatures !== undefined && options.nFeatures !== rows[0]!.length) {
-      throw new ValidationError(`makeBlobs: nFeatures=${options.nFeatures} but the centres have ${rows[0]!.length} coordinates`);
+      throw new ValidationError(
+        `makeBlobs: nFeatures=${options.nFeatures} but the centres have ${rows[0]!.length} coordinates`,
+      );
     }
     d = rows[0]!.length;
     C = Float64Array.from(rows.flat());
@@ -159,12 +176,19 @@ export const SWISS_ROLL_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0, height: 
  * Swiss roll (sklearn.datasets.make_swiss_roll): t = 1.5π(1 + 2u), X = [t cos t, h, t sin t] + noise.
  * `t` is the angle (the roll's unrolled coordinate), `manifold` = [t, h].
  */
-export function makeSwissRoll(options: SwissRollOptions = {}): SyntheticData & { t: Float64Array; manifold: Matrix<Float64Array> } {
-  const o = validateOptions<typeof SWISS_ROLL_DEFAULTS>('makeSwissRoll', SWISS_ROLL_DEFAULTS, {
-    ...COMMON_TABLE,
-    height: { type: 'number', min: 0, exclusiveMin: true },
-    hole: { type: 'boolean' },
-  }, options);
+export function makeSwissRoll(
+  options: SwissRollOptions = {},
+): SyntheticData & { t: Float64Array; manifold: Matrix<Float64Array> } {
+  const o = validateOptions<typeof SWISS_ROLL_DEFAULTS>(
+    'makeSwissRoll',
+    SWISS_ROLL_DEFAULTS,
+    {
+      ...COMMON_TABLE,
+      height: { type: 'number', min: 0, exclusiveMin: true },
+      hole: { type: 'boolean' },
+    },
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const t = new Float64Array(n);
@@ -208,10 +232,15 @@ export const BROKEN_SWISS_ROLL_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0, h
 export function makeBrokenSwissRoll(
   options: Omit<SwissRollOptions, 'hole'> = {},
 ): SyntheticData & { y: Int32Array; t: Float64Array; manifold: Matrix<Float64Array> } {
-  const o = validateOptions<typeof BROKEN_SWISS_ROLL_DEFAULTS>('makeBrokenSwissRoll', BROKEN_SWISS_ROLL_DEFAULTS, {
-    ...COMMON_TABLE,
-    height: { type: 'number', min: 0, exclusiveMin: true },
-  }, options);
+  const o = validateOptions<typeof BROKEN_SWISS_ROLL_DEFAULTS>(
+    'makeBrokenSwissRoll',
+    BROKEN_SWISS_ROLL_DEFAULTS,
+    {
+      ...COMMON_TABLE,
+      height: { type: 'number', min: 0, exclusiveMin: true },
+    },
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const nInner = Math.ceil(n / 2);
@@ -234,8 +263,15 @@ export const TWIN_PEAKS_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0 };
  * Twin peaks (van der Maaten et al. 2009): (x, y) uniform in [−1, 1]², z = sin(πx)·tanh(3y), noise
  * added to all three coordinates, then z scaled by 10 (as drtoolbox). `t` = z before scaling and noise.
  */
-export function makeTwinPeaks(options: Common = {}): SyntheticData & { t: Float64Array; manifold: Matrix<Float64Array> } {
-  const o = validateOptions<typeof TWIN_PEAKS_DEFAULTS>('makeTwinPeaks', TWIN_PEAKS_DEFAULTS, COMMON_TABLE, options);
+export function makeTwinPeaks(
+  options: Common = {},
+): SyntheticData & { t: Float64Array; manifold: Matrix<Float64Array> } {
+  const o = validateOptions<typeof TWIN_PEAKS_DEFAULTS>(
+    'makeTwinPeaks',
+    TWIN_PEAKS_DEFAULTS,
+    COMMON_TABLE,
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const X = new Float64Array(n * 3);
@@ -263,7 +299,12 @@ export function makeTwinPeaks(options: Common = {}): SyntheticData & { t: Float6
  * + noise: a closed 1-D curve wound around a torus.
  */
 export function makeHelix(options: Common = {}): SyntheticData & { t: Float64Array } {
-  const o = validateOptions<typeof TWIN_PEAKS_DEFAULTS>('makeHelix', TWIN_PEAKS_DEFAULTS, COMMON_TABLE, options);
+  const o = validateOptions<typeof TWIN_PEAKS_DEFAULTS>(
+    'makeHelix',
+    TWIN_PEAKS_DEFAULTS,
+    COMMON_TABLE,
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const X = new Float64Array(n * 3);
@@ -297,12 +338,17 @@ export const SPIRAL_DEFAULTS = { nSamples: 500, noise: 0, seed: 0, nArms: 2, tur
  * (0, 1]), t uniform in arc length. Samples split evenly between the arms; y = arm, t = angle.
  */
 export function makeSpiral(options: SpiralOptions = {}): SyntheticData & { y: Int32Array; t: Float64Array } {
-  const o = validateOptions<typeof SPIRAL_DEFAULTS>('makeSpiral', SPIRAL_DEFAULTS, {
-    ...COMMON_TABLE,
-    nArms: { type: 'int', min: 1 },
-    turns: { type: 'number', min: 0, exclusiveMin: true },
-    shuffle: { type: 'boolean' },
-  }, options);
+  const o = validateOptions<typeof SPIRAL_DEFAULTS>(
+    'makeSpiral',
+    SPIRAL_DEFAULTS,
+    {
+      ...COMMON_TABLE,
+      nArms: { type: 'int', min: 1 },
+      turns: { type: 'number', min: 0, exclusiveMin: true },
+      shuffle: { type: 'boolean' },
+    },
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const X = new Float64Array(n * 2);
@@ -340,7 +386,12 @@ export const MOONS_DEFAULTS = { nSamples: 100, noise: 0, seed: 0, shuffle: true 
  * at evenly spaced angles, inner moon (y = 1) the rest, then Gaussian noise.
  */
 export function makeMoons(options: MoonsOptions = {}): SyntheticData & { y: Int32Array; t: Float64Array } {
-  const o = validateOptions<typeof MOONS_DEFAULTS>('makeMoons', MOONS_DEFAULTS, { ...COMMON_TABLE, shuffle: { type: 'boolean' } }, options);
+  const o = validateOptions<typeof MOONS_DEFAULTS>(
+    'makeMoons',
+    MOONS_DEFAULTS,
+    { ...COMMON_TABLE, shuffle: { type: 'boolean' } },
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const nOut = Math.floor(n / 2);
@@ -375,12 +426,19 @@ export interface CirclesOptions extends MoonsOptions {
 export const CIRCLES_DEFAULTS = { nSamples: 100, noise: 0, seed: 0, shuffle: true, factor: 0.8 };
 
 /** Two concentric circles (sklearn.datasets.make_circles): outer y = 0 (⌊n/2⌋ samples), inner y = 1. */
-export function makeCircles(options: CirclesOptions = {}): SyntheticData & { y: Int32Array; t: Float64Array } {
-  const o = validateOptions<typeof CIRCLES_DEFAULTS>('makeCircles', CIRCLES_DEFAULTS, {
-    ...COMMON_TABLE,
-    shuffle: { type: 'boolean' },
-    factor: { type: 'number', min: 0, max: 1, exclusiveMax: true },
-  }, options);
+export function makeCircles(
+  options: CirclesOptions = {},
+): SyntheticData & { y: Int32Array; t: Float64Array } {
+  const o = validateOptions<typeof CIRCLES_DEFAULTS>(
+    'makeCircles',
+    CIRCLES_DEFAULTS,
+    {
+      ...COMMON_TABLE,
+      shuffle: { type: 'boolean' },
+      factor: { type: 'number', min: 0, max: 1, exclusiveMax: true },
+    },
+    options,
+  );
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const nOut = Math.floor(n / 2);

@@ -17,7 +17,9 @@ export function nodeFs(what: string): typeof NodeFs {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const fs = proc?.getBuiltinModule?.('node:fs') as typeof NodeFs | undefined;
   if (!fs) {
-    throw new Error(`${what} needs Node.js >= 20.16 (file system access); in a browser, work on bytes instead`);
+    throw new Error(
+      `${what} needs Node.js >= 20.16 (file system access); in a browser, work on bytes instead`,
+    );
   }
   return fs;
 }
@@ -26,7 +28,8 @@ let tmpCounter = 0;
 
 /** Writes `bytes` to `path` atomically (temp file in the same directory + fsync + rename). */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  if (typeof path !== 'string' || path.length === 0) throw new ValidationError('path must be a non-empty string');
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ValidationError('path must be a non-empty string');
   const fs = nodeFs('writeFileAtomic');
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
   const tmp = `${path}.${pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`;
@@ -65,11 +68,15 @@ export function saveModelFile(path: string, model: Saveable): void {
 
 /** Loads a model saved by `saveModelFile` (same checks as `loadModel`; the size is checked before reading). */
 export function loadModelFile(path: string, options: LoadModelOptions = {}): Saveable {
-  if (typeof path !== 'string' || path.length === 0) throw new ValidationError('path must be a non-empty string');
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ValidationError('path must be a non-empty string');
   const fs = nodeFs('loadModelFile');
   const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const size = fs.statSync(path).size;
-  if (size > max) throw new FormatError(`invalid model file: ${path} has ${size} bytes, over the limit of ${max} (option maxBytes)`);
+  if (size > max)
+    throw new FormatError(
+      `invalid model file: ${path} has ${size} bytes, over the limit of ${max} (option maxBytes)`,
+    );
   const buf = fs.readFileSync(path);
   return loadModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
 }

@@ -119,7 +119,10 @@ function toJsonValue(v: unknown, path: string, dropCallbacks: boolean): unknown 
         throw new ValidationError(`cannot save ${path}: the key '${k}' is reserved`);
       }
       if (x === undefined) continue;
-      if (dropCallbacks && (typeof x === 'function' || (typeof x === 'object' && x !== null && 'aborted' in x))) {
+      if (
+        dropCallbacks &&
+        (typeof x === 'function' || (typeof x === 'object' && x !== null && 'aborted' in x))
+      ) {
         continue;
       }
       out[k] = toJsonValue(x, `${path}.${k}`, false);
@@ -145,16 +148,19 @@ export function encodeModelState(state: ModelState): Uint8Array {
   if (typeof className !== 'string' || className.length === 0) {
     throw new ValidationError(`state.className must be a non-empty string; got ${typeName(className)}`);
   }
-  if (!Number.isInteger(version)) throw new ValidationError(`state.version of ${className} must be an integer; got ${version}`);
+  if (!Number.isInteger(version))
+    throw new ValidationError(`state.version of ${className} must be an integer; got ${version}`);
   const options = toJsonValue(state.options ?? {}, 'options', true) as Record<string, unknown>;
   const meta = toJsonValue(state.meta ?? {}, 'meta', false) as Record<string, unknown>;
-  if (!isPlainObject(state.arrays ?? {})) throw new ValidationError(`state.arrays of ${className} must be a plain object`);
+  if (!isPlainObject(state.arrays ?? {}))
+    throw new ValidationError(`state.arrays of ${className} must be a plain object`);
 
   const arrays: Record<string, ModelArrayEntry> = {};
   const payloads: { offset: number; data: StateArray; dtype: ModelDType }[] = [];
   let offset = 0;
   for (const [name, a] of Object.entries(state.arrays ?? {})) {
-    if (FORBIDDEN_KEYS.has(name)) throw new ValidationError(`cannot save array '${name}': the name is reserved`);
+    if (FORBIDDEN_KEYS.has(name))
+      throw new ValidationError(`cannot save array '${name}': the name is reserved`);
     const dtype = dtypeOfArray(a?.data);
     if (!dtype) {
       throw new ValidationError(
@@ -164,7 +170,9 @@ export function encodeModelState(state: ModelState): Uint8Array {
     }
     const shape = a.shape;
     if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-      throw new ValidationError(`cannot save array '${name}' of ${className}: shape must be non-negative integers`);
+      throw new ValidationError(
+        `cannot save array '${name}' of ${className}: shape must be non-negative integers`,
+      );
     }
     if (shapeSize(shape) !== a.data.length) {
       throw new ValidationError(
@@ -215,7 +223,8 @@ function bytesOf(a: StateArray, dtype: ModelDType): Uint8Array {
   const size = DTYPES[dtype].size;
   if (LITTLE_ENDIAN_HOST || size === 1) return view;
   const out = new Uint8Array(view.length);
-  for (let i = 0; i < view.length; i += size) for (let b = 0; b < size; b++) out[i + b] = view[i + size - 1 - b]!;
+  for (let i = 0; i < view.length; i += size)
+    for (let b = 0; b < size; b++) out[i + b] = view[i + size - 1 - b]!;
   return out;
 }
 
@@ -263,7 +272,8 @@ export function readModelHeader(
   const bytes = asBytes(input);
   const maxHeader = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (bytes.length > maxBytes) fail(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes (option maxBytes)`);
+  if (bytes.length > maxBytes)
+    fail(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes (option maxBytes)`);
   if (bytes.length < 8) fail(`only ${bytes.length} bytes; the 8-byte header length is missing`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = dv.getUint32(0, true);
@@ -271,7 +281,9 @@ export function readModelHeader(
   const headerLength = hi * 0x100000000 + lo;
   if (headerLength === 0) fail('the header length is 0');
   if (headerLength > maxHeader) {
-    fail(`declared header length ${headerLength} exceeds the limit of ${maxHeader} bytes (option maxHeaderBytes)`);
+    fail(
+      `declared header length ${headerLength} exceeds the limit of ${maxHeader} bytes (option maxHeaderBytes)`,
+    );
   }
   if (8 + headerLength > bytes.length) {
     fail(`truncated: the header declares ${headerLength} bytes but only ${bytes.length - 8} follow`);
@@ -298,7 +310,8 @@ function checkHeader(raw: unknown, data: Uint8Array): ModelHeader {
   if (!isPlainObject(raw)) fail('the header is not a JSON object');
   const h = raw;
   if (h.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(h.format)}, expected "${MODEL_FORMAT}"`);
-  if (!Number.isInteger(h.formatVersion) || (h.formatVersion as number) < 1) fail('formatVersion must be an integer >= 1');
+  if (!Number.isInteger(h.formatVersion) || (h.formatVersion as number) < 1)
+    fail('formatVersion must be an integer >= 1');
   if ((h.formatVersion as number) > MODEL_FORMAT_VERSION) {
     fail(
       `format version ${h.formatVersion} is newer than this library reads (${MODEL_FORMAT_VERSION}); ` +
@@ -306,7 +319,8 @@ function checkHeader(raw: unknown, data: Uint8Array): ModelHeader {
     );
   }
   if (typeof h.libraryVersion !== 'string') fail('libraryVersion must be a string');
-  if (typeof h.className !== 'string' || h.className.length === 0) fail('className must be a non-empty string');
+  if (typeof h.className !== 'string' || h.className.length === 0)
+    fail('className must be a non-empty string');
   if (!Number.isInteger(h.classVersion)) fail('classVersion must be an integer');
   if (!isPlainObject(h.options)) fail('options must be an object');
   if (!isPlainObject(h.meta)) fail('meta must be an object');
@@ -317,11 +331,17 @@ function checkHeader(raw: unknown, data: Uint8Array): ModelHeader {
     if (!isPlainObject(e)) fail(`array '${name}' is not an object`);
     const dt = e.dtype;
     if (typeof dt !== 'string' || !Object.prototype.hasOwnProperty.call(DTYPES, dt)) {
-      fail(`array '${name}' has unsupported dtype ${JSON.stringify(dt)} (allowed: ${Object.keys(DTYPES).join(', ')})`);
+      fail(
+        `array '${name}' has unsupported dtype ${JSON.stringify(dt)} (allowed: ${Object.keys(DTYPES).join(', ')})`,
+      );
     }
     const size = DTYPES[dt as ModelDType].size;
     const shape = e.shape;
-    if (!Array.isArray(shape) || shape.length > 32 || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    if (
+      !Array.isArray(shape) ||
+      shape.length > 32 ||
+      !shape.every((s) => Number.isSafeInteger(s) && s >= 0)
+    ) {
       fail(`array '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     }
     let count = (shape as number[]).includes(0) ? 0 : 1;
@@ -331,14 +351,20 @@ function checkHeader(raw: unknown, data: Uint8Array): ModelHeader {
       if (count * size > dataBytes) break;
     }
     const { offset, length } = e;
-    if (!Number.isSafeInteger(offset) || (offset as number) < 0) fail(`array '${name}' has an invalid offset ${JSON.stringify(offset)}`);
-    if (!Number.isSafeInteger(length) || (length as number) < 0) fail(`array '${name}' has an invalid length ${JSON.stringify(length)}`);
+    if (!Number.isSafeInteger(offset) || (offset as number) < 0)
+      fail(`array '${name}' has an invalid offset ${JSON.stringify(offset)}`);
+    if (!Number.isSafeInteger(length) || (length as number) < 0)
+      fail(`array '${name}' has an invalid length ${JSON.stringify(length)}`);
     if ((offset as number) % 8 !== 0) fail(`array '${name}' offset ${offset} is not a multiple of 8`);
     if (count * size !== length) {
-      fail(`array '${name}' has shape [${(shape as number[]).join(', ')}] of ${dt} but a byte length of ${length}`);
+      fail(
+        `array '${name}' has shape [${(shape as number[]).join(', ')}] of ${dt} but a byte length of ${length}`,
+      );
     }
     if ((offset as number) + (length as number) > dataBytes) {
-      fail(`truncated: array '${name}' spans bytes ${offset}..${(offset as number) + (length as number)} of a ${dataBytes}-byte data section`);
+      fail(
+        `truncated: array '${name}' spans bytes ${offset}..${(offset as number) + (length as number)} of a ${dataBytes}-byte data section`,
+      );
     }
     if (!Number.isInteger(e.crc32) || (e.crc32 as number) < 0 || (e.crc32 as number) > 0xffffffff) {
       fail(`array '${name}' has an invalid crc32`);
@@ -359,7 +385,10 @@ function checkHeader(raw: unknown, data: Uint8Array): ModelHeader {
 }
 
 /** Parses and verifies a saved model into its state, without rebuilding the estimator. */
-export function decodeModelState(input: Uint8Array | ArrayBuffer, options: LoadModelOptions = {}): ModelState {
+export function decodeModelState(
+  input: Uint8Array | ArrayBuffer,
+  options: LoadModelOptions = {},
+): ModelState {
   const bytes = asBytes(input);
   const { header, dataStart } = readModelHeader(bytes, options);
   const arrays: ModelState['arrays'] = {};
@@ -370,9 +399,16 @@ export function decodeModelState(input: Uint8Array | ArrayBuffer, options: LoadM
     const data = new ctor(e.length / size);
     const dst = new Uint8Array(data.buffer);
     if (LITTLE_ENDIAN_HOST || size === 1) dst.set(src);
-    else for (let i = 0; i < src.length; i += size) for (let b = 0; b < size; b++) dst[i + b] = src[i + size - 1 - b]!;
+    else
+      for (let i = 0; i < src.length; i += size)
+        for (let b = 0; b < size; b++) dst[i + b] = src[i + size - 1 - b]!;
     // defineProperty, not assignment: array names come from the file.
-    Object.defineProperty(arrays, name, { value: { data, shape: e.shape }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(arrays, name, {
+      value: { data, shape: e.shape },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return {
     className: header.className,

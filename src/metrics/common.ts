@@ -10,7 +10,8 @@ export function denseMatrix(X: MatrixLike, name: string): Matrix<Float64Array> {
 }
 
 export function checkSameRows(a: Matrix, b: Matrix, na: string, nb: string): void {
-  if (a.rows !== b.rows) throw new ValidationError(`${na} and ${nb} have different numbers of rows: ${a.rows} vs ${b.rows}`);
+  if (a.rows !== b.rows)
+    throw new ValidationError(`${na} and ${nb} have different numbers of rows: ${a.rows} vs ${b.rows}`);
 }
 
 /** Rows per block so that a block of distances (rows × n) stays near 4M doubles (32 MB). */
@@ -49,7 +50,9 @@ export function forEachDistanceBlock(
 
 export function checkIntOption(value: unknown, name: string, fn: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ValidationError(`The '${name}' option of ${fn} must be an integer >= ${min}; got ${String(value)}.`);
+    throw new ValidationError(
+      `The '${name}' option of ${fn} must be an integer >= ${min}; got ${String(value)}.`,
+    );
   }
   return value;
 }

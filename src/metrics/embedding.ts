@@ -123,14 +123,16 @@ export function oneNnAccuracy(
 ): number {
   const A = denseMatrix(Ytrain, 'Ytrain');
   const ya = toLabels(ytrain, 'ytrain');
-  if (ya.length !== A.rows) throw new ValidationError(`ytrain has ${ya.length} entries but Ytrain has ${A.rows} rows`);
+  if (ya.length !== A.rows)
+    throw new ValidationError(`ytrain has ${ya.length} entries but Ytrain has ${A.rows} rows`);
   const loo = Ytest === undefined;
   if (loo && ytest !== undefined) throw new ValidationError('oneNnAccuracy: ytest given without Ytest');
   if (loo && A.rows < 2) throw new ValidationError('oneNnAccuracy: leave-one-out needs at least 2 samples');
   const B = loo ? A : denseMatrix(Ytest, 'Ytest');
   if (!loo && ytest === undefined) throw new ValidationError('oneNnAccuracy: Ytest given without ytest');
   const yb = loo ? ya : toLabels(ytest!, 'ytest');
-  if (yb.length !== B.rows) throw new ValidationError(`ytest has ${yb.length} entries but Ytest has ${B.rows} rows`);
+  if (yb.length !== B.rows)
+    throw new ValidationError(`ytest has ${yb.length} entries but Ytest has ${B.rows} rows`);
   if (B.cols !== A.cols) throw new ValidationError(`Ytest has ${B.cols} columns but Ytrain has ${A.cols}`);
   const p = A.rows;
   const idx = new Int32Array(Math.min(blockRows(p), B.rows));

@@ -20,12 +20,14 @@ export function inertia(X: MatrixLike, labels: ArrayLike<number>, centers: Matri
   const C = denseMatrix(centers, 'centers');
   if (C.cols !== M.cols) throw new ValidationError(`centers has ${C.cols} columns but X has ${M.cols}`);
   const y = toLabels(labels, 'labels');
-  if (y.length !== M.rows) throw new ValidationError(`labels has ${y.length} entries but X has ${M.rows} rows`);
+  if (y.length !== M.rows)
+    throw new ValidationError(`labels has ${y.length} entries but X has ${M.rows} rows`);
   const d = M.cols;
   let s = 0;
   for (let i = 0; i < M.rows; i++) {
     const c = y[i]!;
-    if (c < 0 || c >= C.rows) throw new ValidationError(`labels[${i}]=${c} is not a row of centers (0..${C.rows - 1})`);
+    if (c < 0 || c >= C.rows)
+      throw new ValidationError(`labels[${i}]=${c} is not a row of centers (0..${C.rows - 1})`);
     for (let j = 0; j < d; j++) {
       const t = M.data[i * d + j]! - C.data[c * d + j]!;
       s += t * t;
@@ -43,7 +45,9 @@ function clusterMeans(X: MatrixLike, labels: ArrayLike<number>, fn: string) {
   const k = values.length;
   const n = M.rows;
   if (k < 2 || k > n - 1) {
-    throw new ValidationError(`${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${n}`);
+    throw new ValidationError(
+      `${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${n}`,
+    );
   }
   const d = M.cols;
   const sizes = new Float64Array(k);

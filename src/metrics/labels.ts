@@ -47,7 +47,12 @@ interface SparseContingency {
 
 const DENSE_LIMIT = 1 << 22;
 
-function checkPair(a: ArrayLike<number>, b: ArrayLike<number>, na: string, nb: string): [EncodedLabels, EncodedLabels] {
+function checkPair(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  na: string,
+  nb: string,
+): [EncodedLabels, EncodedLabels] {
   if (a && b && typeof a.length === 'number' && typeof b.length === 'number' && a.length !== b.length) {
     throw new ValidationError(`${na} and ${nb} have different lengths: ${a.length} vs ${b.length}`);
   }
@@ -93,7 +98,16 @@ function sparseContingency(A: EncodedLabels, B: EncodedLabels): SparseContingenc
       cnt.push(cells.get(key)!);
     }
   }
-  return { n, rows, cols, ri: Int32Array.from(ri), ci: Int32Array.from(ci), counts: Float64Array.from(cnt), rowSums, colSums };
+  return {
+    n,
+    rows,
+    cols,
+    ri: Int32Array.from(ri),
+    ci: Int32Array.from(ci),
+    counts: Float64Array.from(cnt),
+    rowSums,
+    colSums,
+  };
 }
 
 export interface ContingencyTable {
@@ -109,12 +123,17 @@ export interface ContingencyTable {
  * The contingency table (classes × clusters), as sklearn's contingency_matrix.
  * @example contingencyTable([0, 0, 1], [5, 6, 6]).counts // [[1, 1], [0, 1]]
  */
-export function contingencyTable(labelsTrue: ArrayLike<number>, labelsPred: ArrayLike<number>): ContingencyTable {
+export function contingencyTable(
+  labelsTrue: ArrayLike<number>,
+  labelsPred: ArrayLike<number>,
+): ContingencyTable {
   const [A, B] = checkPair(labelsTrue, labelsPred, 'labelsTrue', 'labelsPred');
   const rows = A.values.length;
   const cols = B.values.length;
   if (rows * cols > 1e8) {
-    throw new ValidationError(`the contingency table would have ${rows}x${cols} cells; too large to build densely`);
+    throw new ValidationError(
+      `the contingency table would have ${rows}x${cols} cells; too large to build densely`,
+    );
   }
   const counts: number[][] = [];
   for (let r = 0; r < rows; r++) counts.push(new Array<number>(cols).fill(0));
@@ -190,7 +209,9 @@ function generalizedAverage(u: number, v: number, method: AverageMethod): number
 
 function checkAverage(method: unknown, fn: string): AverageMethod {
   if (method !== 'arithmetic' && method !== 'geometric' && method !== 'min' && method !== 'max') {
-    throw new ValidationError(`The 'average' option of ${fn} must be one of "arithmetic", "geometric", "min", "max"; got ${JSON.stringify(method)}.`);
+    throw new ValidationError(
+      `The 'average' option of ${fn} must be one of "arithmetic", "geometric", "min", "max"; got ${JSON.stringify(method)}.`,
+    );
   }
   return method;
 }
@@ -228,7 +249,9 @@ export function homogeneityCompletenessVMeasure(
 ): { homogeneity: number; completeness: number; vMeasure: number } {
   const beta = options.beta ?? 1;
   if (!(Number.isFinite(beta) && beta >= 0)) {
-    throw new ValidationError(`The 'beta' option of homogeneityCompletenessVMeasure must be a finite number >= 0; got ${beta}.`);
+    throw new ValidationError(
+      `The 'beta' option of homogeneityCompletenessVMeasure must be a finite number >= 0; got ${beta}.`,
+    );
   }
   const [A, B] = checkPair(labelsTrue, labelsPred, 'labelsTrue', 'labelsPred');
   const c = sparseContingency(A, B);
@@ -238,7 +261,9 @@ export function homogeneityCompletenessVMeasure(
   const homogeneity = hC ? mi / hC : 1;
   const completeness = hK ? mi / hK : 1;
   const vMeasure =
-    homogeneity + completeness === 0 ? 0 : ((1 + beta) * homogeneity * completeness) / (beta * homogeneity + completeness);
+    homogeneity + completeness === 0
+      ? 0
+      : ((1 + beta) * homogeneity * completeness) / (beta * homogeneity + completeness);
   return { homogeneity, completeness, vMeasure };
 }
 
@@ -307,11 +332,17 @@ function expectedMutualInfo(c: SparseContingency): number {
       const bj = b[j]!;
       const start = Math.max(1, ai + bj - N);
       const end = Math.min(ai, bj);
-      const glnConst = logFactorial(ai) + logFactorial(bj) + logFactorial(N - ai) + logFactorial(N - bj) - lfN;
+      const glnConst =
+        logFactorial(ai) + logFactorial(bj) + logFactorial(N - ai) + logFactorial(N - bj) - lfN;
       const logAB = Math.log(ai) + Math.log(bj);
       for (let nij = start; nij <= end; nij++) {
         const term2 = Math.log(N * nij) - logAB;
-        const gln = glnConst - logFactorial(nij) - logFactorial(ai - nij) - logFactorial(bj - nij) - logFactorial(N - ai - bj + nij);
+        const gln =
+          glnConst -
+          logFactorial(nij) -
+          logFactorial(ai - nij) -
+          logFactorial(bj - nij) -
+          logFactorial(N - ai - bj + nij);
         emi += (nij / N) * term2 * Math.exp(gln);
       }
     }

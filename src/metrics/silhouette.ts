@@ -29,7 +29,9 @@ function prepare(X: MatrixLike, labels: ArrayLike<number>, fn: string) {
   const { codes, values } = encodeLabels(labels, 'labels');
   const k = values.length;
   if (k < 2 || k > M.rows - 1) {
-    throw new ValidationError(`${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${M.rows}`);
+    throw new ValidationError(
+      `${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${M.rows}`,
+    );
   }
   return { M, codes, k };
 }
@@ -80,7 +82,11 @@ export function silhouetteSamples(X: MatrixLike, labels: ArrayLike<number>): Flo
  * @example silhouetteScore(X, labels)                         // exact
  * @example silhouetteScore(X, labels, { sampleSize: 2000, seed: 1 }) // estimate on 2000 samples
  */
-export function silhouetteScore(X: MatrixLike, labels: ArrayLike<number>, options: SilhouetteOptions = {}): number {
+export function silhouetteScore(
+  X: MatrixLike,
+  labels: ArrayLike<number>,
+  options: SilhouetteOptions = {},
+): number {
   let M = denseMatrix(X, 'X');
   if (options.sampleSize !== undefined) {
     const s = checkIntOption(options.sampleSize, 'sampleSize', 'silhouetteScore', 2);

@@ -8,12 +8,18 @@ describe('readCsv', () => {
     const text = '\uFEFFa,"b",c\r\n1,2.5,-3e2\r\n\r\n"4",+.5,6.\r\n';
     const { X, columns } = readCsv(text);
     expect(columns).toEqual(['a', 'b', 'c']);
-    expect(X.toArray()).toEqual([[1, 2.5, -300], [4, 0.5, 6]]);
+    expect(X.toArray()).toEqual([
+      [1, 2.5, -300],
+      [4, 0.5, 6],
+    ]);
   });
 
   it('without a header names columns by index; header option forces it', () => {
     expect(readCsv('1;2\n3;4').columns).toEqual(['0', '1']);
-    expect(readCsv('1;2\n3;4').X.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(readCsv('1;2\n3;4').X.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(readCsv('1\t2\n3\t4', { header: true })).toMatchObject({ columns: ['1', '2'] });
     expect(readCsv('1,2\n3,4', { header: true }).X.toArray()).toEqual([[3, 4]]);
   });
@@ -22,14 +28,19 @@ describe('readCsv', () => {
     const r = readCsv('x,species,y\n1,setosa,2\n3,"versi, color",4\n', { labelColumn: 'species' });
     expect(r.columns).toEqual(['x', 'y']);
     expect(r.labels).toEqual(['setosa', 'versi, color']);
-    expect(r.X.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(r.X.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const s = readCsv('1,a\n2,b', { labelColumn: 1 });
     expect(s.labels).toEqual(['a', 'b']);
     expect(s.X.toArray()).toEqual([[1], [2]]);
   });
 
   it('names the row and column of a bad cell', () => {
-    expect(() => readCsv('a,b,c\n1,2,3\n4,five,6\n')).toThrow(`CSV row 3, column 2 ('b'): "five" is not a number`);
+    expect(() => readCsv('a,b,c\n1,2,3\n4,five,6\n')).toThrow(
+      `CSV row 3, column 2 ('b'): "five" is not a number`,
+    );
     expect(() => readCsv('a,b\n1,\n')).toThrow("CSV row 2, column 2 ('b'): is empty");
     expect(() => readCsv('a,b\n1,NaN\n')).toThrow(`CSV row 2, column 2 ('b'): "NaN" is not a number`);
     expect(() => readCsv('a,b\n1,2\n\n3\n')).toThrow('CSV row 4 has 1 fields, expected 2');
@@ -42,7 +53,10 @@ describe('readCsv', () => {
 
 describe('writeCsv', () => {
   it('round-trips values bit for bit with header and labels', () => {
-    const X = Matrix.fromRows([[Math.PI, -1e-300], [0.1 + 0.2, 5]]);
+    const X = Matrix.fromRows([
+      [Math.PI, -1e-300],
+      [0.1 + 0.2, 5],
+    ]);
     const text = writeCsv(X, { columns: ['x', 'y'], labels: [1, 0] });
     expect(text.split('\n')[0]).toBe('x,y,label');
     const back = readCsv(text, { labelColumn: 'label' });

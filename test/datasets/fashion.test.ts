@@ -34,7 +34,14 @@ describe('loadFashionMnist', () => {
     const a = ids(loadFashionMnist({ dir, split: 'test', testFraction: 0.5, seed: 3 }).X);
     expect(ids(loadFashionMnist({ dir, split: 'test', testFraction: 0.5, seed: 3 }).X)).toEqual(a);
     expect(ids(loadFashionMnist({ dir, split: 'test', testFraction: 0.5, seed: 4 }).X)).not.toEqual(a);
-    const small = loadFashionMnist({ dir, split: 'test', testFraction: 0.5, seed: 3, limit: 4, dtype: 'float32' });
+    const small = loadFashionMnist({
+      dir,
+      split: 'test',
+      testFraction: 0.5,
+      seed: 3,
+      limit: 4,
+      dtype: 'float32',
+    });
     expect(ids(small.X)).toEqual(a.slice(0, 4));
     expect(small.X.dtype).toBe('float32');
   });
@@ -44,20 +51,31 @@ describe('loadFashionMnist', () => {
       "The 'testFraction' option of loadFashionMnist must be a finite number > 0 and < 1; got 1.",
     );
     expect(() => loadFashionMnist({ dir, split: 'val' as never })).toThrow(ValidationError);
-    expect(() => loadFashionMnist({ dir, limit: 1000 })).toThrow(/limit=1000 exceeds the \d+ images of the Fashion-MNIST train split/);
+    expect(() => loadFashionMnist({ dir, limit: 1000 })).toThrow(
+      /limit=1000 exceeds the \d+ images of the Fashion-MNIST train split/,
+    );
     expect(() => loadFashionMnist({ dir: '/nonexistent' })).toThrow(/ENOENT/);
   });
 
   it('rejects malformed class files with a FormatError', () => {
     const root = mkdtempSync(join(tmpdir(), 'fmnist-'));
     mkdirSync(join(root, 'src', 'clothes'), { recursive: true });
-    for (let c = 0; c < 10; c++) writeFileSync(join(root, 'src', 'clothes', `${c}.json`), JSON.stringify({ data: [new Array(784).fill(0)] }));
+    for (let c = 0; c < 10; c++)
+      writeFileSync(
+        join(root, 'src', 'clothes', `${c}.json`),
+        JSON.stringify({ data: [new Array(784).fill(0)] }),
+      );
     writeFileSync(join(root, 'src', 'clothes', '3.json'), JSON.stringify({ data: [new Array(783).fill(0)] }));
     expect(() => loadFashionMnist({ dir: root })).toThrow(/3\.json: image 0 has 783 pixels, expected 784/);
     writeFileSync(join(root, 'src', 'clothes', '3.json'), '{"data": [[');
     expect(() => loadFashionMnist({ dir: root })).toThrow(FormatError);
-    writeFileSync(join(root, 'src', 'clothes', '3.json'), JSON.stringify({ data: [new Array(784).fill(256)] }));
-    expect(() => loadFashionMnist({ dir: root })).toThrow('fashion-mnist class 3: pixel 0 of an image is 256, expected an integer 0..255');
+    writeFileSync(
+      join(root, 'src', 'clothes', '3.json'),
+      JSON.stringify({ data: [new Array(784).fill(256)] }),
+    );
+    expect(() => loadFashionMnist({ dir: root })).toThrow(
+      'fashion-mnist class 3: pixel 0 of an image is 256, expected an integer 0..255',
+    );
     rmSync(root, { recursive: true });
   });
 });

@@ -31,12 +31,22 @@ describe('readIdx', () => {
 
   it('gives a clear FormatError on malformed or truncated files', () => {
     const good = writeIdx(new Uint8Array(12), [3, 4]);
-    expect(() => readIdx(good.subarray(0, 3), 'f')).toThrow('f: only 3 bytes; an IDX file starts with a 4-byte magic number');
-    expect(() => readIdx(new Uint8Array([0x1f, 0x8b, 8, 0]), 'f.gz')).toThrow('f.gz: the data is gzip-compressed');
-    expect(() => readIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]), 'f')).toThrow('f: bad magic number 0x01 0x00 0x08 0x01');
-    expect(() => readIdx(new Uint8Array([0, 0, 0x0a, 1, 0, 0, 0, 0]), 'f')).toThrow('f: unknown IDX type code 0x0a');
+    expect(() => readIdx(good.subarray(0, 3), 'f')).toThrow(
+      'f: only 3 bytes; an IDX file starts with a 4-byte magic number',
+    );
+    expect(() => readIdx(new Uint8Array([0x1f, 0x8b, 8, 0]), 'f.gz')).toThrow(
+      'f.gz: the data is gzip-compressed',
+    );
+    expect(() => readIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]), 'f')).toThrow(
+      'f: bad magic number 0x01 0x00 0x08 0x01',
+    );
+    expect(() => readIdx(new Uint8Array([0, 0, 0x0a, 1, 0, 0, 0, 0]), 'f')).toThrow(
+      'f: unknown IDX type code 0x0a',
+    );
     expect(() => readIdx(new Uint8Array([0, 0, 8, 0]), 'f')).toThrow('f: the header declares 0 dimensions');
-    expect(() => readIdx(good.subarray(0, 10), 'f')).toThrow('f: truncated header: 2 dimensions need 12 bytes, the file has 10');
+    expect(() => readIdx(good.subarray(0, 10), 'f')).toThrow(
+      'f: truncated header: 2 dimensions need 12 bytes, the file has 10',
+    );
     expect(() => readIdx(good.subarray(0, good.length - 1), 'f')).toThrow(
       'f: truncated: shape [3, 4] of uint8 needs 12 bytes of data, the file has 11',
     );
@@ -46,7 +56,8 @@ describe('readIdx', () => {
     // A huge declared size never allocates: it is caught by the length check.
     const huge = new Uint8Array([0, 0, 0x0e, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     expect(() => readIdx(huge, 'f')).toThrow(FormatError);
-    for (let len = 0; len < good.length; len++) expect(() => readIdx(good.subarray(0, len))).toThrow(FormatError);
+    for (let len = 0; len < good.length; len++)
+      expect(() => readIdx(good.subarray(0, len))).toThrow(FormatError);
   });
 
   it('copies: the result never aliases the input', () => {
@@ -74,7 +85,8 @@ describe('loadMnist', () => {
     expect(max).toBe(1);
     const raw = loadMnistRaw({ split: 'test', limit: 100 });
     expect(raw.X.length).toBe(100 * 784);
-    for (let i = 0; i < raw.X.length; i++) if (X.data[i] !== raw.X[i]! / 255) throw new Error(`pixel ${i} differs`);
+    for (let i = 0; i < raw.X.length; i++)
+      if (X.data[i] !== raw.X[i]! / 255) throw new Error(`pixel ${i} differs`);
   });
 
   it('reads the full splits with the right sizes and label counts', () => {
@@ -101,10 +113,16 @@ describe('loadMnist', () => {
   });
 
   it('validates its options', () => {
-    expect(() => loadMnist({ split: 'val' as never })).toThrow(`The 'split' option of loadMnist must be one of "train", "test"; got "val".`);
-    expect(() => loadMnist({ limit: 0 })).toThrow(`The 'limit' option of loadMnist must be an integer >= 1; got 0.`);
+    expect(() => loadMnist({ split: 'val' as never })).toThrow(
+      `The 'split' option of loadMnist must be one of "train", "test"; got "val".`,
+    );
+    expect(() => loadMnist({ limit: 0 })).toThrow(
+      `The 'limit' option of loadMnist must be an integer >= 1; got 0.`,
+    );
     expect(() => loadMnist({ split: 'test', limit: 10001 })).toThrow(ValidationError);
-    expect(() => loadMnist({ split: 'test', limit: 10001 })).toThrow('limit=10001 exceeds the 10000 images of the MNIST test split');
+    expect(() => loadMnist({ split: 'test', limit: 10001 })).toThrow(
+      'limit=10001 exceeds the 10000 images of the MNIST test split',
+    );
     expect(() => loadMnist({ dir: '/nonexistent' })).toThrow(/ENOENT/);
   });
 });

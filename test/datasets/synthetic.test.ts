@@ -22,14 +22,35 @@ function stats(a: ArrayLike<number>) {
   return { min, max, mean: s / a.length };
 }
 
-const generators = { makeBlobs, makeSwissRoll, makeBrokenSwissRoll, makeTwinPeaks, makeHelix, makeSpiral, makeMoons, makeCircles };
+const generators = {
+  makeBlobs,
+  makeSwissRoll,
+  makeBrokenSwissRoll,
+  makeTwinPeaks,
+  makeHelix,
+  makeSpiral,
+  makeMoons,
+  makeCircles,
+};
 
 describe('synthetic data sets', () => {
   for (const [name, gen] of Object.entries(generators)) {
     it(`${name}: deterministic per seed, finite, right sizes`, () => {
-      const a = (gen as (o: object) => { X: { data: Float64Array; rows: number } })({ nSamples: 101, noise: 0.05, seed: 7 });
-      const b = (gen as (o: object) => { X: { data: Float64Array } })({ nSamples: 101, noise: 0.05, seed: 7 });
-      const c = (gen as (o: object) => { X: { data: Float64Array } })({ nSamples: 101, noise: 0.05, seed: 8 });
+      const a = (gen as (o: object) => { X: { data: Float64Array; rows: number } })({
+        nSamples: 101,
+        noise: 0.05,
+        seed: 7,
+      });
+      const b = (gen as (o: object) => { X: { data: Float64Array } })({
+        nSamples: 101,
+        noise: 0.05,
+        seed: 7,
+      });
+      const c = (gen as (o: object) => { X: { data: Float64Array } })({
+        nSamples: 101,
+        noise: 0.05,
+        seed: 8,
+      });
       expect(a.X.rows).toBe(101);
       expect(Array.from(a.X.data)).toEqual(Array.from(b.X.data));
       expect(Array.from(a.X.data)).not.toEqual(Array.from(c.X.data));
@@ -38,7 +59,13 @@ describe('synthetic data sets', () => {
   }
 
   it('makeBlobs: even split, points near their centre, given centres honoured', () => {
-    const { X, y, centers } = makeBlobs({ nSamples: 301, centers: 3, nFeatures: 4, clusterStd: 0.5, seed: 1 });
+    const { X, y, centers } = makeBlobs({
+      nSamples: 301,
+      centers: 3,
+      nFeatures: 4,
+      clusterStd: 0.5,
+      seed: 1,
+    });
     expect([X.rows, X.cols, centers.rows, centers.cols]).toEqual([301, 4, 3, 4]);
     const counts = [0, 0, 0];
     for (const v of y) counts[v]!++;
@@ -48,8 +75,21 @@ describe('synthetic data sets', () => {
       for (let j = 0; j < 4; j++) d2 += (X.get(i, j) - centers.get(y[i]!, j)) ** 2;
       expect(Math.sqrt(d2)).toBeLessThan(0.5 * 6);
     }
-    const fixed = makeBlobs({ nSamples: 4, centers: [[0, 0], [100, 100]], clusterStd: 0, shuffle: false });
-    expect(fixed.X.toArray()).toEqual([[0, 0], [0, 0], [100, 100], [100, 100]]);
+    const fixed = makeBlobs({
+      nSamples: 4,
+      centers: [
+        [0, 0],
+        [100, 100],
+      ],
+      clusterStd: 0,
+      shuffle: false,
+    });
+    expect(fixed.X.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [100, 100],
+      [100, 100],
+    ]);
     expect(Array.from(fixed.y)).toEqual([0, 0, 1, 1]);
     expect(makeBlobs({ nSamples: 10, noise: 0, centers: [[1, 2]] }).X.toArray()[0]).toEqual([1, 2]);
   });
@@ -126,10 +166,18 @@ describe('synthetic data sets', () => {
   });
 
   it('validates options', () => {
-    expect(() => makeMoons({ nSamples: 0 })).toThrow("The 'nSamples' option of makeMoons must be an integer >= 1; got 0.");
-    expect(() => makeSwissRoll({ noise: -1 })).toThrow("The 'noise' option of makeSwissRoll must be a finite number >= 0; got -1.");
-    expect(() => makeCircles({ factor: 1 })).toThrow("The 'factor' option of makeCircles must be a finite number >= 0 and < 1; got 1.");
-    expect(() => makeBlobs({ noise: 1, clusterStd: 2 })).toThrow('makeBlobs: give clusterStd or its alias noise, not both');
+    expect(() => makeMoons({ nSamples: 0 })).toThrow(
+      "The 'nSamples' option of makeMoons must be an integer >= 1; got 0.",
+    );
+    expect(() => makeSwissRoll({ noise: -1 })).toThrow(
+      "The 'noise' option of makeSwissRoll must be a finite number >= 0; got -1.",
+    );
+    expect(() => makeCircles({ factor: 1 })).toThrow(
+      "The 'factor' option of makeCircles must be a finite number >= 0 and < 1; got 1.",
+    );
+    expect(() => makeBlobs({ noise: 1, clusterStd: 2 })).toThrow(
+      'makeBlobs: give clusterStd or its alias noise, not both',
+    );
     expect(() => makeSpiral({ arms: 2 } as never)).toThrow("Unknown option 'arms' for makeSpiral");
   });
 });

@@ -28,7 +28,14 @@ function toyState(): ModelState {
   return {
     className: 'IoToy',
     version: 3,
-    options: { nClusters: 3, init: 'k-means++', tol: 1e-4, maxIter: Infinity, nested: { a: [1, 2, { b: null }] }, onProgress: () => 1 },
+    options: {
+      nClusters: 3,
+      init: 'k-means++',
+      tol: 1e-4,
+      maxIter: Infinity,
+      nested: { a: [1, 2, { b: null }] },
+      onProgress: () => 1,
+    },
     meta: { nIter: 7, inertia: 12.5, nan: NaN, neg: -Infinity, stopReason: 'converged', flag: true },
     arrays: {
       centers: { data: new Float64Array([1.5, -2.25, Math.PI, 1e-300, -0, Number.MAX_VALUE]), shape: [2, 3] },
@@ -66,8 +73,21 @@ describe('saveModel / loadModel', () => {
     const ref = toyState();
     expect(s.className).toBe('IoToy');
     expect(s.version).toBe(3);
-    expect(s.options).toEqual({ nClusters: 3, init: 'k-means++', tol: 1e-4, maxIter: Infinity, nested: { a: [1, 2, { b: null }] } });
-    expect(s.meta).toEqual({ nIter: 7, inertia: 12.5, nan: NaN, neg: -Infinity, stopReason: 'converged', flag: true });
+    expect(s.options).toEqual({
+      nClusters: 3,
+      init: 'k-means++',
+      tol: 1e-4,
+      maxIter: Infinity,
+      nested: { a: [1, 2, { b: null }] },
+    });
+    expect(s.meta).toEqual({
+      nIter: 7,
+      inertia: 12.5,
+      nan: NaN,
+      neg: -Infinity,
+      stopReason: 'converged',
+      flag: true,
+    });
     for (const [name, a] of Object.entries(ref.arrays)) {
       const b = s.arrays[name]!;
       expect(b.data.constructor).toBe(a.data.constructor);
@@ -84,8 +104,16 @@ describe('saveModel / loadModel', () => {
     const n = dv.getUint32(0, true);
     expect(dv.getUint32(4, true)).toBe(0);
     expect((8 + n) % 8).toBe(0);
-    const h = headerJson(bytes) as { arrays: Record<string, { offset: number; length: number; dtype: string; crc32: number }> };
-    expect(h).toMatchObject({ format: 'unsupervised-model', formatVersion: 1, libraryVersion: LIBRARY_VERSION, className: 'IoToy', classVersion: 3 });
+    const h = headerJson(bytes) as {
+      arrays: Record<string, { offset: number; length: number; dtype: string; crc32: number }>;
+    };
+    expect(h).toMatchObject({
+      format: 'unsupervised-model',
+      formatVersion: 1,
+      libraryVersion: LIBRARY_VERSION,
+      className: 'IoToy',
+      classVersion: 3,
+    });
     expect(h.arrays.centers).toMatchObject({ dtype: 'float64', shape: [2, 3], offset: 0, length: 48 });
     expect(h.arrays.w32).toMatchObject({ dtype: 'float32', offset: 48, length: 12 });
     expect(h.arrays.labels).toMatchObject({ dtype: 'int32', offset: 64, length: 20 });
@@ -151,9 +179,15 @@ describe('loadModel on damaged or hostile bytes', () => {
     for (let len = 0; len < good.length; len++) {
       expect(() => loadModel(good.subarray(0, len)), `length ${len}`).toThrow(FormatError);
     }
-    expect(() => loadModel(good.subarray(0, 5))).toThrow('invalid model file: only 5 bytes; the 8-byte header length is missing');
-    expect(() => loadModel(good.subarray(0, 100))).toThrow(`truncated: the header declares ${n} bytes but only 92 follow`);
-    expect(() => loadModel(good.subarray(0, good.length - 1))).toThrow(/truncated: array '(mask|empty)' spans bytes/);
+    expect(() => loadModel(good.subarray(0, 5))).toThrow(
+      'invalid model file: only 5 bytes; the 8-byte header length is missing',
+    );
+    expect(() => loadModel(good.subarray(0, 100))).toThrow(
+      `truncated: the header declares ${n} bytes but only 92 follow`,
+    );
+    expect(() => loadModel(good.subarray(0, good.length - 1))).toThrow(
+      /truncated: array '(mask|empty)' spans bytes/,
+    );
   });
 
   it('rejects trailing bytes', () => {
@@ -176,7 +210,10 @@ describe('loadModel on damaged or hostile bytes', () => {
         expect(err, `byte ${i}`).toBeInstanceOf(FormatError);
       } else if (err !== undefined) {
         // A flip inside the JSON may still parse (e.g. a digit of an option); when it fails, it fails cleanly.
-        expect(err instanceof FormatError || err instanceof ValidationError, `byte ${i}: ${String(err)}`).toBe(true);
+        expect(
+          err instanceof FormatError || err instanceof ValidationError,
+          `byte ${i}: ${String(err)}`,
+        ).toBe(true);
       }
     }
     const b = good.slice();
@@ -190,35 +227,58 @@ describe('loadModel on damaged or hostile bytes', () => {
     expect(() => loadModel(b)).toThrow(/declared header length \d+ exceeds the limit of 67108864 bytes/);
     const h = headerJson(good) as { arrays: Record<string, Record<string, unknown>> };
     h.arrays.centers!.shape = [2 ** 40, 2 ** 40];
-    expect(() => loadModel(craft(h, good.subarray(8 + n)))).toThrow(/array 'centers' has shape \[1099511627776, 1099511627776\] of float64 but a byte length of 48/);
+    expect(() => loadModel(craft(h, good.subarray(8 + n)))).toThrow(
+      /array 'centers' has shape \[1099511627776, 1099511627776\] of float64 but a byte length of 48/,
+    );
     h.arrays.centers!.shape = [2 ** 40];
     h.arrays.centers!.length = 2 ** 43;
-    expect(() => loadModel(craft(h, good.subarray(8 + n)))).toThrow(/truncated: array 'centers' spans bytes 0\.\.8796093022208/);
-    expect(() => loadModel(good, { maxBytes: 100 })).toThrow(`invalid model file: ${good.length} bytes exceed the limit of 100 bytes`);
+    expect(() => loadModel(craft(h, good.subarray(8 + n)))).toThrow(
+      /truncated: array 'centers' spans bytes 0\.\.8796093022208/,
+    );
+    expect(() => loadModel(good, { maxBytes: 100 })).toThrow(
+      `invalid model file: ${good.length} bytes exceed the limit of 100 bytes`,
+    );
   });
 
   it('rejects overlapping, misaligned and negative spans, bad dtypes and shapes', () => {
     const data = good.subarray(8 + n);
-    const mutate = (f: (h: { arrays: Record<string, Record<string, unknown>> } & Record<string, unknown>) => void) => {
-      const h = headerJson(good) as { arrays: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+    const mutate = (
+      f: (h: { arrays: Record<string, Record<string, unknown>> } & Record<string, unknown>) => void,
+    ) => {
+      const h = headerJson(good) as { arrays: Record<string, Record<string, unknown>> } & Record<
+        string,
+        unknown
+      >;
       f(h);
       return () => loadModel(craft(h, data));
     };
-    expect(mutate((h) => (h.arrays.w32!.offset = 44))).toThrow("array 'w32' offset 44 is not a multiple of 8");
-    expect(mutate((h) => (h.arrays.w32!.offset = 32))).toThrow("invalid model file: arrays 'centers' and 'w32' overlap");
+    expect(mutate((h) => (h.arrays.w32!.offset = 44))).toThrow(
+      "array 'w32' offset 44 is not a multiple of 8",
+    );
+    expect(mutate((h) => (h.arrays.w32!.offset = 32))).toThrow(
+      "invalid model file: arrays 'centers' and 'w32' overlap",
+    );
     expect(mutate((h) => (h.arrays.w32!.offset = -8))).toThrow("array 'w32' has an invalid offset -8");
     expect(mutate((h) => (h.arrays.w32!.dtype = 'object'))).toThrow(
       `array 'w32' has unsupported dtype "object" (allowed: float64, float32, int32, uint8)`,
     );
     expect(mutate((h) => (h.arrays.w32!.dtype = 'toString'))).toThrow(/unsupported dtype "toString"/);
-    expect(mutate((h) => (h.arrays.w32!.shape = [1.5, 2]))).toThrow("array 'w32' has an invalid shape [1.5,2]");
+    expect(mutate((h) => (h.arrays.w32!.shape = [1.5, 2]))).toThrow(
+      "array 'w32' has an invalid shape [1.5,2]",
+    );
     expect(mutate((h) => (h.arrays.w32!.shape = 'abc'))).toThrow(/invalid shape "abc"/);
-    expect(mutate((h) => (h.format = 'safetensors'))).toThrow('format is "safetensors", expected "unsupervised-model"');
-    expect(mutate((h) => (h.formatVersion = 2))).toThrow(/format version 2 is newer than this library reads \(1\)/);
+    expect(mutate((h) => (h.format = 'safetensors'))).toThrow(
+      'format is "safetensors", expected "unsupervised-model"',
+    );
+    expect(mutate((h) => (h.formatVersion = 2))).toThrow(
+      /format version 2 is newer than this library reads \(1\)/,
+    );
     expect(mutate((h) => (h.options = [1]))).toThrow('options must be an object');
     expect(mutate((h) => (h.className = 7))).toThrow('className must be a non-empty string');
     expect(() => loadModel(craft(null, data, '{"format": '))).toThrow(/the header is not valid JSON/);
-    expect(() => loadModel(craft(null, new Uint8Array(0), '[1,2]'))).toThrow('the header is not a JSON object');
+    expect(() => loadModel(craft(null, new Uint8Array(0), '[1,2]'))).toThrow(
+      'the header is not a JSON object',
+    );
     const bad = craft(null, new Uint8Array(0), '"\xff"');
     bad[9] = 0xff;
     expect(() => loadModel(bad)).toThrow(FormatError);
@@ -229,14 +289,21 @@ describe('loadModel on damaged or hostile bytes', () => {
     for (const inject of [
       base.replace('"meta":{', '"meta":{"__proto__":{"polluted":1},'),
       base.replace('"options":{', '"options":{"constructor":{"prototype":{"polluted":1}},'),
-      base.replace('"arrays":{', '"arrays":{"__proto__":{"dtype":"float64","shape":[0],"offset":0,"length":0,"crc32":0},'),
+      base.replace(
+        '"arrays":{',
+        '"arrays":{"__proto__":{"dtype":"float64","shape":[0],"offset":0,"length":0,"crc32":0},',
+      ),
       base.replace('"nested":{', '"nested":{"prototype":1,'),
     ]) {
       expect(inject).not.toBe(base);
-      expect(() => loadModel(craft(null, good.subarray(8 + n), inject))).toThrow(/the header contains the forbidden key '(__proto__|constructor|prototype)'/);
+      expect(() => loadModel(craft(null, good.subarray(8 + n), inject))).toThrow(
+        /the header contains the forbidden key '(__proto__|constructor|prototype)'/,
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(() => saveModel(new Toy({ ...toyState(), meta: JSON.parse('{"__proto__": 1}') }))).toThrow("the key '__proto__' is reserved");
+    expect(() => saveModel(new Toy({ ...toyState(), meta: JSON.parse('{"__proto__": 1}') }))).toThrow(
+      "the key '__proto__' is reserved",
+    );
   });
 
   it('reads the header alone', () => {
@@ -262,7 +329,9 @@ describe('saveModelFile / loadModelFile', () => {
     const p = join(dir, 'keep.model');
     saveModelFile(p, new Toy(toyState()));
     const before = readFileSync(p);
-    expect(() => saveModelFile(p, new Toy({ ...toyState(), meta: { bad: new Map() } }))).toThrow(ValidationError);
+    expect(() => saveModelFile(p, new Toy({ ...toyState(), meta: { bad: new Map() } }))).toThrow(
+      ValidationError,
+    );
     expect(() => saveModelFile(join(dir, 'no-such-dir', 'x.model'), new Toy(toyState()))).toThrow(/ENOENT/);
     expect(readFileSync(p).equals(before)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['keep.model', 'toy.model']);

@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import { knnPreservation, oneNnAccuracy, silhouetteSamples, trustworthiness } from '../../src/metrics/index.js';
+import {
+  knnPreservation,
+  oneNnAccuracy,
+  silhouetteSamples,
+  trustworthiness,
+} from '../../src/metrics/index.js';
 
 const n = 2100;
 const rng = new Rng(11);
@@ -66,7 +71,8 @@ describe('metrics across row blocks (n = 2100)', () => {
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
         let p = nearY.length;
-        while (p > 0 && (dy[nearY[p - 1]!]! > dy[j]! || (dy[nearY[p - 1]!] === dy[j] && nearY[p - 1]! > j))) p--;
+        while (p > 0 && (dy[nearY[p - 1]!]! > dy[j]! || (dy[nearY[p - 1]!] === dy[j] && nearY[p - 1]! > j)))
+          p--;
         if (p < k) {
           nearY.splice(p, 0, j);
           if (nearY.length > k) nearY.pop();

@@ -22,7 +22,8 @@ import {
   trustworthiness,
 } from '../../src/metrics/index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8'));
 
 /** |a − b| <= tol · max(1, |b|). */
 function close(a: number, b: number, tol = 1e-10, what = ''): void {
@@ -46,7 +47,11 @@ describe('label-comparison metrics vs scikit-learn', () => {
       close(fowlkesMallows(c.a, c.b), c.fowlkesMallows, 1e-10, 'FM');
       close(purity(c.a, c.b), c.purity, 1e-12, 'purity');
       if (c.contingency) {
-        expect(contingencyTable(c.a, c.b)).toEqual({ counts: c.contingency, rowLabels: c.rowLabels, colLabels: c.colLabels });
+        expect(contingencyTable(c.a, c.b)).toEqual({
+          counts: c.contingency,
+          rowLabels: c.rowLabels,
+          colLabels: c.colLabels,
+        });
       }
     });
   }
@@ -84,7 +89,9 @@ describe('label-comparison metrics vs scikit-learn', () => {
     expect(() => adjustedRandIndex([0, 1, 1, 0, 0, 1, 1, 0, 0, 1], [0, 1, 1, 0, 0, 1, 1, 0, 0])).toThrow(
       'labelsTrue and labelsPred have different lengths: 10 vs 9',
     );
-    expect(() => normalizedMutualInfo([0, NaN], [0, 1])).toThrow('labelsTrue has a non-finite or non-number value at index 1: NaN');
+    expect(() => normalizedMutualInfo([0, NaN], [0, 1])).toThrow(
+      'labelsTrue has a non-finite or non-number value at index 1: NaN',
+    );
     expect(() => purity([], [])).toThrow('labelsTrue is empty');
     expect(() => normalizedMutualInfo([0, 1], [0, 1], { average: 'mean' as never })).toThrow(
       `The 'average' option of normalizedMutualInfo must be one of "arithmetic", "geometric", "min", "max"; got "mean".`,
@@ -168,10 +175,18 @@ describe('embedding metrics', () => {
   });
 
   it('validates', () => {
-    expect(() => trustworthiness([[0], [1], [2], [3]], [[0], [1], [2]], 1)).toThrow('X and Y have different numbers of rows: 4 vs 3');
-    expect(() => trustworthiness([[0], [1], [2], [3]], [[0], [1], [2], [3]], 2)).toThrow('trustworthiness: k=2 must be < nSamples / 2 = 2');
-    expect(() => knnPreservation([[0], [1]], [[0], [1]], 2)).toThrow('knnPreservation: k=2 must be <= nSamples - 1 = 1');
-    expect(() => oneNnAccuracy([[0], [1]], [0, 1], [[0, 1]], [0])).toThrow('Ytest has 2 columns but Ytrain has 1');
+    expect(() => trustworthiness([[0], [1], [2], [3]], [[0], [1], [2]], 1)).toThrow(
+      'X and Y have different numbers of rows: 4 vs 3',
+    );
+    expect(() => trustworthiness([[0], [1], [2], [3]], [[0], [1], [2], [3]], 2)).toThrow(
+      'trustworthiness: k=2 must be < nSamples / 2 = 2',
+    );
+    expect(() => knnPreservation([[0], [1]], [[0], [1]], 2)).toThrow(
+      'knnPreservation: k=2 must be <= nSamples - 1 = 1',
+    );
+    expect(() => oneNnAccuracy([[0], [1]], [0, 1], [[0, 1]], [0])).toThrow(
+      'Ytest has 2 columns but Ytrain has 1',
+    );
     expect(() => oneNnAccuracy([[0], [1]], [0])).toThrow('ytrain has 1 entries but Ytrain has 2 rows');
   });
 });
@@ -180,7 +195,15 @@ describe('internal indices vs scikit-learn', () => {
   const { cases } = fixture('internal.json');
   for (const c of cases) {
     it(c.name, () => {
-      close(inertia(c.X, c.labels.map((v: number) => [...new Set(c.labels)].sort().indexOf(v)), c.centers), c.inertia, 1e-10);
+      close(
+        inertia(
+          c.X,
+          c.labels.map((v: number) => [...new Set(c.labels)].sort().indexOf(v)),
+          c.centers,
+        ),
+        c.inertia,
+        1e-10,
+      );
       close(daviesBouldin(c.X, c.labels), c.daviesBouldin, 1e-10);
       close(calinskiHarabasz(c.X, c.labels), c.calinskiHarabasz, 1e-10);
     });
@@ -189,6 +212,8 @@ describe('internal indices vs scikit-learn', () => {
   it('validates', () => {
     expect(() => inertia([[0, 0]], [1], [[0, 0]])).toThrow('labels[0]=1 is not a row of centers (0..0)');
     expect(() => inertia([[0, 0]], [0], [[0]])).toThrow('centers has 1 columns but X has 2');
-    expect(() => daviesBouldin([[0], [1]], [0, 1])).toThrow('daviesBouldin needs 2 <= number of labels <= nSamples - 1; got 2 labels for nSamples=2');
+    expect(() => daviesBouldin([[0], [1]], [0, 1])).toThrow(
+      'daviesBouldin needs 2 <= number of labels <= nSamples - 1; got 2 labels for nSamples=2',
+    );
   });
 });
