@@ -23,6 +23,15 @@ describe('the unsupervised command', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
+  it('info --json reports the version, kernel backend and demo sections', () => {
+    const r = cli(['info', '--json']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.demoSections[0]).toBe('overview');
+    expect(['ts', 'wasm']).toContain(info.kernels.active);
+    expect(info.kernels.available).toContain('ts');
+  });
+
   it('rejects bad options with a clear message and exit code 2', () => {
     const seed = cli(['--seed', 'abc', 'demo']);
     expect(seed.code).toBe(2);

@@ -6,10 +6,12 @@
 import type { Command } from 'commander';
 import { register as demo } from './demo.js';
 import { register as data } from './data.js';
+import { register as info } from './info.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   demo,
   data,
+  info,
 ];

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { Rng } from '../../core/rng.js';
 import { loadMnist } from '../../datasets/index.js';
-import { writeReport, type ReportSection } from '../../viz/report.js';
+import { formatDuration, writeReport, type ReportSection } from '../../viz/report.js';
 import { UsageError } from '../errors.js';
 import { machineDescription, packageVersion } from '../machine.js';
 import { progressFactory, type ProgressFactory } from '../progress.js';
@@ -150,6 +150,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 
   const durationMs = Date.now() - t0;
+  // One line per section at the end, to see where the ~5-minute budget goes.
+  log('time per section:');
+  for (const r of results) {
+    log(`  ${r.id.padEnd(18)} ${formatDuration(r.durationMs ?? 0).padStart(10)}${r.error ? '  FAILED' : ''}`);
+  }
+  log(`  ${'total'.padEnd(18)} ${formatDuration(durationMs).padStart(10)}`);
   let backend = 'unknown';
   try {
     const { getBackend } = await import('../../kernels/index.js');
