@@ -46,29 +46,46 @@ function makeAE(seed: number): Sequential {
   return new Sequential([0, 1, 2, 3].map((i) => new Dense({ inFeatures: SIZES[i]!, outFeatures: SIZES[i + 1]!, activation: i === 3 ? 'sigmoid' : 'relu', init: 'torch', rng })));
 }
 
-function oursStep(threads: number): number {
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Median wall time and median process CPU time (ms) per step; CPU time is the steadier figure on a busy machine. */
+interface StepTime {
+  wall: number;
+  cpu: number;
+}
+
+function oursStep(threads: number): StepTime {
   setPoolOptions({ threads: threads - 1 });
   const net = makeAE(1);
   const opt = new Adam(net.parameters(), { lr: 1e-3 });
   const data = mnist(B * 8);
   const x = new Tensor(allocF32(B * 784), [B, 784]);
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let s = 0; s < WARM + STEPS; s++) {
     x.data.set(data.subarray((s % 8) * B * 784, ((s % 8) + 1) * B * 784));
     const t = performance.now();
+    const c = cpuMs();
     scope(() => {
       opt.zeroGrad();
       const loss = bceLoss(net.forward(x), x);
       backward(loss);
       opt.step();
     }, B);
-    if (s >= WARM) times.push(performance.now() - t);
+    if (s >= WARM) {
+      times.push(performance.now() - t);
+      cpu.push(cpuMs() - c);
+    }
   }
   setPoolOptions({ threads: 1 });
-  return median(times);
+  net.dispose();
+  return { wall: median(times), cpu: median(cpu) };
 }
 
-function torchStep(threads: number): number | string {
+function torchStep(threads: number): StepTime | string {
   const py = `
 import time, torch, struct, numpy as np
 torch.set_num_threads(${threads})
@@ -79,20 +96,22 @@ m = torch.nn.Sequential(torch.nn.Linear(784,128), torch.nn.ReLU(), torch.nn.Line
                         torch.nn.Linear(32,128), torch.nn.ReLU(), torch.nn.Linear(128,784), torch.nn.Sigmoid())
 opt = torch.optim.Adam(m.parameters(), lr=1e-3)
 lf = torch.nn.BCELoss()
-ts = []
+ts, cs = [], []
 for s in range(${WARM + STEPS}):
     xb = X[(s % 8) * ${B}:((s % 8) + 1) * ${B}]
-    t = time.perf_counter()
+    t = time.perf_counter(); c = time.process_time()
     opt.zero_grad(); loss = lf(m(xb), xb); loss.backward(); opt.step()
-    if s >= ${WARM}: ts.append((time.perf_counter() - t) * 1000)
-print(sorted(ts)[len(ts) // 2])
+    if s >= ${WARM}:
+        ts.append((time.perf_counter() - t) * 1000); cs.append((time.process_time() - c) * 1000)
+print(sorted(ts)[len(ts) // 2], sorted(cs)[len(cs) // 2])
 `;
   const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
   if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
-  return Number(r.stdout.trim());
+  const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
+  return { wall: wall!, cpu: cpu! };
 }
 
-async function tfjsStep(threads: number): Promise<number | string> {
+async function tfjsStep(threads: number): Promise<StepTime | string> {
   try {
     const tf = await import('@tensorflow/tfjs');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -111,12 +130,17 @@ async function tfjsStep(threads: number): Promise<number | string> {
     const xs = tf.tensor2d(mnist(B), [B, 784]);
     const n = FULL ? 30 : 5;
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let s = 0; s < n + 3; s++) {
       const t = performance.now();
+      const c = cpuMs();
       await model.trainOnBatch(xs, xs);
-      if (s >= 3) times.push(performance.now() - t);
+      if (s >= 3) {
+        times.push(performance.now() - t);
+        cpu.push(cpuMs() - c);
+      }
     }
-    return median(times);
+    return { wall: median(times), cpu: median(cpu) };
   } catch (e) {
     return `failed: ${(e as Error).message}`;
   }
@@ -187,14 +211,18 @@ say(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.versi
 say();
 say(`784-128-32-128-784 (relu, sigmoid, BCE, Adam lr 1e-3), batch ${B}, MNIST digits, median of ${STEPS} steps after ${WARM} warm-up.`);
 say();
-say('| threads | this library (ms/step) | PyTorch 1.13 CPU (ms/step) | ratio to PyTorch | TensorFlow.js 4 wasm (ms/step) | speed-up vs tfjs |');
+say('Wall time per step (ms), and in brackets the process CPU time per step (ms; steadier when the machine is shared — with 2 threads it adds both threads).');
+say();
+say('| threads | this library | PyTorch 1.13 CPU | ratio to PyTorch (wall / CPU) | TensorFlow.js 4 wasm | tfjs ÷ this library (wall / CPU) |');
 say('|---|---|---|---|---|---|');
 for (const th of run('step') ? [1, 2] : []) {
   const ours = oursStep(th);
   const pt = torchStep(th);
   const tj = await tfjsStep(th);
-  const f = (v: number | string): string => (typeof v === 'number' ? v.toFixed(2) : v);
-  say(`| ${th} | ${ours.toFixed(2)} | ${f(pt)} | ${typeof pt === 'number' ? (ours / pt).toFixed(2) + 'x' : '–'} | ${f(tj)} | ${typeof tj === 'number' ? (tj / ours).toFixed(1) + 'x' : '–'} |`);
+  const f = (v: StepTime | string): string => (typeof v === 'string' ? v : `${v.wall.toFixed(2)} (${v.cpu.toFixed(2)})`);
+  const ratio = (a: StepTime, b: StepTime | string, digits: number): string =>
+    typeof b === 'string' ? '–' : `${(a.wall / b.wall).toFixed(digits)}x / ${(a.cpu / b.cpu).toFixed(digits)}x`;
+  say(`| ${th} | ${f(ours)} | ${f(pt)} | ${ratio(ours, pt, 2)} | ${f(tj)} | ${typeof tj === 'string' ? '–' : ratio(tj, ours, 1)} |`);
 }
 say();
 const nMem = FULL ? 60000 : 2048;

@@ -703,7 +703,18 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     },
     backward(_o, [p, t], _a, g) {
       const a = p!.data, b = t!.data, k = g[0]! / a.length;
-      const dp = gradOut(p!);
+      const z = p!.inputs[0];
+      if (p!.prim === 'sigmoid' && p!.grad === null && z) {
+        // p = σ(z): d/dz of this loss is k·(p − t). Writing it into z's gradient directly skips the
+        // division here and the multiplication by p(1 − p) in sigmoid's backward (which then runs only
+        // if p has other consumers). Differs from torch only where torch's clamp makes p(1−p) = 0.
+        const dz = gradOut(z);
+        if (dz) {
+          if (gradFresh) for (let i = 0; i < a.length; i++) dz[i] = k * (a[i]! - b[i]!);
+          else for (let i = 0; i < a.length; i++) dz[i] += k * (a[i]! - b[i]!);
+        }
+      }
+      const dp = p!.prim === 'sigmoid' && p!.grad === null ? null : gradOut(p!);
       if (dp) {
         if (gradFresh) for (let i = 0; i < a.length; i++) dp[i] = (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
         else for (let i = 0; i < a.length; i++) dp[i] += (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
