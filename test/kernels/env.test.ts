@@ -1,0 +1,66 @@
+// Backend selection in fresh processes: UNSUPERVISED_BACKEND=ts forces the TypeScript kernels, and an
+// engine without SharedArrayBuffer (simulated by deleting the global, as on a browser page that is
+// not cross-origin isolated) gets the private-memory wasm build (no worker pool), still correct.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve('.');
+const script = join(mkdtempSync(join(tmpdir(), 'kernels-env-')), 'probe.mts');
+
+beforeAll(() => {
+  if (!existsSync('build/wasm/kernels-simd-st.wasm'))
+    execFileSync(process.execPath, ['scripts/build-wasm.mjs']);
+  writeFileSync(
+    script,
+    `if (process.env.PROBE_NO_SAB) delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
+const { gemm, getBackend, wasmHeap } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
+const n = 70;
+const A = new Float64Array(n * n).map((_, i) => ((i * 7919) % 13) - 6);
+const C = new Float64Array(n * n);
+gemm(n, n, n, A, A, C);
+let err = 0;
+for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+  let s = 0;
+  for (let p = 0; p < n; p++) s += A[i * n + p] * A[p * n + j];
+  err = Math.max(err, Math.abs(s - C[i * n + j]));
+}
+console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err }));
+`,
+  );
+});
+
+function probe(
+  args: string[],
+  env: Record<string, string>,
+): { name: string; description: string; shared: boolean; err: number } {
+  const out = execFileSync(process.execPath, [...args, '--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+describe('backend selection at load time', () => {
+  it('UNSUPERVISED_BACKEND=ts forces the TypeScript kernels', () => {
+    const r = probe([], { UNSUPERVISED_BACKEND: 'ts' });
+    expect(r.name).toBe('ts');
+    expect(r.err).toBe(0);
+  });
+  it('defaults to wasm with relaxed SIMD even without the command-line flag (switched on at load)', () => {
+    const r = probe([], { UNSUPERVISED_BACKEND: '' });
+    expect(r.name).toBe('wasm');
+    expect(r.description).toContain('kernels-relaxed-mt');
+    expect(r.shared).toBe(true);
+    expect(r.err).toBe(0);
+  });
+  it('without SharedArrayBuffer: private memory, single-threaded wasm build, same results', () => {
+    const r = probe([], { UNSUPERVISED_BACKEND: '', PROBE_NO_SAB: '1' });
+    expect(r.shared).toBe(false);
+    expect(r.description).toMatch(/kernels-relaxed-st|kernels-simd-st/);
+    expect(r.err).toBe(0);
+  });
+});
