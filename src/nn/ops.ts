@@ -67,6 +67,26 @@ export function dropout(x: Tensor, p: number): Tensor {
   return apply('dropout', [x], { p });
 }
 
+/**
+ * The same values, cut from the graph: no gradient flows back through the result (GAN
+ * discriminator steps on generated samples; targets computed by the network itself). Shares data.
+ */
+export function detach(x: Tensor): Tensor {
+  return new Tensor(x.data, x.shape);
+}
+
+/** One-hot rows [N, K] for integer labels in [0, K) (softmax cross-entropy targets, conditional models). */
+export function oneHot(labels: ArrayLike<number>, k: number): Tensor {
+  const n = labels.length;
+  const d = tempBuf(engine.dtype, n * k, true);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!(Number.isInteger(c) && c >= 0 && c < k)) throw new ValidationError(`label ${c} at index ${i} is not an integer in [0, ${k})`);
+    d[i * k + c] = 1;
+  }
+  return new Tensor(d, [n, k]);
+}
+
 /** A constant tensor of N(0, 1) draws (for the reparameterisation trick, noise inputs of GANs). */
 export function randn(shape: readonly number[], rng: Rng = engine.rng): Tensor {
   let n = 1;

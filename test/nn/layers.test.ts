@@ -6,7 +6,7 @@ import { Rng } from '../../src/core/rng.js';
 import { loadModel, saveModel } from '../../src/io/index.js';
 import {
   Activation, BatchNorm, Conv2d, ConvTranspose2d, Dense, Dropout, Flatten, Reshape, Sequential, Tensor,
-  backward, bceLoss, checkMode, concat, contractivePenalty, contractiveSigmoid, engine, evalMode, gaussianKL,
+  backward, bceLoss, bceWithLogitsLoss, checkMode, concat, detach, oneHot, contractivePenalty, contractiveSigmoid, engine, evalMode, gaussianKL,
   grad, l1Activity, linear, mseLoss, noGrad, parameter, predict, reparameterize, sigmoid, sparsityKL, tensor,
 } from '../../src/nn/index.js';
 import { Matrix } from '../../src/core/matrix.js';
@@ -188,5 +188,30 @@ describe('save and load through io', () => {
       const src = readFileSync(new URL(f, dir), 'utf8');
       expect(src, f).not.toMatch(/from ['"](node:|fs['"]|path['"])/);
     }
+  });
+});
+
+describe('GAN-style alternating updates', () => {
+  it('detach stops gradients into the generator; a generator step flows through a frozen-in-place discriminator', () => {
+    checkMode(() => {
+      const rng = new Rng(4);
+      const G = new Dense({ inFeatures: 2, outFeatures: 3, activation: 'tanh', rng });
+      const D = new Dense({ inFeatures: 3, outFeatures: 1, rng });
+      const z = tensor([0.1, -0.2, 0.3, 0.4], [2, 2]);
+      const ones = tensor([1, 1], [2, 1]);
+      // discriminator step: generated samples are detached
+      backward(bceWithLogitsLoss(D.forward(detach(G.forward(z))), ones));
+      expect(G.weight.grad).toBeNull();
+      expect(D.weight.grad!.some((v) => v !== 0)).toBe(true);
+      // generator step: gradients reach G through D
+      D.weight.zeroGrad();
+      backward(bceWithLogitsLoss(D.forward(G.forward(z)), ones));
+      expect(G.weight.grad!.some((v) => v !== 0)).toBe(true);
+    });
+  });
+
+  it('oneHot builds targets and names a bad label', () => {
+    expect([...oneHot([2, 0], 3).data]).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(() => oneHot([1, 3], 3)).toThrow('label 3 at index 1 is not an integer in [0, 3)');
   });
 });
