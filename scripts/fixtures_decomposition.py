@@ -166,7 +166,20 @@ def nmf_fixtures():
     dump("nmf.json", dict(X=L(X), inits=inits, W0=L(W0), H0=L(H0), runs=runs))
 
 
-ALL = {"pca": pca_fixtures, "ica": ica_fixtures, "sparse": sparse_fixtures, "nmf": nmf_fixtures}
+
+def dict_fixtures():
+    from sklearn.decomposition import DictionaryLearning, dict_learning
+    rng = np.random.RandomState(11)
+    X = rng.randn(40, 6) @ rng.randn(6, 6)
+    runs = []
+    for alg in ("lars", "cd"):
+        code, dictionary, errors, n_iter = dict_learning(X, 5, alpha=0.5, max_iter=15, tol=1e-12, method=alg,
+                                                         random_state=0, return_n_iter=True)
+        runs.append(dict(fitAlgorithm=alg, components=L(dictionary), codes=L(code), errors=L(errors), nIter=int(n_iter)))
+    dump("dict.json", dict(X=L(X), alpha=0.5, nComponents=5, runs=runs))
+
+
+ALL = {"pca": pca_fixtures, "ica": ica_fixtures, "sparse": sparse_fixtures, "nmf": nmf_fixtures, "dict": dict_fixtures}
 
 if __name__ == "__main__":
     import sys

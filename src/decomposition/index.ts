@@ -16,3 +16,14 @@ export {
   type SparseCodingAlgorithm,
 } from './sparse-coder.js';
 export { NMF, NMF_DEFAULTS, nmfInit, type NMFInit, type NMFOptions } from './nmf.js';
+export {
+  DictionaryLearning,
+  DICTIONARY_LEARNING_DEFAULTS,
+  updateDictionary,
+  type DictionaryLearningOptions,
+} from './dictionary-learning.js';
+export {
+  MiniBatchDictionaryLearning,
+  MINIBATCH_DICTIONARY_LEARNING_DEFAULTS,
+  type MiniBatchDictionaryLearningOptions,
+} from './minibatch-dictionary-learning.js';

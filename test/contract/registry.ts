@@ -3,7 +3,15 @@
  * check_estimator. A new estimator joins by adding ONE entry here, not by copying tests.
  */
 import type { Matrix } from '../../src/core/matrix.js';
-import { FastICA, IncrementalPCA, NMF, PCA, SparseCoder } from '../../src/decomposition/index.js';
+import {
+  DictionaryLearning,
+  FastICA,
+  IncrementalPCA,
+  MiniBatchDictionaryLearning,
+  NMF,
+  PCA,
+  SparseCoder,
+} from '../../src/decomposition/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -35,6 +43,16 @@ export const ESTIMATORS: ContractEntry[] = [
     make: (seed) => new NMF({ nComponents: 3, init: 'nndsvdar', seed, maxIter: 50 }),
     data: 'nonnegative',
     output: (m: NMF, X) => m.transform(X),
+  },
+  {
+    name: 'DictionaryLearning',
+    make: (seed) => new DictionaryLearning({ nComponents: 4, alpha: 0.5, maxIter: 5, seed }),
+    output: (m: DictionaryLearning, X) => m.transform(X),
+  },
+  {
+    name: 'MiniBatchDictionaryLearning',
+    make: (seed) => new MiniBatchDictionaryLearning({ nComponents: 6, alpha: 0.5, batchSize: 16, maxIter: 2, seed }),
+    output: (m: MiniBatchDictionaryLearning, X) => m.transform(X),
   },
   {
     name: 'SparseCoder',
