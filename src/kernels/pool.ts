@@ -57,7 +57,7 @@ for (;;) {
   if (Atomics.load(ctrl, ${SHUTDOWN}) !== 0) break;
   const fault = Atomics.load(ctrl, ${FAULT});
   if (fault === 1) process.exit(3);           // test hook: die mid-way
-  if (fault === 2) { const z = new Int32Array(1); for (;;) Atomics.wait(z, 0, 0); } // test hook: hang forever
+  if (fault === 2) { const z = new Int32Array(new SharedArrayBuffer(4)); for (;;) Atomics.wait(z, 0, 0); } // test hook: hang forever
   let status = 0;
   try {
     const n = ctrl[${NARGS}];

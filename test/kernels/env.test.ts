@@ -16,10 +16,12 @@ beforeAll(() => {
   writeFileSync(
     script,
     `if (process.env.PROBE_NO_SAB) delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
-const { gemm, getBackend, wasmHeap } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
-const n = 70;
+const { gemm, getBackend, getPoolStats, wasmHeap, whenPoolReady } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
+const n = 130; // 4.4 MFLOP: large enough to start the worker pool, which must not keep the process alive
 const A = new Float64Array(n * n).map((_, i) => ((i * 7919) % 13) - 6);
 const C = new Float64Array(n * n);
+gemm(n, n, n, A, A, C);
+await whenPoolReady();
 gemm(n, n, n, A, A, C);
 let err = 0;
 for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
@@ -27,7 +29,7 @@ for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
   for (let p = 0; p < n; p++) s += A[i * n + p] * A[p * n + j];
   err = Math.max(err, Math.abs(s - C[i * n + j]));
 }
-console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err }));
+console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err, dispatches: getPoolStats().dispatches }));
 `,
   );
 });
@@ -35,11 +37,12 @@ console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err }));
 function probe(
   args: string[],
   env: Record<string, string>,
-): { name: string; description: string; shared: boolean; err: number } {
+): { name: string; description: string; shared: boolean; err: number; dispatches: number } {
   const out = execFileSync(process.execPath, [...args, '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
+    timeout: 60_000, // a worker keeping the process alive would show up here
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
@@ -56,6 +59,7 @@ describe('backend selection at load time', () => {
     expect(r.description).toContain('kernels-relaxed-mt');
     expect(r.shared).toBe(true);
     expect(r.err).toBe(0);
+    expect(r.dispatches).toBe(1); // the second product ran on two threads, and the process still exited
   });
   it('without SharedArrayBuffer: private memory, single-threaded wasm build, same results', () => {
     const r = probe([], { UNSUPERVISED_BACKEND: '', PROBE_NO_SAB: '1' });
