@@ -238,7 +238,7 @@ function weightedLogProb(X: Float64Array, n: number, d: number, k: number, type:
 }
 
 /** Row-wise log-sum-exp of logProb (n×k) into norm (n); logProb becomes log responsibilities. */
-function normalise(logProb: Float64Array, n: number, k: number, norm: Float64Array | null): number {
+export function normalise(logProb: Float64Array, n: number, k: number, norm: Float64Array | null): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const o = i * k;

@@ -2,3 +2,4 @@ export { KMeans, KMEANS_DEFAULTS, kMeans, predictNearest, centerDistances, type 
 export { AgglomerativeClustering, AGGLOMERATIVE_DEFAULTS, linkage, type AgglomerativeOptions } from './agglomerative.js';
 export { linkageFromCondensed, pdistCondensed, leavesList, cutTree, condensedIndex, type Linkage } from './linkage.js';
 export { GaussianMixture, GAUSSIAN_MIXTURE_DEFAULTS, type GaussianMixtureOptions, type CovarianceType, type MixtureInit } from './gmm.js';
+export { BernoulliMixture, BERNOULLI_MIXTURE_DEFAULTS, type BernoulliMixtureOptions } from './bernoulli-mixture.js';
