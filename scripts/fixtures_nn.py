@@ -111,6 +111,10 @@ case('bce', 'bce', None, [T((3, 4), 0.02, 0.98), T((3, 4), 0, 1)],
      lambda p, t: F.binary_cross_entropy(p, t.detach()))
 cases[-1]['inputs'][1]['requiresGrad'] = False
 del cases[-1]['grads']['1']
+pb = rs.uniform(0.02, 0.98, size=(3, 4)); pb[0, 0] = 2e-3; pb[0, 1] = 1 - 2e-3; pb[1, 0] = 5e-3
+case('bce binary targets', 'bce', None, [torch.tensor(pb, requires_grad=True),
+     torch.tensor((rs.uniform(size=(3, 4)) > 0.5).astype(np.float64))],
+     lambda p, t: F.binary_cross_entropy(p, t))
 case('bceLogits', 'bceLogits', None, [T((3, 4), -30, 30), T((3, 4), 0, 1)],
      F.binary_cross_entropy_with_logits)
 tgt = torch.tensor(rs.dirichlet(np.ones(5), size=4), requires_grad=True)

@@ -85,6 +85,8 @@ export interface GradRule<P extends Primitive> {
 }
 
 const SCALAR: readonly number[] = Object.freeze([]);
+/** e^−100: below it torch's BCE clamps the log at −100. */
+const EXP_M100 = Math.exp(-100);
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 
 function sameShape(name: string, a: Tensor, b: Tensor): readonly number[] {
@@ -692,13 +694,24 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [p, t]) {
       const a = p!.data, b = t!.data;
       let s = 0;
-      // Targets that are exactly 0 or 1 (most MNIST pixels) need one logarithm, not two.
+      // Targets exactly 0 or 1 (most MNIST pixels) contribute −log(1 − p) or −log p: their sum is
+      // −log of a product, so they need one multiplication each and one log per flush instead of a
+      // log per element (the product is flushed before it could leave the normal double range).
+      let prod = 1;
       for (let i = 0; i < a.length; i++) {
         const pi = a[i]!, ti = b[i]!;
-        if (ti === 0) s -= Math.max(Math.log(1 - pi), -100);
-        else if (ti === 1) s -= Math.max(Math.log(pi), -100);
-        else s -= ti * Math.max(Math.log(pi), -100) + (1 - ti) * Math.max(Math.log(1 - pi), -100);
+        if (ti === 0 || ti === 1) {
+          const q = ti === 0 ? 1 - pi : pi;
+          if (q > EXP_M100) {
+            prod *= q;
+            if (prod < 1e-250) {
+              s -= Math.log(prod);
+              prod = 1;
+            }
+          } else s += q >= 0 ? 100 : NaN; // torch clamps log at −100; log of a negative is NaN
+        } else s -= ti * Math.max(Math.log(pi), -100) + (1 - ti) * Math.max(Math.log(1 - pi), -100);
       }
+      s -= Math.log(prod);
       out.data[0] = s / a.length;
     },
     backward(_o, [p, t], _a, g) {

@@ -215,3 +215,13 @@ describe('GAN-style alternating updates', () => {
     expect(() => oneHot([1, 3], 3)).toThrow('label 3 at index 1 is not an integer in [0, 3)');
   });
 });
+
+describe('BCE clamping (as torch.nn.BCELoss)', () => {
+  it('a log below −100 counts as −100, so p = 0 with target 1 costs 100, not Infinity', () => {
+    checkMode(() => {
+      expect(bceLoss(tensor([0, 0.5], [1, 2]), tensor([1, 0], [1, 2])).item()).toBeCloseTo((100 + Math.LN2) / 2, 12);
+      expect(bceLoss(tensor([1, 1e-50], [1, 2]), tensor([0, 1], [1, 2])).item()).toBeCloseTo(100, 12);
+      expect(bceLoss(tensor([1.5], [1, 1]), tensor([0], [1, 1])).item()).toBeNaN();
+    });
+  });
+});
