@@ -312,32 +312,37 @@ export function topkRows<T extends Float>(
   if (k > 0) active.topkRows(m, n, k, D, idx, val);
 }
 
-/** C = A·B for Matrix views (transpose views are passed to gemm as flags, not copied). */
+/** How a Matrix view reaches gemm: as stored (row-major with a leading dimension) or transposed. */
+function operand<T extends Float>(M: Matrix<T>): { t: boolean; data: T; off: number; ld: number } {
+  if (M.colStride === 1 && (M.rows <= 1 || M.rowStride >= M.cols)) {
+    return { t: false, data: M.data, off: M.offset, ld: M.rows <= 1 ? Math.max(1, M.cols) : M.rowStride };
+  }
+  if (M.rowStride === 1 && (M.cols <= 1 || M.colStride >= M.rows)) {
+    return { t: true, data: M.data, off: M.offset, ld: M.cols <= 1 ? Math.max(1, M.rows) : M.colStride };
+  }
+  const c = M.clone();
+  return { t: false, data: c.data, off: 0, ld: Math.max(1, M.cols) };
+}
+
+/**
+ * C = A·B for Matrix views, returned as a new dense row-major Matrix. Row-major views with any row
+ * stride (row/column blocks) and transposed views go to gemm as offsets, leading dimensions and
+ * transpose flags, without copies; other layouts are copied once.
+ */
 export function matmul<T extends Float>(A: Matrix<T>, B: Matrix<T>): Matrix<T> {
-  if (A.cols !== B.rows)
+  if (A.cols !== B.rows) {
     throw new Error(`matmul: inner dimensions differ (${A.rows}x${A.cols} · ${B.rows}x${B.cols})`);
-  const lead = (M: Matrix<T>, t: boolean): number => Math.max(1, t ? M.colStride : M.rowStride);
-  const a = A.isRowMajor()
-    ? { t: false, m: A }
-    : A.isColMajor()
-      ? { t: true, m: A }
-      : { t: false, m: A.clone() };
-  const b = B.isRowMajor()
-    ? { t: false, m: B }
-    : B.isColMajor()
-      ? { t: true, m: B }
-      : { t: false, m: B.clone() };
+  }
+  const a = operand(A);
+  const b = operand(B);
   const C = new Matrix(allocFloat(A.dtype, A.rows * B.cols), A.rows, B.cols) as Matrix<T>;
-  // a 1-row/1-column view may report a stride unrelated to its width: use the dense one then
-  const lda = a.m.rows <= 1 || a.m.cols <= 1 ? (a.t ? A.rows : A.cols) : lead(a.m, a.t);
-  const ldb = b.m.rows <= 1 || b.m.cols <= 1 ? (b.t ? B.rows : B.cols) : lead(b.m, b.t);
-  gemm(A.rows, B.cols, A.cols, a.m.data, b.m.data as T, C.data, {
+  gemm(A.rows, B.cols, A.cols, a.data, b.data, C.data, {
     transA: a.t,
     transB: b.t,
-    aOffset: a.m.offset,
-    bOffset: b.m.offset,
-    lda: Math.max(lda, a.t ? A.rows : A.cols),
-    ldb: Math.max(ldb, b.t ? B.rows : B.cols),
+    aOffset: a.off,
+    bOffset: b.off,
+    lda: a.ld,
+    ldb: b.ld,
   });
   return C;
 }

@@ -301,6 +301,42 @@ describe.each(BACKENDS)('gemm [%s]', (backend) => {
   });
 });
 
+describe('matmul on Matrix views', () => {
+  it('row blocks, column blocks, transposes and strided views give the dense product', async () => {
+    const { Matrix } = await import('../../src/core/matrix.js');
+    const base = new Matrix(rand(9 * 11, 5), 9, 11); // 9x11 row-major
+    const other = new Matrix(rand(11 * 7, 6), 11, 7);
+    const dense = (M: InstanceType<typeof Matrix>) => M.toArray();
+    const ref = (X: number[][], Y: number[][]) =>
+      X.map((r) => Y[0]!.map((_, j) => r.reduce((s, v, p) => s + v * Y[p]![j]!, 0)));
+    const cases: [InstanceType<typeof Matrix>, InstanceType<typeof Matrix>][] = [
+      [base, other],
+      [base.rowSlice(2, 7), other],
+      [new Matrix(base.data, 9, 5, 3, 11, 1), new Matrix(other.data, 5, 7, 0, 7, 1)], // column block (row stride 11)
+      [other.T, base.T], // both transposed: 7x11 · 11x9
+      [base.T.T, other],
+      [new Matrix(base.data, 3, 4, 1, 22, 2), new Matrix(other.data, 4, 2, 0, 7, 3)], // strided both ways: copied
+      [base.rowSlice(4, 5), other], // a single row
+      [base, other.T.rowSlice(0, 1).T], // a single column
+    ];
+    for (const [X, Y] of cases) {
+      for (const backend of BACKENDS) {
+        K.setBackend(backend);
+        const C = K.matmul(X, Y);
+        const R0 = ref(dense(X), dense(Y));
+        expect(C.shape).toEqual([X.rows, Y.cols]);
+        expectClose(
+          C.data,
+          R0.flat(),
+          () => 1e-13,
+          `matmul ${X.rows}x${X.cols}·${Y.rows}x${Y.cols} [${backend}]`,
+        );
+      }
+    }
+    K.setBackend('wasm');
+  });
+});
+
 describe('wasm operand handling', () => {
   beforeAll(() => K.setBackend('wasm'));
   it('processes products larger than the scratch budget in blocks, with the same result', () => {
