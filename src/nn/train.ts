@@ -214,12 +214,13 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
           yb = getBatch(size, Ym.cols, [Ym.cols], batchY);
           fillRows(Ym, st.perm, start, size, yb.data);
         }
-        for (let k = 0; k < weights.length; k++) lastGood[k]!.set(weights[k]!);
         const lossValue = scope(() => {
           opt.zeroGrad();
           const loss = lossFn(net, xb, yb);
           const v = loss.item();
           if (!Number.isFinite(v)) return v;
+          // These weights gave a finite loss: keep them until the next finite loss.
+          for (let k = 0; k < weights.length; k++) lastGood[k]!.set(weights[k]!);
           backward(loss);
           opt.step();
           return v;

@@ -9,7 +9,7 @@ import { NumericalError, ValidationError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import type { ProgressEvent } from '../../src/core/progress.js';
 import {
-  BatchNorm, Dense, Dropout, Sequential, arenaAllocations, bceLoss, engine, mseLoss, train, type LossFn, type TrainOptions,
+  BatchNorm, Dense, Dropout, Sequential, arenaAllocations, bceLoss, mseLoss, noGrad, tensor, train, type LossFn, type TrainOptions,
 } from '../../src/nn/index.js';
 
 function data(n: number, d: number, seed: number): Matrix {
@@ -108,6 +108,8 @@ describe('train', () => {
     expect(err).toBeInstanceOf(NumericalError);
     expect((err as Error).message).toMatch(/^training loss is (NaN|Infinity) at epoch \d+, batch 1 \(step \d+\); stopped with the weights of the last step whose loss was finite/);
     expect(weightsOf(net).every(Number.isFinite)).toBe(true);
+    // the restored weights are those whose loss on the (single) batch was finite
+    expect(Number.isFinite(noGrad(() => loss(net, tensor(X.data, [150, 12]), null).item()))).toBe(true);
   });
 
   it('early stopping stops after `patience` epochs without improvement and restores the best weights', () => {
