@@ -139,7 +139,7 @@ export class Adam extends Optimizer {
     const t = ++this.stepCount;
     const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
     const bc1 = 1 - Math.pow(b1, t);
-    const sbc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const invSbc2 = 1 / Math.sqrt(1 - Math.pow(b2, t));
     const stepSize = this.lr / bc1;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
@@ -152,7 +152,7 @@ export class Adam extends Optimizer {
         const vi = b2 * v[i]! + (1 - b2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        w[i] -= (stepSize * mi) / (Math.sqrt(vi) / sbc2 + eps);
+        w[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSbc2 + eps);
       }
     }
   }
