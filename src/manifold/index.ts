@@ -1,1 +1,5 @@
-export {};
+export * from './affinity.js';
+export * from './knn.js';
+export * from './gradient.js';
+export * from './init.js';
+export * from './tsne.js';

@@ -1,0 +1,596 @@
+/**
+ * Gradients of the t-SNE objective C = KL(P‖Q) = Σ_ij p_ij log(p_ij / q_ij) with the heavy-tailed
+ * output kernel w_ij = (1 + ‖y_i − y_j‖²/α)^{−(α+1)/2}, q_ij = w_ij / Z, Z = Σ_{k≠l} w_kl
+ * (van der Maaten & Hinton 2008 with α = 1; van der Maaten 2009 and Kobak et al. 2019 for α ≠ 1):
+ *   ∂C/∂y_i = (2(α+1)/α) Σ_j (p_ij − q_ij) u_ij (y_i − y_j),   u_ij = (1 + ‖y_i − y_j‖²/α)^{−1}.
+ * Every method here returns G_i = Σ_j (e·p_ij − q_ij) u_ij (y_i − y_j), i.e. the gradient without the
+ * constant 2(α+1)/α and with the attraction scaled by the exaggeration e (the convention of openTSNE
+ * and FIt-SNE, which the learning rate 'auto' = N/e assumes). The attractive part is a sum over the
+ * non-zeros of the sparse P; the repulsive part −Σ_j w_ij u_ij (y_i − y_j) / Z is computed
+ *   - exactly, O(n²) (any output dimension, any α);
+ *   - by Barnes-Hut (van der Maaten 2014): a 2^dim-ary space-partitioning tree, a cell seen from y_i
+ *     under an angle width/distance < θ acts as one point at its centre of mass (dim 2 or 3, any α);
+ *     θ = 0 is exact;
+ *   - by FFT-accelerated interpolation (Linderman et al. 2019, FIt-SNE): the kernel sums over the
+ *     points are interpolated from an equispaced grid (p = 3 Lagrange nodes per box), where they are
+ *     a discrete convolution done by FFT. Dim 2 and α = 1 only (the squared Cauchy kernel, and
+ *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
+ */
+import type { Csr } from './affinity.js';
+import { Fft, fft2 } from './fft.js';
+
+export interface GradientResult {
+  /** Z = Σ_{i≠j} w_ij. */
+  Z: number;
+}
+
+/** Attractive part: grad_i += e Σ_j p_ij u_ij (y_i − y_j). Returns Σ p_ij log w_ij (for the KL). */
+export function attractive(
+  Y: Float64Array,
+  dim: number,
+  P: Csr,
+  exaggeration: number,
+  dof: number,
+  grad: Float64Array,
+  computeKl = true,
+): number {
+  const { indptr, indices, data } = P;
+  const rowStart = 0;
+  const rowEnd = P.n;
+  let sumPLogW = 0;
+  if (dim === 2 && dof === 1) {
+    for (let i = rowStart; i < rowEnd; i++) {
+      const yi0 = Y[2 * i]!;
+      const yi1 = Y[2 * i + 1]!;
+      let g0 = 0;
+      let g1 = 0;
+      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+        const j = indices[q]!;
+        const d0 = yi0 - Y[2 * j]!;
+        const d1 = yi1 - Y[2 * j + 1]!;
+        const w = 1 / (1 + d0 * d0 + d1 * d1);
+        const p = data[q]!;
+        if (computeKl) sumPLogW += p * Math.log(w);
+        const pw = exaggeration * p * w;
+        g0 += pw * d0;
+        g1 += pw * d1;
+      }
+      grad[2 * i]! += g0;
+      grad[2 * i + 1]! += g1;
+    }
+    return sumPLogW;
+  }
+  const e = -(dof + 1) / 2;
+  for (let i = rowStart; i < rowEnd; i++) {
+    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+      const j = indices[q]!;
+      let d2 = 0;
+      for (let c = 0; c < dim; c++) {
+        const t = Y[i * dim + c]! - Y[j * dim + c]!;
+        d2 += t * t;
+      }
+      const base = 1 + d2 / dof;
+      const u = 1 / base;
+      const p = data[q]!;
+      if (computeKl) sumPLogW += p * (dof === 1 ? Math.log(u) : e * Math.log(base));
+      const pu = exaggeration * p * u;
+      for (let c = 0; c < dim; c++) grad[i * dim + c]! += pu * (Y[i * dim + c]! - Y[j * dim + c]!);
+    }
+  }
+  return sumPLogW;
+}
+
+/** Σ p log p over the non-zeros (constant part of the KL). */
+export function entropyTerm(P: Csr): number {
+  let s = 0;
+  for (let q = 0; q < P.data.length; q++) {
+    const p = P.data[q]!;
+    if (p > 0) s += p * Math.log(p);
+  }
+  return s;
+}
+
+/**
+ * Exact gradient (O(n² dim)). Writes grad (n × dim, overwritten) and returns Z and the KL of the
+ * un-exaggerated P (KL uses p log p from `entropyTerm`, passed in as `plogp`).
+ */
+export function exactGradient(
+  Y: Float64Array,
+  n: number,
+  dim: number,
+  P: Csr,
+  exaggeration: number,
+  dof: number,
+  grad: Float64Array,
+  plogp: number,
+): { Z: number; kl: number } {
+  grad.fill(0);
+  const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad);
+  const e = -(dof + 1) / 2;
+  let Z = 0;
+  const rep = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let d2 = 0;
+      for (let c = 0; c < dim; c++) {
+        const t = Y[i * dim + c]! - Y[j * dim + c]!;
+        d2 += t * t;
+      }
+      const base = 1 + d2 / dof;
+      const u = 1 / base;
+      const w = dof === 1 ? u : Math.pow(base, e);
+      Z += 2 * w;
+      const wu = w * u;
+      for (let c = 0; c < dim; c++) {
+        const t = wu * (Y[i * dim + c]! - Y[j * dim + c]!);
+        rep[i * dim + c]! += t;
+        rep[j * dim + c]! -= t;
+      }
+    }
+  }
+  for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;
+  return { Z, kl: plogp - sumPLogW + Math.log(Z) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Barnes-Hut
+
+/** A 2^dim-ary space-partitioning tree over n points (quadtree for dim 2, octree for dim 3). */
+export class BhTree {
+  readonly dim: number;
+  /** Cell centre (nodes × dim), half width, centre of mass (nodes × dim), count, first child or −1. */
+  center = new Float64Array(0);
+  half = new Float64Array(0);
+  com = new Float64Array(0);
+  count = new Int32Array(0);
+  child = new Int32Array(0);
+  /** Leaves hold perm[start..end). */
+  start = new Int32Array(0);
+  end = new Int32Array(0);
+  perm = new Int32Array(0);
+  nNodes = 0;
+
+  constructor(dim: number) {
+    this.dim = dim;
+  }
+
+  private ensure(cap: number): void {
+    if (this.half.length >= cap) return;
+    const c = Math.max(cap, this.half.length * 2, 64);
+    const dim = this.dim;
+    const grow = <T extends Float64Array | Int32Array>(a: T, m: number): T => {
+      const b = new (a.constructor as { new (k: number): T })(c * m);
+      b.set(a);
+      return b;
+    };
+    this.center = grow(this.center, dim);
+    this.com = grow(this.com, dim);
+    this.half = grow(this.half, 1);
+    this.count = grow(this.count, 1);
+    this.child = grow(this.child, 1);
+    this.start = grow(this.start, 1);
+    this.end = grow(this.end, 1);
+  }
+
+  build(Y: Float64Array, n: number): void {
+    const dim = this.dim;
+    const nc = 1 << dim;
+    if (this.perm.length !== n) this.perm = new Int32Array(n);
+    const perm = this.perm;
+    for (let i = 0; i < n; i++) perm[i] = i;
+    this.ensure(2 * n + 1);
+    let hw = 0;
+    const lo = new Float64Array(dim).fill(Infinity);
+    const hi = new Float64Array(dim).fill(-Infinity);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < dim; c++) {
+        const v = Y[i * dim + c]!;
+        if (v < lo[c]!) lo[c] = v;
+        if (v > hi[c]!) hi[c] = v;
+      }
+    }
+    for (let c = 0; c < dim; c++) {
+      this.center[c] = (lo[c]! + hi[c]!) / 2;
+      hw = Math.max(hw, (hi[c]! - lo[c]!) / 2);
+    }
+    this.half[0] = hw * (1 + 1e-9) + 1e-12;
+    this.start[0] = 0;
+    this.end[0] = n;
+    this.nNodes = 1;
+    const counts = new Int32Array(nc + 1);
+    const tmp = new Int32Array(n);
+    const code = new Int32Array(n);
+    // breadth-first: nodes are appended, processed in order
+    for (let node = 0; node < this.nNodes; node++) {
+      const s = this.start[node]!;
+      const e = this.end[node]!;
+      const m = e - s;
+      this.count[node] = m;
+      for (let c = 0; c < dim; c++) {
+        let acc = 0;
+        for (let q = s; q < e; q++) acc += Y[perm[q]! * dim + c]!;
+        this.com[node * dim + c] = m > 0 ? acc / m : 0;
+      }
+      const h = this.half[node]!;
+      if (m <= 1 || h < 1e-12 * (1 + Math.abs(this.center[node * dim]!))) {
+        this.child[node] = -1;
+        continue;
+      }
+      counts.fill(0);
+      for (let q = s; q < e; q++) {
+        const p = perm[q]!;
+        let cd = 0;
+        for (let c = 0; c < dim; c++) if (Y[p * dim + c]! >= this.center[node * dim + c]!) cd |= 1 << c;
+        code[q] = cd;
+        counts[cd + 1]!++;
+      }
+      for (let t = 0; t < nc; t++) counts[t + 1]! += counts[t]!;
+      for (let q = s; q < e; q++) tmp[s + counts[code[q]!]!++] = perm[q]!;
+      for (let q = s; q < e; q++) perm[q] = tmp[q]!;
+      // counts[t] is now the end offset of child t
+      this.ensure(this.nNodes + nc);
+      const first = this.nNodes;
+      this.child[node] = first;
+      let prev = s;
+      for (let t = 0; t < nc; t++) {
+        const cn = first + t;
+        this.start[cn] = prev;
+        this.end[cn] = s + counts[t]!;
+        prev = s + counts[t]!;
+        this.half[cn] = h / 2;
+        for (let c = 0; c < dim; c++) {
+          this.center[cn * dim + c] = this.center[node * dim + c]! + ((t >> c) & 1 ? h / 2 : -h / 2);
+        }
+      }
+      this.nNodes += nc;
+    }
+  }
+}
+
+/**
+ * Barnes-Hut repulsion: rep_i = Σ_j w_ij u_ij (y_i − y_j) (unnormalised) for the query points
+ * (rows of Yq, or the tree's own points when `self` is true: the point itself is skipped).
+ * Returns Σ_i Σ_j w_ij.
+ */
+export function bhRepulsive(
+  tree: BhTree,
+  Yt: Float64Array,
+  Yq: Float64Array,
+  m: number,
+  theta: number,
+  dof: number,
+  rep: Float64Array,
+  self: boolean,
+  sumWOut?: Float64Array,
+): number {
+  const dim = tree.dim;
+  const nc = 1 << dim;
+  const theta2 = theta * theta;
+  const stack = new Int32Array(64 * nc + 16);
+  const e = -(dof + 1) / 2;
+  const { com, count, child, half, start, end, perm } = tree;
+  let total = 0;
+  const yi = new Float64Array(dim);
+  for (let i = 0; i < m; i++) {
+    for (let c = 0; c < dim; c++) yi[c] = Yq[i * dim + c]!;
+    let sumW = 0;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const node = stack[--sp]!;
+      const cnt = count[node]!;
+      if (cnt === 0) continue;
+      const ch = child[node]!;
+      if (ch < 0) {
+        for (let q = start[node]!; q < end[node]!; q++) {
+          const j = perm[q]!;
+          if (self && j === i) continue;
+          const d0 = yi[0]! - Yt[j * dim]!;
+          const d1 = yi[1]! - Yt[j * dim + 1]!;
+          const d2c = dim === 3 ? yi[2]! - Yt[j * dim + 2]! : 0;
+          const dd = d0 * d0 + d1 * d1 + d2c * d2c;
+          let w: number;
+          let wu: number;
+          if (dof === 1) {
+            w = 1 / (1 + dd);
+            wu = w * w;
+          } else {
+            const base = 1 + dd / dof;
+            w = Math.pow(base, e);
+            wu = w / base;
+          }
+          sumW += w;
+          r0 += wu * d0;
+          r1 += wu * d1;
+          r2 += wu * d2c;
+        }
+        continue;
+      }
+      const d0 = yi[0]! - com[node * dim]!;
+      const d1 = yi[1]! - com[node * dim + 1]!;
+      const d2c = dim === 3 ? yi[2]! - com[node * dim + 2]! : 0;
+      const dd = d0 * d0 + d1 * d1 + d2c * d2c;
+      const width = 2 * half[node]!;
+      if (width * width < theta2 * dd) {
+        let w: number;
+        let wu: number;
+        if (dof === 1) {
+          w = 1 / (1 + dd);
+          wu = w * w;
+        } else {
+          const base = 1 + dd / dof;
+          w = Math.pow(base, e);
+          wu = w / base;
+        }
+        sumW += cnt * w;
+        r0 += cnt * wu * d0;
+        r1 += cnt * wu * d1;
+        r2 += cnt * wu * d2c;
+      } else {
+        if (sp + nc > stack.length) throw new Error('Barnes-Hut stack overflow');
+        for (let t = 0; t < nc; t++) stack[sp++] = ch + t;
+      }
+    }
+    rep[i * dim] = r0;
+    rep[i * dim + 1] = r1;
+    if (dim === 3) rep[i * dim + 2] = r2;
+    if (sumWOut) sumWOut[i] = sumW;
+    total += sumW;
+  }
+  return total;
+}
+
+/** Barnes-Hut gradient (dim 2 or 3). grad is overwritten. */
+export function bhGradient(
+  Y: Float64Array,
+  n: number,
+  dim: number,
+  P: Csr,
+  exaggeration: number,
+  dof: number,
+  theta: number,
+  tree: BhTree,
+  rep: Float64Array,
+  grad: Float64Array,
+  plogp: number,
+  computeKl = true,
+): { Z: number; kl: number } {
+  tree.build(Y, n);
+  const Z = bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
+  grad.fill(0);
+  const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
+  for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;
+  return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+}
+
+// ---------------------------------------------------------------------------------------------
+// FFT-accelerated interpolation (FIt-SNE), 2-D, α = 1
+
+export interface FftOptions {
+  /** Interpolation nodes per box (FIt-SNE default 3). */
+  nInterp?: number;
+  /** Minimum number of boxes per dimension (FIt-SNE: 50; here 25: below 25 units of map width the
+   * boxes are narrower than one unit anyway, where the interpolation is accurate). */
+  minIntervals?: number;
+  /** Boxes per unit of embedding length (FIt-SNE default 1). */
+  intervalsPerInteger?: number;
+}
+
+/** Buffers of the FFT method, reused across iterations (reallocated only when the grid grows). */
+export class FftWorkspace {
+  size = 0;
+  fft: Fft | null = null;
+  kRe = new Float64Array(0);
+  kIm = new Float64Array(0);
+  aRe = new Float64Array(0);
+  aIm = new Float64Array(0);
+  bRe = new Float64Array(0);
+  bIm = new Float64Array(0);
+  colRe = new Float64Array(0);
+  colIm = new Float64Array(0);
+  box = new Int32Array(0);
+  wx = new Float64Array(0);
+  wy = new Float64Array(0);
+
+  ensure(N: number, n: number, p: number): void {
+    if (this.size !== N) {
+      this.size = N;
+      this.fft = new Fft(N);
+      for (const k of ['kRe', 'kIm', 'aRe', 'aIm', 'bRe', 'bIm'] as const) this[k] = new Float64Array(N * N);
+      this.colRe = new Float64Array(N);
+      this.colIm = new Float64Array(N);
+    }
+    if (this.box.length !== 2 * n || this.wx.length !== n * p) {
+      this.box = new Int32Array(2 * n);
+      this.wx = new Float64Array(n * p);
+      this.wy = new Float64Array(n * p);
+    }
+  }
+}
+
+/**
+ * FFT-interpolated repulsion for 2-D, α = 1: rep_i ≈ Σ_j w_ij² (y_i − y_j); returns Z ≈ Σ_{i≠j} w_ij.
+ */
+export function fftRepulsive(Y: Float64Array, n: number, rep: Float64Array, ws: FftWorkspace, o: FftOptions = {}): number {
+  const p = o.nInterp ?? 3;
+  const minIntervals = o.minIntervals ?? 25;
+  const perUnit = o.intervalsPerInteger ?? 1;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let t = 0; t < 2 * n; t++) {
+    const v = Y[t]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  let range = hi - lo;
+  if (!(range > 0)) range = 1e-6;
+  const needed = Math.max(minIntervals, Math.ceil(range * perUnit));
+  let N = 2;
+  while (N < 2 * p * needed) N <<= 1;
+  const nBoxes = Math.floor(N / (2 * p));
+  const G = p * nBoxes;
+  const boxW = (range * (1 + 1e-10)) / nBoxes;
+  const h = boxW / p; // grid spacing
+  ws.ensure(N, n, p);
+  const { kRe, kIm, aRe, aIm, bRe, bIm, colRe, colIm, box, wx, wy } = ws;
+  const f = ws.fft!;
+
+  // kernel on the circulant-embedded grid: K(Δ) = (1 + ‖Δ‖²)^−2 at grid offsets, wrapped mod N
+  kIm.fill(0);
+  kRe.fill(0);
+  for (let a = -(G - 1); a <= G - 1; a++) {
+    const ra = (a + N) % N;
+    const da = a * h;
+    for (let b = -(G - 1); b <= G - 1; b++) {
+      const db = b * h;
+      const w = 1 / (1 + da * da + db * db);
+      kRe[ra * N + ((b + N) % N)] = w * w;
+    }
+  }
+  fft2(f, kRe, kIm, -1, N, N, colRe, colIm);
+
+  // Lagrange weights of each point on the p nodes of its box, nodes at (k + 1/2)/p of the box
+  const nodes = new Float64Array(p);
+  const denom = new Float64Array(p);
+  for (let k = 0; k < p; k++) nodes[k] = (k + 0.5) / p;
+  for (let k = 0; k < p; k++) {
+    let dd = 1;
+    for (let m = 0; m < p; m++) if (m !== k) dd *= nodes[k]! - nodes[m]!;
+    denom[k] = dd;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 2; c++) {
+      const rel = (Y[2 * i + c]! - lo) / boxW;
+      let bx = Math.floor(rel);
+      if (bx >= nBoxes) bx = nBoxes - 1;
+      if (bx < 0) bx = 0;
+      box[2 * i + c] = bx;
+      const x = rel - bx;
+      const W = c === 0 ? wx : wy;
+      for (let k = 0; k < p; k++) {
+        let num = 1;
+        for (let m = 0; m < p; m++) if (m !== k) num *= x - nodes[m]!;
+        W[i * p + k] = num / denom[k]!;
+      }
+    }
+  }
+
+  // spread the four charges 1, y1, y2, ‖y‖² onto the grid, two per complex grid
+  aRe.fill(0);
+  aIm.fill(0);
+  bRe.fill(0);
+  bIm.fill(0);
+  for (let i = 0; i < n; i++) {
+    const y0 = Y[2 * i]!;
+    const y1 = Y[2 * i + 1]!;
+    const sq = y0 * y0 + y1 * y1;
+    const gx = box[2 * i]! * p;
+    const gy = box[2 * i + 1]! * p;
+    for (let kx = 0; kx < p; kx++) {
+      const lx = wx[i * p + kx]!;
+      const row = (gx + kx) * N + gy;
+      for (let ky = 0; ky < p; ky++) {
+        const l = lx * wy[i * p + ky]!;
+        const q = row + ky;
+        aRe[q]! += l;
+        aIm[q]! += l * y0;
+        bRe[q]! += l * y1;
+        bIm[q]! += l * sq;
+      }
+    }
+  }
+  fft2(f, aRe, aIm, -1, G, G, colRe, colIm);
+  fft2(f, bRe, bIm, -1, G, G, colRe, colIm);
+  // the kernel is real and even, so its transform is real: multiply both grids by it
+  const scale = 1 / (N * N);
+  for (let q = 0; q < N * N; q++) {
+    const k = kRe[q]! * scale;
+    aRe[q]! *= k;
+    aIm[q]! *= k;
+    bRe[q]! *= k;
+    bIm[q]! *= k;
+  }
+  fft2(f, aRe, aIm, 1, G, G, colRe, colIm);
+  fft2(f, bRe, bIm, 1, G, G, colRe, colIm);
+
+  // The interpolated kernel of a point with itself is not exactly w_ii = 1: subtract the
+  // interpolated self term s_i (it cancels in the forces and only enters Z), so Z stays accurate
+  // even when the map is sparse (Z not >> n).
+  const tw = 2 * p - 1;
+  const T = new Float64Array(tw * tw);
+  for (let a = 0; a < tw; a++) {
+    for (let b = 0; b < tw; b++) {
+      const da = (a - (p - 1)) * h;
+      const db = (b - (p - 1)) * h;
+      const w = 1 / (1 + da * da + db * db);
+      T[a * tw + b] = w * w;
+    }
+  }
+  // gather the potentials back at the points
+  let sumQ = 0;
+  let selfSum = 0;
+  for (let i = 0; i < n; i++) {
+    const gx = box[2 * i]! * p;
+    const gy = box[2 * i + 1]! * p;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    let p4 = 0;
+    for (let kx = 0; kx < p; kx++) {
+      const lx = wx[i * p + kx]!;
+      const row = (gx + kx) * N + gy;
+      for (let ky = 0; ky < p; ky++) {
+        const l = lx * wy[i * p + ky]!;
+        const q = row + ky;
+        p1 += l * aRe[q]!;
+        p2 += l * aIm[q]!;
+        p3 += l * bRe[q]!;
+        p4 += l * bIm[q]!;
+      }
+    }
+    let self = 0;
+    for (let a = 0; a < p; a++) {
+      const la = wx[i * p + a]!;
+      for (let c = 0; c < p; c++) {
+        const lac = la * wx[i * p + c]!;
+        const row = (a - c + p - 1) * tw + p - 1;
+        let acc = 0;
+        for (let b = 0; b < p; b++) {
+          const lb = wy[i * p + b]!;
+          for (let e = 0; e < p; e++) acc += lb * wy[i * p + e]! * T[row + b - e]!;
+        }
+        self += lac * acc;
+      }
+    }
+    selfSum += self;
+    const y0 = Y[2 * i]!;
+    const y1 = Y[2 * i + 1]!;
+    sumQ += (1 + y0 * y0 + y1 * y1) * p1 - 2 * (y0 * p2 + y1 * p3) + p4;
+    rep[2 * i] = y0 * p1 - p2;
+    rep[2 * i + 1] = y1 * p1 - p3;
+  }
+  return sumQ - selfSum;
+}
+
+/** FFT-interpolated gradient (dim 2, α = 1). grad is overwritten. */
+export function fftGradient(
+  Y: Float64Array,
+  n: number,
+  P: Csr,
+  exaggeration: number,
+  ws: FftWorkspace,
+  rep: Float64Array,
+  grad: Float64Array,
+  plogp: number,
+  computeKl = true,
+  o: FftOptions = {},
+): { Z: number; kl: number } {
+  const Z = fftRepulsive(Y, n, rep, ws, o);
+  grad.fill(0);
+  const sumPLogW = attractive(Y, 2, P, exaggeration, 1, grad, computeKl);
+  for (let t = 0; t < 2 * n; t++) grad[t]! -= rep[t]! / Z;
+  return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+}
