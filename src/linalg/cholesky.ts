@@ -4,7 +4,7 @@
  * what it buys: log-determinant and inverse of an SPD matrix.
  *
  * Small matrices use the row-oriented dot-product (Cholesky–Crout) form, whose inner loops run over
- * contiguous row prefixes. Large ones are blocked (nb = 96): factor the diagonal block, solve the
+ * contiguous row prefixes. Larger ones (n > 128) are blocked (nb = 64): factor the diagonal block, solve the
  * panel below it, and update the trailing matrix with one gemm (A22 −= L21·L21ᵀ), so ~all of the
  * n³/3 flops go through the kernels. Only the lower triangle of A is read (A must be symmetric to a
  * relative 1e-8). A pivot ≤ 0 (or non-finite) means A is not positive definite: NumericalError.
@@ -13,9 +13,9 @@ import { NumericalError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
 import { solveTriangular } from './triangular.js';
-import { asMatrix, denseCopy, requireSquare, symmetrize } from './util.js';
+import { asMatrix, denseCopy, inWasmHeap, requireSquare, symmetrize } from './util.js';
 
-const NB = 96;
+const NB = 64;
 
 /**
  * Lower-triangular L with A = L·Lᵀ (the strict upper triangle of L is zero).
@@ -33,40 +33,79 @@ export function cholesky(A: Matrix | MatrixLike): Matrix<Float64Array> {
 
 /** Inner routine: overwrites the row-major n×n `a` with L (upper triangle zeroed). */
 export function choleskyInPlace(a: Float64Array, n: number): void {
+  if (n > 2 * NB) {
+    inWasmHeap(a, (h) => choleskyKernel(h, n));
+  } else {
+    choleskyKernel(a, n);
+  }
+}
+
+function choleskyKernel(a: Float64Array, n: number): void {
   if (n <= 2 * NB) {
+    // Small: the trailing gemm calls would be too small to pay for themselves.
     crout(a, n, 0, n);
   } else {
     for (let k = 0; k < n; k += NB) {
       const kb = Math.min(NB, n - k);
       crout(a, n, k, kb);
-      const below = n - k - kb;
-      if (below === 0) break;
-      // Panel: L21 = A21·L11⁻ᵀ, row by row (each row is a forward substitution with L11).
-      for (let i = k + kb; i < n; i++) {
-        const ri = i * n;
-        for (let j = k; j < k + kb; j++) {
-          const rj = j * n;
-          let s = a[ri + j];
-          for (let p = k; p < j; p++) s -= a[ri + p] * a[rj + p];
-          a[ri + j] = s / a[rj + j];
-        }
+      if (k + kb >= n) break;
+      // Panel: L21 = A21·L11⁻ᵀ.
+      panelSolve(a, n, k + kb, n, k, k + kb);
+      // Trailing update A22 −= L21·L21ᵀ on the lower triangle only (row blocks of NB, each up to
+      // and including its diagonal block).
+      const c0 = k + kb;
+      for (let r0 = c0; r0 < n; r0 += NB) {
+        const h = Math.min(NB, n - r0);
+        gemm(h, r0 + h - c0, kb, a, a, a, {
+          transB: true,
+          alpha: -1,
+          beta: 1,
+          aOffset: r0 * n + k,
+          bOffset: c0 * n + k,
+          cOffset: r0 * n + c0,
+          lda: n,
+          ldb: n,
+          ldc: n,
+        });
       }
-      // Trailing update A22 −= L21·L21ᵀ (full square; only the lower half is read later).
-      const off = (k + kb) * n;
-      gemm(below, below, kb, a, a, a, {
-        transB: true,
-        alpha: -1,
-        beta: 1,
-        aOffset: off + k,
-        bOffset: off + k,
-        cOffset: off + k + kb,
-        lda: n,
-        ldb: n,
-        ldc: n,
-      });
     }
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[i * n + j] = 0;
+}
+
+/**
+ * X·L[c0:c1, c0:c1]ᵀ = A[r0:r1, c0:c1] in place (a right-sided lower-triangular solve, dtrsm),
+ * recursively: solve the left half, update the right half with one gemm, solve the right half.
+ */
+function panelSolve(a: Float64Array, n: number, r0: number, r1: number, c0: number, c1: number): void {
+  const w = c1 - c0;
+  if (w <= 16) {
+    for (let i = r0; i < r1; i++) {
+      const ri = i * n;
+      for (let j = c0; j < c1; j++) {
+        const rj = j * n;
+        let s = a[ri + j];
+        for (let p = c0; p < j; p++) s -= a[ri + p] * a[rj + p];
+        a[ri + j] = s / a[rj + j];
+      }
+    }
+    return;
+  }
+  const cm = c0 + (w >> 1);
+  panelSolve(a, n, r0, r1, c0, cm);
+  // A[r, cm:c1] −= X[r, c0:cm] · L[cm:c1, c0:cm]ᵀ
+  gemm(r1 - r0, c1 - cm, cm - c0, a, a, a, {
+    transB: true,
+    alpha: -1,
+    beta: 1,
+    aOffset: r0 * n + c0,
+    bOffset: cm * n + c0,
+    cOffset: r0 * n + cm,
+    lda: n,
+    ldb: n,
+    ldc: n,
+  });
+  panelSolve(a, n, r0, r1, cm, c1);
 }
 
 /** Unblocked dot-product Cholesky of the diagonal block a[k0..k0+kb, k0..k0+kb] (already updated). */

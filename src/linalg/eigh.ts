@@ -17,7 +17,7 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { applyQ, tridiagonalize } from './tridiagonal.js';
 import { tridiagDC } from './tridiag-dc.js';
 import { argsortAscending, tridiagQL } from './tridiag-eig.js';
-import { asMatrix, checkCount, denseCopy, flipColumnSigns, requireSquare, symmetrize } from './util.js';
+import { asMatrix, checkCount, denseCopy, flipColumnSigns, inWasmHeap, requireSquare, symmetrize } from './util.js';
 
 /** Above this order the tridiagonal eigenproblem is solved by divide and conquer instead of QL. */
 const DC_MIN = 32;
@@ -80,7 +80,8 @@ export function eighDense(a: Float64Array, n: number, k: number, fromTop: boolea
   }
   const inv = 1 / scale;
   for (let t = 0; t < n * n; t++) a[t] *= inv;
-  const { d, e, tau } = tridiagonalize(a, n);
+  // The reduction's trailing gemm updates work on views of `a`: keep it in wasm memory meanwhile.
+  const { d, e, tau } = inWasmHeap(a, (h) => tridiagonalize(h, n));
   const first = fromTop ? n - k : 0;
   if (n > DC_MIN) {
     const { lam, Q } = tridiagDC(d, e, n);

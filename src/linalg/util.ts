@@ -8,6 +8,7 @@
 import { ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
+import { isInHeap, wasmHeap } from '../kernels/index.js';
 
 /** A Matrix view of the argument; `MatrixLike` inputs go through `toMatrix` (which rejects empty). */
 export function asMatrix(A: MatrixLike, name: string): Matrix {
@@ -155,4 +156,31 @@ export function checkCount(k: unknown, name: string, max: number): number {
     throw new ValidationError(`${name} must be an integer in [0, ${max}]; got ${String(k)}`);
   }
   return k;
+}
+
+/**
+ * Runs `fn` on a copy of `src` placed in the kernels' wasm memory, then copies the result back.
+ * gemm calls on sub-blocks of a plain typed array copy whole row spans into wasm memory on every
+ * call; for the in-place blocked factorisations (many gemms on views of one n×n array) that copying
+ * would cost more than the products. Falls back to `src` itself when the heap cannot hold it.
+ */
+export function inWasmHeap<R>(src: Float64Array, fn: (a: Float64Array) => R): R {
+  let h: Float64Array | null = null;
+  try {
+    h = wasmHeap.allocF64(src.length);
+  } catch {
+    h = null;
+  }
+  if (h === null || !isInHeap(h)) {
+    if (h !== null) wasmHeap.free(h);
+    return fn(src);
+  }
+  try {
+    h.set(src);
+    const r = fn(h);
+    src.set(h);
+    return r;
+  } finally {
+    wasmHeap.free(h);
+  }
 }

@@ -58,7 +58,15 @@ describe('qr', () => {
   });
 
   it('gives Q·R = A, QᵀQ = I, R upper triangular on random and rank-deficient inputs', () => {
-    const cases = [randn(40, 15, 1), randn(15, 40, 2), mul(randn(30, 3, 3), randn(3, 10, 4)), Matrix.zeros(4, 3)];
+    // 200×130 and 110×250 take the blocked (compact WY) paths, with partial last blocks.
+    const cases = [
+      randn(40, 15, 1),
+      randn(15, 40, 2),
+      mul(randn(30, 3, 3), randn(3, 10, 4)),
+      Matrix.zeros(4, 3),
+      randn(200, 130, 5),
+      randn(110, 250, 6),
+    ];
     for (const A of cases) {
       const { Q, R } = qr(A);
       expect(maxAbsDiff(mul(Q, R), A)).toBeLessThan(1e-13);
