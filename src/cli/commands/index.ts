@@ -7,6 +7,11 @@ import type { Command } from 'commander';
 import { register as demo } from './demo.js';
 import { register as data } from './data.js';
 import { register as info } from './info.js';
+import { register as pca } from './pca.js';
+import { register as ica } from './ica.js';
+import { register as nmf } from './nmf.js';
+import { register as dictionary } from './dictionary.js';
+import { register as sparseCode } from './sparse-code.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +19,9 @@ export const COMMANDS: RegisterCommand[] = [
   demo,
   data,
   info,
+  pca,
+  ica,
+  nmf,
+  dictionary,
+  sparseCode,
 ];
