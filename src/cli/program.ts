@@ -46,6 +46,20 @@ export function buildProgram(): Command {
         '  unsupervised <command> --help          options of a command',
     );
   for (const register of COMMANDS) register(program);
+  // Commander lets the program's options win wherever they appear, so a subcommand that declares
+  // its own --seed would silently keep its default (`unsupervised pca --seed 3` sets the global one).
+  // Copy such values down to the subcommand's option of the same name.
+  program.hook('preAction', (root, action) => {
+    if (action === root) return;
+    for (const opt of root.options) {
+      const key = opt.attributeName();
+      const source = root.getOptionValueSource(key);
+      if (source !== 'cli' && source !== 'env') continue;
+      if (!action.options.some((o) => o.attributeName() === key)) continue;
+      const own = action.getOptionValueSource(key);
+      if (own === undefined || own === 'default') action.setOptionValueWithSource(key, root.getOptionValue(key), source);
+    }
+  });
   return program;
 }
 
