@@ -3,3 +3,17 @@ export { AgglomerativeClustering, AGGLOMERATIVE_DEFAULTS, linkage, type Agglomer
 export { linkageFromCondensed, pdistCondensed, leavesList, cutTree, condensedIndex, type Linkage } from './linkage.js';
 export { GaussianMixture, GAUSSIAN_MIXTURE_DEFAULTS, type GaussianMixtureOptions, type CovarianceType, type MixtureInit } from './gmm.js';
 export { BernoulliMixture, BERNOULLI_MIXTURE_DEFAULTS, type BernoulliMixtureOptions } from './bernoulli-mixture.js';
+export {
+  CliqueClustering,
+  CLIQUE_CLUSTERING_DEFAULTS,
+  maximalCliques,
+  cliquesOfSize,
+  kCliqueCommunities,
+  degeneracyOrder,
+  graphFromEdges,
+  epsilonGraph,
+  knnGraph,
+  edgeCount,
+  type Graph,
+  type CliqueClusteringOptions,
+} from './cliques.js';

@@ -12,3 +12,4 @@ export * from './heatmap.js';
 export * from './table.js';
 export * from './report.js';
 export * from './dendrogram.js';
+export * from './graph.js';
