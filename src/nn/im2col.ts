@@ -8,9 +8,19 @@
 import type { Buf } from './memory.js';
 
 export function im2col(
-  x: Buf, xOff: number, C: number, H: number, W: number,
-  kh: number, kw: number, stride: number, pad: number, Ho: number, Wo: number,
-  cols: Buf, colsOff: number,
+  x: Buf,
+  xOff: number,
+  C: number,
+  H: number,
+  W: number,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+  Ho: number,
+  Wo: number,
+  cols: Buf,
+  colsOff: number,
 ): void {
   const L = Ho * Wo;
   for (let c = 0; c < C; c++) {
@@ -36,9 +46,19 @@ export function im2col(
 }
 
 export function col2imAdd(
-  cols: Buf, colsOff: number, C: number, H: number, W: number,
-  kh: number, kw: number, stride: number, pad: number, Ho: number, Wo: number,
-  x: Buf, xOff: number,
+  cols: Buf,
+  colsOff: number,
+  C: number,
+  H: number,
+  W: number,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+  Ho: number,
+  Wo: number,
+  x: Buf,
+  xOff: number,
 ): void {
   const L = Ho * Wo;
   for (let c = 0; c < C; c++) {

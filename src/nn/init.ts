@@ -9,7 +9,14 @@ import type { Rng } from '../core/rng.js';
 import type { Buf } from './memory.js';
 
 export type InitName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'torch' | 'zeros';
-export const INITS: readonly InitName[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'torch', 'zeros'];
+export const INITS: readonly InitName[] = [
+  'glorotUniform',
+  'glorotNormal',
+  'heUniform',
+  'heNormal',
+  'torch',
+  'zeros',
+];
 
 export function initialize(out: Buf, fanIn: number, fanOut: number, name: InitName, rng: Rng, gain = 1): Buf {
   switch (name) {

@@ -17,9 +17,38 @@ import { activate, addBias, dropout, linear, reshape, type ActivationName } from
 import { initialize, type InitName } from './init.js';
 
 export type LayerConfig =
-  | { type: 'Dense'; inFeatures: number; outFeatures: number; bias: boolean; activation: ActivationName; alpha: number; tiedTo?: number }
-  | { type: 'Conv2d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number; bias: boolean; activation: ActivationName; alpha: number }
-  | { type: 'ConvTranspose2d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number; outputPadding: number; bias: boolean; activation: ActivationName; alpha: number }
+  | {
+      type: 'Dense';
+      inFeatures: number;
+      outFeatures: number;
+      bias: boolean;
+      activation: ActivationName;
+      alpha: number;
+      tiedTo?: number;
+    }
+  | {
+      type: 'Conv2d';
+      inChannels: number;
+      outChannels: number;
+      kernelSize: number;
+      stride: number;
+      padding: number;
+      bias: boolean;
+      activation: ActivationName;
+      alpha: number;
+    }
+  | {
+      type: 'ConvTranspose2d';
+      inChannels: number;
+      outChannels: number;
+      kernelSize: number;
+      stride: number;
+      padding: number;
+      outputPadding: number;
+      bias: boolean;
+      activation: ActivationName;
+      alpha: number;
+    }
   | { type: 'BatchNorm'; numFeatures: number; eps: number; momentum: number }
   | { type: 'Dropout'; p: number }
   | { type: 'Reshape'; shape: number[] }
@@ -47,7 +76,14 @@ interface InitOptions {
   seed?: number;
 }
 
-function initParam(shape: number[], fanIn: number, fanOut: number, init: InitName, rng: Rng, name: string): Tensor {
+function initParam(
+  shape: number[],
+  fanIn: number,
+  fanOut: number,
+  init: InitName,
+  rng: Rng,
+  name: string,
+): Tensor {
   let n = 1;
   for (const s of shape) n *= s;
   return new Tensor(initialize(allocBuf(engine.dtype, n), fanIn, fanOut, init, rng), shape, true, name);
@@ -56,7 +92,8 @@ function initBias(n: number, fanIn: number, init: InitName, rng: Rng, name: stri
   return initParam([n], fanIn, 1, init === 'torch' ? 'torch' : 'zeros', rng, name);
 }
 const pos = (name: string, v: number): void => {
-  if (!(Number.isInteger(v) && v >= 1)) throw new ValidationError(`${name} must be an integer >= 1; got ${v}`);
+  if (!(Number.isInteger(v) && v >= 1))
+    throw new ValidationError(`${name} must be an integer >= 1; got ${v}`);
 };
 
 export interface DenseOptions extends InitOptions {
@@ -94,11 +131,20 @@ export class Dense extends Layer {
     if (this.tiedTo) {
       const t = this.tiedTo;
       if (t.tiedTo || t.o.inFeatures !== o.outFeatures || t.o.outFeatures !== o.inFeatures) {
-        throw new ValidationError(`a Dense ${o.inFeatures}→${o.outFeatures} cannot be tied to a Dense ${t.o.inFeatures}→${t.o.outFeatures}`);
+        throw new ValidationError(
+          `a Dense ${o.inFeatures}→${o.outFeatures} cannot be tied to a Dense ${t.o.inFeatures}→${t.o.outFeatures}`,
+        );
       }
       this.weight = t.weight;
     } else {
-      this.weight = initParam([o.outFeatures, o.inFeatures], o.inFeatures, o.outFeatures, init, rng, 'weight');
+      this.weight = initParam(
+        [o.outFeatures, o.inFeatures],
+        o.inFeatures,
+        o.outFeatures,
+        init,
+        rng,
+        'weight',
+      );
     }
     this.bias = o.bias === false ? null : initBias(o.outFeatures, o.inFeatures, init, rng, 'bias');
   }
@@ -112,7 +158,14 @@ export class Dense extends Layer {
     return p;
   }
   config(): LayerConfig {
-    return { type: 'Dense', inFeatures: this.o.inFeatures, outFeatures: this.o.outFeatures, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+    return {
+      type: 'Dense',
+      inFeatures: this.o.inFeatures,
+      outFeatures: this.o.outFeatures,
+      bias: this.bias !== null,
+      activation: this.activation,
+      alpha: this.alpha,
+    };
   }
 }
 
@@ -143,10 +196,19 @@ export class Conv2d extends Layer {
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? 0;
     pos('stride', this.stride);
-    const k = o.kernelSize, rng = o.rng ?? new Rng(o.seed ?? 0), init = o.init ?? 'glorotUniform';
+    const k = o.kernelSize,
+      rng = o.rng ?? new Rng(o.seed ?? 0),
+      init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
-    this.weight = initParam([o.outChannels, o.inChannels, k, k], o.inChannels * k * k, o.outChannels * k * k, init, rng, 'weight');
+    this.weight = initParam(
+      [o.outChannels, o.inChannels, k, k],
+      o.inChannels * k * k,
+      o.outChannels * k * k,
+      init,
+      rng,
+      'weight',
+    );
     this.bias = o.bias === false ? null : initBias(o.outChannels, o.inChannels * k * k, init, rng, 'bias');
   }
   forward(x: Tensor): Tensor {
@@ -159,7 +221,17 @@ export class Conv2d extends Layer {
   }
   config(): LayerConfig {
     const o = this.o;
-    return { type: 'Conv2d', inChannels: o.inChannels, outChannels: o.outChannels, kernelSize: o.kernelSize, stride: this.stride, padding: this.padding, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+    return {
+      type: 'Conv2d',
+      inChannels: o.inChannels,
+      outChannels: o.outChannels,
+      kernelSize: o.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      bias: this.bias !== null,
+      activation: this.activation,
+      alpha: this.alpha,
+    };
   }
 }
 
@@ -185,15 +257,28 @@ export class ConvTranspose2d extends Layer {
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? 0;
     this.outputPadding = o.outputPadding ?? 0;
-    const k = o.kernelSize, rng = o.rng ?? new Rng(o.seed ?? 0), init = o.init ?? 'glorotUniform';
+    const k = o.kernelSize,
+      rng = o.rng ?? new Rng(o.seed ?? 0),
+      init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
     // torch computes fans of a [Cin, Cout, k, k] weight as fanIn = Cout·k², fanOut = Cin·k².
-    this.weight = initParam([o.inChannels, o.outChannels, k, k], o.outChannels * k * k, o.inChannels * k * k, init, rng, 'weight');
+    this.weight = initParam(
+      [o.inChannels, o.outChannels, k, k],
+      o.outChannels * k * k,
+      o.inChannels * k * k,
+      init,
+      rng,
+      'weight',
+    );
     this.bias = o.bias === false ? null : initBias(o.outChannels, o.outChannels * k * k, init, rng, 'bias');
   }
   forward(x: Tensor): Tensor {
-    let y = apply('convTranspose2d', [x, this.weight], { stride: this.stride, pad: this.padding, outputPadding: this.outputPadding });
+    let y = apply('convTranspose2d', [x, this.weight], {
+      stride: this.stride,
+      pad: this.padding,
+      outputPadding: this.outputPadding,
+    });
     if (this.bias) y = addBias(y, this.bias, y.shape[2]! * y.shape[3]!);
     return activate(y, this.activation, this.alpha);
   }
@@ -202,7 +287,18 @@ export class ConvTranspose2d extends Layer {
   }
   config(): LayerConfig {
     const o = this.o;
-    return { type: 'ConvTranspose2d', inChannels: o.inChannels, outChannels: o.outChannels, kernelSize: o.kernelSize, stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, bias: this.bias !== null, activation: this.activation, alpha: this.alpha };
+    return {
+      type: 'ConvTranspose2d',
+      inChannels: o.inChannels,
+      outChannels: o.outChannels,
+      kernelSize: o.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      bias: this.bias !== null,
+      activation: this.activation,
+      alpha: this.alpha,
+    };
   }
 }
 
@@ -234,7 +330,13 @@ export class BatchNorm extends Layer {
     this.runningVar = allocBuf(engine.dtype, C).fill(1);
   }
   forward(x: Tensor): Tensor {
-    return apply('batchNorm', [x, this.gamma, this.beta], { eps: this.eps, momentum: this.momentum, training: engine.training, runningMean: this.runningMean, runningVar: this.runningVar });
+    return apply('batchNorm', [x, this.gamma, this.beta], {
+      eps: this.eps,
+      momentum: this.momentum,
+      training: engine.training,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+    });
   }
   override params(): Record<string, Tensor> {
     return { gamma: this.gamma, beta: this.beta };
@@ -284,7 +386,10 @@ export class Flatten extends Layer {
 }
 
 export class Activation extends Layer {
-  constructor(readonly activation: ActivationName, readonly alpha = 0.01) {
+  constructor(
+    readonly activation: ActivationName,
+    readonly alpha = 0.01,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -347,7 +452,8 @@ export class Sequential extends Layer implements Saveable {
       const c = l.config();
       if (c.type === 'Dense' && l instanceof Dense && l.tiedTo) {
         const idx = this.layers.indexOf(l.tiedTo);
-        if (idx < 0) throw new ValidationError('a tied Dense layer must be tied to a layer of the same Sequential');
+        if (idx < 0)
+          throw new ValidationError('a tied Dense layer must be tied to a layer of the same Sequential');
         return { ...c, tiedTo: idx };
       }
       return c;
@@ -365,16 +471,28 @@ export class Sequential extends Layer implements Saveable {
     for (const [k, dst] of Object.entries(this.namedArrays())) {
       const src = arrays[k];
       if (!src) throw new ValidationError(`saved weights lack '${k}'`);
-      if (src.data.length !== dst.data.length) throw new ValidationError(`saved weight '${k}' has ${src.data.length} values, the network needs ${dst.data.length}`);
+      if (src.data.length !== dst.data.length)
+        throw new ValidationError(
+          `saved weight '${k}' has ${src.data.length} values, the network needs ${dst.data.length}`,
+        );
       dst.data.set(src.data);
     }
   }
   getState(): ModelState {
     const arrays: ModelState['arrays'] = {};
     for (const [k, v] of Object.entries(this.namedArrays())) {
-      arrays[k] = { data: v.data instanceof Float32Array ? v.data.slice() : Float32Array.from(v.data), shape: v.shape };
+      arrays[k] = {
+        data: v.data instanceof Float32Array ? v.data.slice() : Float32Array.from(v.data),
+        shape: v.shape,
+      };
     }
-    return { className: 'Sequential', version: 1, options: {}, meta: { layers: this.layerConfigs() }, arrays };
+    return {
+      className: 'Sequential',
+      version: 1,
+      options: {},
+      meta: { layers: this.layerConfigs() },
+      arrays,
+    };
   }
   static fromConfig(configs: readonly LayerConfig[]): Sequential {
     const layers: Layer[] = [];
@@ -396,10 +514,19 @@ function layerFromConfig(c: LayerConfig, previous: readonly Layer[]): Layer {
       let tiedTo: Dense | undefined;
       if (c.tiedTo !== undefined) {
         const t = previous[c.tiedTo];
-        if (!(t instanceof Dense)) throw new ValidationError(`tied Dense refers to layer ${c.tiedTo}, which is not an earlier Dense`);
+        if (!(t instanceof Dense))
+          throw new ValidationError(`tied Dense refers to layer ${c.tiedTo}, which is not an earlier Dense`);
         tiedTo = t;
       }
-      return new Dense({ inFeatures: c.inFeatures, outFeatures: c.outFeatures, bias: c.bias, activation: c.activation, alpha: c.alpha, tiedTo, init: 'zeros' });
+      return new Dense({
+        inFeatures: c.inFeatures,
+        outFeatures: c.outFeatures,
+        bias: c.bias,
+        activation: c.activation,
+        alpha: c.alpha,
+        tiedTo,
+        init: 'zeros',
+      });
     }
     case 'Conv2d':
       return new Conv2d({ ...c, init: 'zeros' });

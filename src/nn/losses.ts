@@ -13,7 +13,8 @@ export const mseLoss = (pred: Tensor, target: Tensor): Tensor => apply('mse', [p
 /** Binary cross-entropy on probabilities, mean over elements (torch.nn.BCELoss; logs clamped at −100). */
 export const bceLoss = (prob: Tensor, target: Tensor): Tensor => apply('bce', [prob, target], null);
 /** Binary cross-entropy on logits, stable for any logit (torch.nn.BCEWithLogitsLoss). */
-export const bceWithLogitsLoss = (logits: Tensor, target: Tensor): Tensor => apply('bceLogits', [logits, target], null);
+export const bceWithLogitsLoss = (logits: Tensor, target: Tensor): Tensor =>
+  apply('bceLogits', [logits, target], null);
 /** Softmax cross-entropy, logits [N, K] and one-hot or probability targets [N, K]; mean over rows. */
 export const softmaxCrossEntropy = (logits: Tensor, target: Tensor): Tensor =>
   apply('softmaxCrossEntropy', [logits, target], null);
@@ -57,7 +58,13 @@ export interface ContractiveOptions {
  * unbiased estimate as σ → 0 built only from primitives (its gradient needs no second derivatives).
  * `h` = f(x) from the main forward pass (reused, not recomputed).
  */
-export function contractivePenalty(encode: (x: Tensor) => Tensor, x: Tensor, h: Tensor, lambda = 1, o: ContractiveOptions = {}): Tensor {
+export function contractivePenalty(
+  encode: (x: Tensor) => Tensor,
+  x: Tensor,
+  h: Tensor,
+  lambda = 1,
+  o: ContractiveOptions = {},
+): Tensor {
   const sigma = o.sigma ?? 1e-2;
   const S = o.samples ?? 1;
   const rng = o.rng ?? engine.rng;

@@ -44,7 +44,7 @@ export class Arena {
   take(dtype: DType, n: number, zero: boolean): Buf {
     const i = this.cursor++;
     let b = this.pool[i];
-    if (b === undefined || b.length !== n || (dtype === 'float32') !== (b instanceof Float32Array)) {
+    if (b === undefined || b.length !== n || (dtype === 'float32') !== b instanceof Float32Array) {
       if (b !== undefined) freeBuf(b);
       b = allocBuf(dtype, n);
       this.pool[i] = b;

@@ -38,10 +38,18 @@ export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply('r
 export const flatten = (x: Tensor): Tensor => reshape(x, [x.shape[0]!, x.size / x.shape[0]!]);
 /** Columns side by side (conditional models: [x, onehot(y)]). */
 export const concat = (xs: readonly Tensor[]): Tensor => apply('concat', xs, null);
-export const sliceCols = (x: Tensor, start: number, end: number): Tensor => apply('sliceCols', [x], { start, end });
+export const sliceCols = (x: Tensor, start: number, end: number): Tensor =>
+  apply('sliceCols', [x], { start, end });
 
 export type ActivationName = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'identity';
-export const ACTIVATIONS: readonly ActivationName[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'softplus', 'identity'];
+export const ACTIVATIONS: readonly ActivationName[] = [
+  'relu',
+  'leakyRelu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'identity',
+];
 
 export function activate(x: Tensor, name: ActivationName, alpha = 0.01): Tensor {
   switch (name) {
@@ -81,7 +89,8 @@ export function oneHot(labels: ArrayLike<number>, k: number): Tensor {
   const d = tempBuf(engine.dtype, n * k, true);
   for (let i = 0; i < n; i++) {
     const c = labels[i]!;
-    if (!(Number.isInteger(c) && c >= 0 && c < k)) throw new ValidationError(`label ${c} at index ${i} is not an integer in [0, ${k})`);
+    if (!(Number.isInteger(c) && c >= 0 && c < k))
+      throw new ValidationError(`label ${c} at index ${i} is not an integer in [0, ${k})`);
     d[i * k + c] = 1;
   }
   return new Tensor(d, [n, k]);
@@ -111,7 +120,9 @@ export function grad(f: () => Tensor, params: readonly Tensor[]): (Float32Array 
   try {
     const y = f();
     backward(y);
-    return params.map((p) => (p.grad ? p.grad.slice() : new (p.data.constructor as Float64ArrayConstructor)(p.size)));
+    return params.map((p) =>
+      p.grad ? p.grad.slice() : new (p.data.constructor as Float64ArrayConstructor)(p.size),
+    );
   } finally {
     params.forEach((p, i) => (p.grad = saved[i]!));
   }

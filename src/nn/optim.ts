@@ -23,7 +23,10 @@ export abstract class Optimizer {
   /** Steps taken (t of Adam's bias correction). */
   stepCount = 0;
   lr: number;
-  constructor(readonly params: readonly Tensor[], lr: number) {
+  constructor(
+    readonly params: readonly Tensor[],
+    lr: number,
+  ) {
     if (!(lr > 0)) throw new ValidationError(`learning rate lr must be > 0; got ${lr}`);
     this.lr = lr;
   }
@@ -42,10 +45,15 @@ export abstract class Optimizer {
   setState(s: OptimizerState): void {
     const mine = this.slots();
     if (s.name !== this.name || s.buffers.length !== mine.length) {
-      throw new ValidationError(`optimizer state is for ${s.name} with ${s.buffers.length} buffers; this is ${this.name} with ${mine.length}`);
+      throw new ValidationError(
+        `optimizer state is for ${s.name} with ${s.buffers.length} buffers; this is ${this.name} with ${mine.length}`,
+      );
     }
     mine.forEach((b, i) => {
-      if (s.buffers[i]!.length !== b.length) throw new ValidationError(`optimizer state buffer ${i} has ${s.buffers[i]!.length} values, expected ${b.length}`);
+      if (s.buffers[i]!.length !== b.length)
+        throw new ValidationError(
+          `optimizer state buffer ${i} has ${s.buffers[i]!.length} values, expected ${b.length}`,
+        );
       b.set(s.buffers[i]!);
     });
     this.stepCount = s.step;
@@ -145,7 +153,9 @@ export class Adam extends Optimizer {
       const p = this.params[k]!;
       const g = p.grad;
       if (!g) continue;
-      const w = p.data, m = this.m[k]!, v = this.v[k]!;
+      const w = p.data,
+        m = this.m[k]!,
+        v = this.v[k]!;
       for (let i = 0; i < w.length; i++) {
         const gi = wd === 0 ? g[i]! : g[i]! + wd * w[i]!;
         const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -198,7 +208,10 @@ export class RMSprop extends Optimizer {
       const p = this.params[k]!;
       const g = p.grad;
       if (!g) continue;
-      const w = p.data, sq = this.sq[k]!, avg = centered ? this.avg[k]! : null, b = mu > 0 ? this.buf[k]! : null;
+      const w = p.data,
+        sq = this.sq[k]!,
+        avg = centered ? this.avg[k]! : null,
+        b = mu > 0 ? this.buf[k]! : null;
       for (let i = 0; i < w.length; i++) {
         const gi = g[i]! + wd * w[i]!;
         const si = alpha * sq[i]! + (1 - alpha) * gi * gi;
@@ -221,9 +234,7 @@ export class RMSprop extends Optimizer {
 
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
 export type OptimizerSpec =
-  | ({ name: 'sgd' } & SGDOptions)
-  | ({ name: 'adam' } & AdamOptions)
-  | ({ name: 'rmsprop' } & RMSpropOptions);
+  ({ name: 'sgd' } & SGDOptions) | ({ name: 'adam' } & AdamOptions) | ({ name: 'rmsprop' } & RMSpropOptions);
 
 export function makeOptimizer(params: readonly Tensor[], spec: OptimizerSpec): Optimizer {
   switch (spec.name) {

@@ -115,16 +115,21 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const k = transA ? a!.shape[0]! : a!.shape[1]!;
       const k2 = transB ? b!.shape[1]! : b!.shape[0]!;
       const n = transB ? b!.shape[0]! : b!.shape[1]!;
-      if (k !== k2) throw new ValidationError(`matmul: inner dimensions differ (${shp(a!)}${transA ? 'ᵀ' : ''} · ${shp(b!)}${transB ? 'ᵀ' : ''})`);
+      if (k !== k2)
+        throw new ValidationError(
+          `matmul: inner dimensions differ (${shp(a!)}${transA ? 'ᵀ' : ''} · ${shp(b!)}${transB ? 'ᵀ' : ''})`,
+        );
       return [m, n];
     },
     forward(out, [a, b], { transA, transB }) {
-      const m = out.shape[0]!, n = out.shape[1]!;
+      const m = out.shape[0]!,
+        n = out.shape[1]!;
       const k = transA ? a!.shape[0]! : a!.shape[1]!;
       gemm(m, n, k, a!.data, b!.data, out.data, { transA, transB });
     },
     backward(out, [a, b], { transA, transB }, g) {
-      const m = out.shape[0]!, n = out.shape[1]!;
+      const m = out.shape[0]!,
+        n = out.shape[1]!;
       const k = transA ? a!.shape[0]! : a!.shape[1]!;
       // beta = 0 when the gradient buffer is new: gemm overwrites it, no zero-fill needed.
       const da = gradOut(a!);
@@ -151,8 +156,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return x!.shape;
     },
     forward(out, [x, b], { inner }) {
-      const xd = x!.data, bd = b!.data, o = out.data;
-      const C = bd.length, outer = x!.size / (C * inner);
+      const xd = x!.data,
+        bd = b!.data,
+        o = out.data;
+      const C = bd.length,
+        outer = x!.size / (C * inner);
       let p = 0;
       for (let r = 0; r < outer; r++) {
         for (let c = 0; c < C; c++) {
@@ -165,7 +173,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       passGrad(x!, g);
       const db = gradOf(b!);
       if (db) {
-        const C = db.length, outer = out.size / (C * inner);
+        const C = db.length,
+          outer = out.size / (C * inner);
         let p = 0;
         for (let r = 0; r < outer; r++) {
           for (let c = 0; c < C; c++) {
@@ -181,7 +190,9 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   add: {
     shape: ([a, b]) => sameShape('add', a!, b!),
     forward(out, [a, b]) {
-      const x = a!.data, y = b!.data, o = out.data;
+      const x = a!.data,
+        y = b!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = x[i]! + y[i]!;
     },
     backward(_o, [a, b], _a, g) {
@@ -195,7 +206,9 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   sub: {
     shape: ([a, b]) => sameShape('sub', a!, b!),
     forward(out, [a, b]) {
-      const x = a!.data, y = b!.data, o = out.data;
+      const x = a!.data,
+        y = b!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = x[i]! - y[i]!;
     },
     backward(_o, [a, b], _a, g) {
@@ -209,11 +222,14 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   mul: {
     shape: ([a, b]) => sameShape('mul', a!, b!),
     forward(out, [a, b]) {
-      const x = a!.data, y = b!.data, o = out.data;
+      const x = a!.data,
+        y = b!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = x[i]! * y[i]!;
     },
     backward(_o, [a, b], _a, g) {
-      const x = a!.data, y = b!.data;
+      const x = a!.data,
+        y = b!.data;
       const da = gradOf(a!);
       if (da) for (let i = 0; i < g.length; i++) da[i] += g[i]! * y[i]!;
       const db = gradOf(b!);
@@ -224,7 +240,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   affine: {
     shape: unaryShape,
     forward(out, [x], { a, b }) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = a * xd[i]! + b;
     },
     backward(_o, [x], { a }, g) {
@@ -236,7 +253,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   relu: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) {
         const v = xd[i]!;
         o[i] = v > 0 ? v : 0;
@@ -254,7 +272,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   leakyRelu: {
     shape: unaryShape,
     forward(out, [x], { alpha }) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) {
         const v = xd[i]!;
         o[i] = v > 0 ? v : alpha * v;
@@ -271,7 +290,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   sigmoid: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = sigm(xd[i]!);
     },
     backward(out, [x], _a, g) {
@@ -295,7 +315,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   tanh: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = Math.tanh(xd[i]!);
     },
     backward(out, [x], _a, g) {
@@ -313,7 +334,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     shape: unaryShape,
     // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x.
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) {
         const v = xd[i]!;
         o[i] = (v > 0 ? v : 0) + log1pExpNeg(Math.abs(v));
@@ -330,7 +352,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   exp: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = Math.exp(xd[i]!);
     },
     backward(out, [x], _a, g) {
@@ -344,7 +367,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   log: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = Math.log(xd[i]!);
     },
     backward(_o, [x], _a, g) {
@@ -358,7 +382,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   square: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = xd[i]! * xd[i]!;
     },
     backward(_o, [x], _a, g) {
@@ -372,7 +397,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   abs: {
     shape: unaryShape,
     forward(out, [x]) {
-      const xd = x!.data, o = out.data;
+      const xd = x!.data,
+        o = out.data;
       for (let i = 0; i < o.length; i++) o[i] = Math.abs(xd[i]!);
     },
     // Subgradient 0 at 0, as torch.
@@ -425,7 +451,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     shape([x], { shape }) {
       let n = 1;
       for (const s of shape) n *= s;
-      if (n !== x!.size) throw new ValidationError(`reshape: cannot view ${shp(x!)} (${x!.size} values) as [${shape.join(', ')}]`);
+      if (n !== x!.size)
+        throw new ValidationError(
+          `reshape: cannot view ${shp(x!)} (${x!.size} values) as [${shape.join(', ')}]`,
+        );
       return shape;
     },
     forward() {},
@@ -439,25 +468,31 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       let w = 0;
       for (const x of xs) {
         rank2('concat', x);
-        if (x.shape[0] !== xs[0]!.shape[0]) throw new ValidationError(`concat: row counts differ (${shp(xs[0]!)} and ${shp(x)})`);
+        if (x.shape[0] !== xs[0]!.shape[0])
+          throw new ValidationError(`concat: row counts differ (${shp(xs[0]!)} and ${shp(x)})`);
         w += x.shape[1]!;
       }
       return [xs[0]!.shape[0]!, w];
     },
     forward(out, xs) {
-      const n = out.shape[0]!, W = out.shape[1]!, o = out.data;
+      const n = out.shape[0]!,
+        W = out.shape[1]!,
+        o = out.data;
       let c0 = 0;
       for (const x of xs) {
-        const w = x.shape[1]!, d = x.data;
+        const w = x.shape[1]!,
+          d = x.data;
         for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) o[r * W + c0 + j] = d[r * w + j]!;
         c0 += w;
       }
     },
     backward(out, xs, _a, g) {
-      const n = out.shape[0]!, W = out.shape[1]!;
+      const n = out.shape[0]!,
+        W = out.shape[1]!;
       let c0 = 0;
       for (const x of xs) {
-        const w = x.shape[1]!, dx = gradOf(x);
+        const w = x.shape[1]!,
+          dx = gradOf(x);
         if (dx) for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) dx[r * w + j] += g[r * W + c0 + j]!;
         c0 += w;
       }
@@ -467,17 +502,24 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   sliceCols: {
     shape([x], { start, end }) {
       rank2('sliceCols', x!);
-      if (!(start >= 0 && end <= x!.shape[1]! && start < end)) throw new ValidationError(`sliceCols: [${start}, ${end}) is outside the ${x!.shape[1]} columns`);
+      if (!(start >= 0 && end <= x!.shape[1]! && start < end))
+        throw new ValidationError(`sliceCols: [${start}, ${end}) is outside the ${x!.shape[1]} columns`);
       return [x!.shape[0]!, end - start];
     },
     forward(out, [x], { start }) {
-      const n = out.shape[0]!, w = out.shape[1]!, W = x!.shape[1]!, d = x!.data, o = out.data;
+      const n = out.shape[0]!,
+        w = out.shape[1]!,
+        W = x!.shape[1]!,
+        d = x!.data,
+        o = out.data;
       for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) o[r * w + j] = d[r * W + start + j]!;
     },
     backward(out, [x], { start }, g) {
       const dx = gradOf(x!);
       if (!dx) return;
-      const n = out.shape[0]!, w = out.shape[1]!, W = x!.shape[1]!;
+      const n = out.shape[0]!,
+        w = out.shape[1]!,
+        W = x!.shape[1]!;
       for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) dx[r * W + start + j] += g[r * w + j]!;
     },
   },
@@ -489,7 +531,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const mask = tempBuf(x!.dtype, x!.size, false);
       out.saved = [mask];
       // One 32-bit draw per unit: kept when u ≥ p·2³² (probability 1 − p up to 2⁻³²).
-      const rng = engine.rng, scale = 1 / (1 - p), xd = x!.data, o = out.data, thr = p * 4294967296;
+      const rng = engine.rng,
+        scale = 1 / (1 - p),
+        xd = x!.data,
+        o = out.data,
+        thr = p * 4294967296;
       for (let i = 0; i < o.length; i++) {
         const m = rng.nextU32() >= thr ? scale : 0;
         mask[i] = m;
@@ -515,8 +561,14 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return x!.shape;
     },
     forward(out, [x, gamma, beta], a) {
-      const C = gamma!.size, N = x!.shape[0]!, inner = x!.size / (N * C), M = N * inner;
-      const xd = x!.data, gd = gamma!.data, bd = beta!.data, o = out.data;
+      const C = gamma!.size,
+        N = x!.shape[0]!,
+        inner = x!.size / (N * C),
+        M = N * inner;
+      const xd = x!.data,
+        gd = gamma!.data,
+        bd = beta!.data,
+        o = out.data;
       const xhat = tempBuf(x!.dtype, x!.size, false);
       const invstd = tempBuf(x!.dtype, C, false);
       out.saved = [xhat, invstd];
@@ -524,7 +576,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         let mean: number, is: number;
         if (a.training) {
           let s = 0;
-          for (let n = 0; n < N; n++) for (let i = 0, p = (n * C + c) * inner; i < inner; i++) s += xd[p + i]!;
+          for (let n = 0; n < N; n++)
+            for (let i = 0, p = (n * C + c) * inner; i < inner; i++) s += xd[p + i]!;
           mean = s / M;
           let v = 0;
           for (let n = 0; n < N; n++) {
@@ -542,7 +595,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
           is = 1 / Math.sqrt(a.runningVar[c]! + a.eps);
         }
         invstd[c] = is;
-        const gc = gd[c]!, bc = bd[c]!;
+        const gc = gd[c]!,
+          bc = bd[c]!;
         for (let n = 0; n < N; n++) {
           for (let i = 0, p = (n * C + c) * inner; i < inner; i++) {
             const h = (xd[p + i]! - mean) * is;
@@ -553,12 +607,18 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       }
     },
     backward(out, [x, gamma, beta], a, g) {
-      const C = gamma!.size, N = x!.shape[0]!, inner = x!.size / (N * C), M = N * inner;
+      const C = gamma!.size,
+        N = x!.shape[0]!,
+        inner = x!.size / (N * C),
+        M = N * inner;
       const [xhat, invstd] = out.saved as [Buf, Buf];
-      const dx = gradOf(x!), dg = gradOf(gamma!), db = gradOf(beta!);
+      const dx = gradOf(x!),
+        dg = gradOf(gamma!),
+        db = gradOf(beta!);
       const gd = gamma!.data;
       for (let c = 0; c < C; c++) {
-        let sdy = 0, sdyx = 0;
+        let sdy = 0,
+          sdyx = 0;
         for (let n = 0; n < N; n++) {
           for (let i = 0, p = (n * C + c) * inner; i < inner; i++) {
             sdy += g[p + i]!;
@@ -570,12 +630,15 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         if (!dx) continue;
         const k = gd[c]! * invstd[c]!;
         if (a.training) {
-          const mdy = sdy / M, mdyx = sdyx / M;
+          const mdy = sdy / M,
+            mdyx = sdyx / M;
           for (let n = 0; n < N; n++) {
-            for (let i = 0, p = (n * C + c) * inner; i < inner; i++) dx[p + i] += k * (g[p + i]! - mdy - xhat[p + i]! * mdyx);
+            for (let i = 0, p = (n * C + c) * inner; i < inner; i++)
+              dx[p + i] += k * (g[p + i]! - mdy - xhat[p + i]! * mdyx);
           }
         } else {
-          for (let n = 0; n < N; n++) for (let i = 0, p = (n * C + c) * inner; i < inner; i++) dx[p + i] += k * g[p + i]!;
+          for (let n = 0; n < N; n++)
+            for (let i = 0, p = (n * C + c) * inner; i < inner; i++) dx[p + i] += k * g[p + i]!;
         }
       }
       void beta;
@@ -586,16 +649,23 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   conv2d: {
     shape([x, w], { stride, pad }) {
       if (x!.shape.length !== 4 || w!.shape.length !== 4 || x!.shape[1] !== w!.shape[1]) {
-        throw new ValidationError(`conv2d: input ${shp(x!)} and weight ${shp(w!)} do not fit ([N, C, H, W] and [F, C, kh, kw])`);
+        throw new ValidationError(
+          `conv2d: input ${shp(x!)} and weight ${shp(w!)} do not fit ([N, C, H, W] and [F, C, kh, kw])`,
+        );
       }
-      const Ho = convOut(x!.shape[2]!, w!.shape[2]!, stride, pad), Wo = convOut(x!.shape[3]!, w!.shape[3]!, stride, pad);
-      if (Ho < 1 || Wo < 1) throw new ValidationError(`conv2d: kernel ${shp(w!)} is larger than the padded input ${shp(x!)}`);
+      const Ho = convOut(x!.shape[2]!, w!.shape[2]!, stride, pad),
+        Wo = convOut(x!.shape[3]!, w!.shape[3]!, stride, pad);
+      if (Ho < 1 || Wo < 1)
+        throw new ValidationError(`conv2d: kernel ${shp(w!)} is larger than the padded input ${shp(x!)}`);
       return [x!.shape[0]!, w!.shape[0]!, Ho, Wo];
     },
     forward(out, [x, w], { stride, pad }) {
       const [N, C, H, W] = x!.shape as [number, number, number, number];
       const [F, , kh, kw] = w!.shape as [number, number, number, number];
-      const Ho = out.shape[2]!, Wo = out.shape[3]!, L = Ho * Wo, CKK = C * kh * kw;
+      const Ho = out.shape[2]!,
+        Wo = out.shape[3]!,
+        L = Ho * Wo,
+        CKK = C * kh * kw;
       const cols = tempBuf(x!.dtype, N * CKK * L, false);
       out.saved = [cols];
       for (let n = 0; n < N; n++) {
@@ -606,12 +676,17 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     backward(out, [x, w], { stride, pad }, g) {
       const [N, C, H, W] = x!.shape as [number, number, number, number];
       const [F, , kh, kw] = w!.shape as [number, number, number, number];
-      const Ho = out.shape[2]!, Wo = out.shape[3]!, L = Ho * Wo, CKK = C * kh * kw;
+      const Ho = out.shape[2]!,
+        Wo = out.shape[3]!,
+        L = Ho * Wo,
+        CKK = C * kh * kw;
       const cols = out.saved![0]!;
-      const dw = gradOf(w!), dx = gradOf(x!);
+      const dw = gradOf(w!),
+        dx = gradOf(x!);
       const dcols = dx ? tempBuf(x!.dtype, CKK * L, false) : null;
       for (let n = 0; n < N; n++) {
-        if (dw) gemm(F, CKK, L, g, cols, dw, { transB: true, aOffset: n * F * L, bOffset: n * CKK * L, beta: 1 });
+        if (dw)
+          gemm(F, CKK, L, g, cols, dw, { transB: true, aOffset: n * F * L, bOffset: n * CKK * L, beta: 1 });
         if (dx && dcols) {
           gemm(CKK, L, F, w!.data, g, dcols, { transA: true, bOffset: n * F * L });
           col2imAdd(dcols, 0, C, H, W, kh, kw, stride, pad, Ho, Wo, dx, n * C * H * W);
@@ -625,18 +700,27 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   convTranspose2d: {
     shape([x, w], { stride, pad, outputPadding }) {
       if (x!.shape.length !== 4 || w!.shape.length !== 4 || x!.shape[1] !== w!.shape[0]) {
-        throw new ValidationError(`convTranspose2d: input ${shp(x!)} and weight ${shp(w!)} do not fit ([N, Cin, H, W] and [Cin, Cout, kh, kw])`);
+        throw new ValidationError(
+          `convTranspose2d: input ${shp(x!)} and weight ${shp(w!)} do not fit ([N, Cin, H, W] and [Cin, Cout, kh, kw])`,
+        );
       }
-      if (outputPadding >= stride && outputPadding > 0) throw new ValidationError(`convTranspose2d: outputPadding=${outputPadding} must be < stride=${stride}`);
+      if (outputPadding >= stride && outputPadding > 0)
+        throw new ValidationError(
+          `convTranspose2d: outputPadding=${outputPadding} must be < stride=${stride}`,
+        );
       const Ho = (x!.shape[2]! - 1) * stride - 2 * pad + w!.shape[2]! + outputPadding;
       const Wo = (x!.shape[3]! - 1) * stride - 2 * pad + w!.shape[3]! + outputPadding;
-      if (Ho < 1 || Wo < 1) throw new ValidationError(`convTranspose2d: padding ${pad} leaves no output for input ${shp(x!)}`);
+      if (Ho < 1 || Wo < 1)
+        throw new ValidationError(`convTranspose2d: padding ${pad} leaves no output for input ${shp(x!)}`);
       return [x!.shape[0]!, w!.shape[1]!, Ho, Wo];
     },
     forward(out, [x, w], { stride, pad }) {
       const [N, Ci, H, W] = x!.shape as [number, number, number, number];
       const [, Co, kh, kw] = w!.shape as [number, number, number, number];
-      const Ho = out.shape[2]!, Wo = out.shape[3]!, HW = H * W, CKK = Co * kh * kw;
+      const Ho = out.shape[2]!,
+        Wo = out.shape[3]!,
+        HW = H * W,
+        CKK = Co * kh * kw;
       const cols = tempBuf(x!.dtype, CKK * HW, false);
       out.data.fill(0);
       for (let n = 0; n < N; n++) {
@@ -647,8 +731,12 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     backward(out, [x, w], { stride, pad }, g) {
       const [N, Ci, H, W] = x!.shape as [number, number, number, number];
       const [, Co, kh, kw] = w!.shape as [number, number, number, number];
-      const Ho = out.shape[2]!, Wo = out.shape[3]!, HW = H * W, CKK = Co * kh * kw;
-      const dx = gradOf(x!), dw = gradOf(w!);
+      const Ho = out.shape[2]!,
+        Wo = out.shape[3]!,
+        HW = H * W,
+        CKK = Co * kh * kw;
+      const dx = gradOf(x!),
+        dw = gradOf(w!);
       const dcols = tempBuf(x!.dtype, CKK * HW, false);
       for (let n = 0; n < N; n++) {
         im2col(g, n * Co * Ho * Wo, Co, Ho, Wo, kh, kw, stride, pad, H, W, dcols, 0);
@@ -665,7 +753,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [p, t]) {
-      const a = p!.data, b = t!.data;
+      const a = p!.data,
+        b = t!.data;
       let s = 0;
       for (let i = 0; i < a.length; i++) {
         const d = a[i]! - b[i]!;
@@ -674,8 +763,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       out.data[0] = s / a.length;
     },
     backward(_o, [p, t], _a, g) {
-      const a = p!.data, b = t!.data, k = (2 * g[0]!) / a.length;
-      const dp = gradOf(p!), dt = gradOf(t!);
+      const a = p!.data,
+        b = t!.data,
+        k = (2 * g[0]!) / a.length;
+      const dp = gradOf(p!),
+        dt = gradOf(t!);
       for (let i = 0; i < a.length; i++) {
         const d = k * (a[i]! - b[i]!);
         if (dp) dp[i] += d;
@@ -692,14 +784,16 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [p, t]) {
-      const a = p!.data, b = t!.data;
+      const a = p!.data,
+        b = t!.data;
       let s = 0;
       // Targets exactly 0 or 1 (most MNIST pixels) contribute −log(1 − p) or −log p: their sum is
       // −log of a product, so they need one multiplication each and one log per flush instead of a
       // log per element (the product is flushed before it could leave the normal double range).
       let prod = 1;
       for (let i = 0; i < a.length; i++) {
-        const pi = a[i]!, ti = b[i]!;
+        const pi = a[i]!,
+          ti = b[i]!;
         if (ti === 0 || ti === 1) {
           const q = ti === 0 ? 1 - pi : pi;
           if (q > EXP_M100) {
@@ -715,7 +809,9 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       out.data[0] = s / a.length;
     },
     backward(_o, [p, t], _a, g) {
-      const a = p!.data, b = t!.data, k = g[0]! / a.length;
+      const a = p!.data,
+        b = t!.data,
+        k = g[0]! / a.length;
       const z = p!.inputs[0];
       if (p!.prim === 'sigmoid' && p!.grad === null && z) {
         // p = σ(z): d/dz of this loss is k·(p − t). Writing it into z's gradient directly skips the
@@ -729,11 +825,17 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       }
       const dp = p!.prim === 'sigmoid' && p!.grad === null ? null : gradOut(p!);
       if (dp) {
-        if (gradFresh) for (let i = 0; i < a.length; i++) dp[i] = (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
-        else for (let i = 0; i < a.length; i++) dp[i] += (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
+        if (gradFresh)
+          for (let i = 0; i < a.length; i++)
+            dp[i] = (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
+        else
+          for (let i = 0; i < a.length; i++)
+            dp[i] += (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
       }
       const dt = gradOf(t!);
-      if (dt) for (let i = 0; i < a.length; i++) dt[i] += k * (Math.max(Math.log(1 - a[i]!), -100) - Math.max(Math.log(a[i]!), -100));
+      if (dt)
+        for (let i = 0; i < a.length; i++)
+          dt[i] += k * (Math.max(Math.log(1 - a[i]!), -100) - Math.max(Math.log(a[i]!), -100));
     },
   },
 
@@ -745,7 +847,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [z, t]) {
-      const a = z!.data, b = t!.data;
+      const a = z!.data,
+        b = t!.data;
       let s = 0;
       for (let i = 0; i < a.length; i++) {
         const zi = a[i]!;
@@ -754,8 +857,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       out.data[0] = s / a.length;
     },
     backward(_o, [z, t], _a, g) {
-      const a = z!.data, b = t!.data, k = g[0]! / a.length;
-      const dz = gradOf(z!), dt = gradOf(t!);
+      const a = z!.data,
+        b = t!.data,
+        k = g[0]! / a.length;
+      const dz = gradOf(z!),
+        dt = gradOf(t!);
       for (let i = 0; i < a.length; i++) {
         if (dz) dz[i] += k * (sigm(a[i]!) - b[i]!);
         if (dt) dt[i] -= k * a[i]!;
@@ -772,7 +878,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [z, t]) {
-      const N = z!.shape[0]!, K = z!.shape[1]!, a = z!.data, b = t!.data;
+      const N = z!.shape[0]!,
+        K = z!.shape[1]!,
+        a = z!.data,
+        b = t!.data;
       const lse = tempBuf(z!.dtype, N, false);
       out.saved = [lse];
       let s = 0;
@@ -789,11 +898,17 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       out.data[0] = s / N;
     },
     backward(out, [z, t], _a, g) {
-      const N = z!.shape[0]!, K = z!.shape[1]!, a = z!.data, b = t!.data, k0 = g[0]! / N;
+      const N = z!.shape[0]!,
+        K = z!.shape[1]!,
+        a = z!.data,
+        b = t!.data,
+        k0 = g[0]! / N;
       const lse = out.saved![0]!;
-      const dz = gradOf(z!), dt = gradOf(t!);
+      const dz = gradOf(z!),
+        dt = gradOf(t!);
       for (let r = 0; r < N; r++) {
-        const o = r * K, l = lse[r]!;
+        const o = r * K,
+          l = lse[r]!;
         let st = 0;
         for (let k = 0; k < K; k++) st += b[o + k]!;
         for (let k = 0; k < K; k++) {
@@ -813,14 +928,19 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [mu, lv]) {
-      const m = mu!.data, l = lv!.data, N = mu!.shape[0]!;
+      const m = mu!.data,
+        l = lv!.data,
+        N = mu!.shape[0]!;
       let s = 0;
       for (let i = 0; i < m.length; i++) s += m[i]! * m[i]! + Math.exp(l[i]!) - l[i]! - 1;
       out.data[0] = (0.5 * s) / N;
     },
     backward(_o, [mu, lv], _a, g) {
-      const m = mu!.data, l = lv!.data, k = g[0]! / mu!.shape[0]!;
-      const dm = gradOf(mu!), dl = gradOf(lv!);
+      const m = mu!.data,
+        l = lv!.data,
+        k = g[0]! / mu!.shape[0]!;
+      const dm = gradOf(mu!),
+        dl = gradOf(lv!);
       for (let i = 0; i < m.length; i++) {
         if (dm) dm[i] += k * m[i]!;
         if (dl) dl[i] += 0.5 * k * (Math.exp(l[i]!) - 1);
@@ -836,7 +956,9 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       return SCALAR;
     },
     forward(out, [h], { rho }) {
-      const N = h!.shape[0]!, D = h!.shape[1]!, d = h!.data;
+      const N = h!.shape[0]!,
+        D = h!.shape[1]!,
+        d = h!.data;
       const rh = tempBuf(h!.dtype, D, true);
       out.saved = [rh];
       for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) rh[j] += d[i * D + j]!;
@@ -851,7 +973,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     backward(out, [h], { rho }, g) {
       const dh = gradOf(h!);
       if (!dh) return;
-      const N = h!.shape[0]!, D = h!.shape[1]!, rh = out.saved![0]!, k = g[0]! / N;
+      const N = h!.shape[0]!,
+        D = h!.shape[1]!,
+        rh = out.saved![0]!,
+        k = g[0]! / N;
       for (let j = 0; j < D; j++) {
         const r = rh[j]!;
         const dj = k * (-rho / r + (1 - rho) / (1 - r));
@@ -866,11 +991,18 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     shape([h, w]) {
       rank2('contractiveSigmoid', h!);
       rank2('contractiveSigmoid', w!);
-      if (w!.shape[0] !== h!.shape[1]) throw new ValidationError(`contractiveSigmoid: weight ${shp(w!)} does not fit codes ${shp(h!)} (weight must be [H, D])`);
+      if (w!.shape[0] !== h!.shape[1])
+        throw new ValidationError(
+          `contractiveSigmoid: weight ${shp(w!)} does not fit codes ${shp(h!)} (weight must be [H, D])`,
+        );
       return SCALAR;
     },
     forward(out, [h, w]) {
-      const N = h!.shape[0]!, H = h!.shape[1]!, D = w!.shape[1]!, hd = h!.data, wd = w!.data;
+      const N = h!.shape[0]!,
+        H = h!.shape[1]!,
+        D = w!.shape[1]!,
+        hd = h!.data,
+        wd = w!.data;
       const wsq = tempBuf(h!.dtype, H, true);
       out.saved = [wsq];
       for (let j = 0; j < H; j++) {
@@ -881,20 +1013,28 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       let s = 0;
       for (let n = 0; n < N; n++) {
         for (let j = 0; j < H; j++) {
-          const v = hd[n * H + j]!, q = v * (1 - v);
+          const v = hd[n * H + j]!,
+            q = v * (1 - v);
           s += q * q * wsq[j]!;
         }
       }
       out.data[0] = s / N;
     },
     backward(out, [h, w], _a, g) {
-      const N = h!.shape[0]!, H = h!.shape[1]!, D = w!.shape[1]!, hd = h!.data, wd = w!.data;
-      const wsq = out.saved![0]!, k = g[0]! / N;
-      const dh = gradOf(h!), dw = gradOf(w!);
+      const N = h!.shape[0]!,
+        H = h!.shape[1]!,
+        D = w!.shape[1]!,
+        hd = h!.data,
+        wd = w!.data;
+      const wsq = out.saved![0]!,
+        k = g[0]! / N;
+      const dh = gradOf(h!),
+        dw = gradOf(w!);
       for (let j = 0; j < H; j++) {
         let sq = 0;
         for (let n = 0; n < N; n++) {
-          const v = hd[n * H + j]!, q = v * (1 - v);
+          const v = hd[n * H + j]!,
+            q = v * (1 - v);
           sq += q * q;
           if (dh) dh[n * H + j] += k * 2 * q * (1 - 2 * v) * wsq[j]!;
         }
@@ -937,8 +1077,10 @@ export function apply<P extends Primitive>(p: P, inputs: readonly Tensor[], attr
  * (accumulating into parameters' gradients, as torch). Clears the tape.
  */
 export function backward(loss: Tensor, seed = 1): void {
-  if (loss.size !== 1) throw new ValidationError(`backward() needs a scalar loss; got shape [${loss.shape.join(', ')}]`);
-  if (!loss.requiresGrad) throw new ValidationError('backward(): the loss does not depend on any tensor that requires a gradient');
+  if (loss.size !== 1)
+    throw new ValidationError(`backward() needs a scalar loss; got shape [${loss.shape.join(', ')}]`);
+  if (!loss.requiresGrad)
+    throw new ValidationError('backward(): the loss does not depend on any tensor that requires a gradient');
   const g0 = gradOf(loss)!;
   g0[0] += seed;
   const tape = engine.tape;

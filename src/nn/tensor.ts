@@ -35,7 +35,9 @@ export class Tensor {
     let n = 1;
     for (const s of shape) n *= s;
     if (n !== data.length) {
-      throw new ValidationError(`tensor data has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`);
+      throw new ValidationError(
+        `tensor data has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`,
+      );
     }
     this.data = data;
     this.shape = shape;
@@ -50,7 +52,8 @@ export class Tensor {
 
   /** The single value of a one-element tensor (a loss). */
   item(): number {
-    if (this.size !== 1) throw new ValidationError(`item() needs a tensor with one value; shape is [${this.shape.join(', ')}]`);
+    if (this.size !== 1)
+      throw new ValidationError(`item() needs a tensor with one value; shape is [${this.shape.join(', ')}]`);
     return this.data[0]!;
   }
 
@@ -212,14 +215,21 @@ export function checkMode<T>(fn: () => T): T {
 }
 
 /** A leaf tensor over a copy of `values` in the engine dtype. */
-export function tensor(values: ArrayLike<number>, shape: readonly number[], opts: { requiresGrad?: boolean; name?: string } = {}): Tensor {
+export function tensor(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  opts: { requiresGrad?: boolean; name?: string } = {},
+): Tensor {
   const data = allocBuf(engine.dtype, values.length);
   for (let i = 0; i < values.length; i++) data[i] = values[i]!;
   return new Tensor(data, shape, opts.requiresGrad ?? false, opts.name ?? '');
 }
 
 /** A zero leaf tensor in the engine dtype. */
-export function zeros(shape: readonly number[], opts: { requiresGrad?: boolean; name?: string } = {}): Tensor {
+export function zeros(
+  shape: readonly number[],
+  opts: { requiresGrad?: boolean; name?: string } = {},
+): Tensor {
   let n = 1;
   for (const s of shape) n *= s;
   return new Tensor(allocBuf(engine.dtype, n), shape, opts.requiresGrad ?? false, opts.name ?? '');

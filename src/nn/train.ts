@@ -120,7 +120,12 @@ function asF32(X: MatrixLike, name: string): Matrix<Float32Array> {
 }
 
 /** Defaults of `train` (options left undefined keep them). */
-export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({ epochs: 10, batchSize: 256, shuffle: true, seed: 0 });
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
+  epochs: 10,
+  batchSize: 256,
+  shuffle: true,
+  seed: 0,
+});
 
 const TRAIN_TABLE: ConstraintTable<TrainOptions> = {
   epochs: { type: 'int', min: 0 },
@@ -142,21 +147,36 @@ const TRAIN_TABLE: ConstraintTable<TrainOptions> = {
  * weights are updated in place. Throws NumericalError on a NaN/Inf loss after restoring the weights
  * of the last step whose loss was finite.
  */
-export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixLike | null, options: TrainOptions = {}): TrainResult {
+export function train(
+  net: Sequential,
+  lossFn: LossFn,
+  X: MatrixLike,
+  Y: MatrixLike | null,
+  options: TrainOptions = {},
+): TrainResult {
   const o = validateOptions('train', TRAIN_DEFAULTS, TRAIN_TABLE, options);
   const epochs = o.epochs!;
   const bs = o.batchSize!;
   if (o.earlyStopping && !(Number.isInteger(o.earlyStopping.patience) && o.earlyStopping.patience >= 1)) {
-    throw new ValidationError(`earlyStopping.patience must be an integer >= 1; got ${o.earlyStopping.patience}`);
+    throw new ValidationError(
+      `earlyStopping.patience must be an integer >= 1; got ${o.earlyStopping.patience}`,
+    );
   }
   const Xm = asF32(X, 'X');
-  const n = Xm.rows, d = Xm.cols;
+  const n = Xm.rows,
+    d = Xm.cols;
   const Ym = Y === null ? null : asF32(Y, 'Y');
   if (Ym && Ym.rows !== n) throw new ValidationError(`Y has ${Ym.rows} rows but X has ${n}`);
   const inputShape = o.inputShape ?? [d];
-  if (inputShape.reduce((a, b) => a * b, 1) !== d) throw new ValidationError(`inputShape [${inputShape.join(', ')}] does not hold the ${d} features of X`);
+  if (inputShape.reduce((a, b) => a * b, 1) !== d)
+    throw new ValidationError(`inputShape [${inputShape.join(', ')}] does not hold the ${d} features of X`);
   const params = net.parameters();
-  const opt = o.optimizer === undefined ? makeOptimizer(params, { name: 'adam', lr: 1e-3 }) : 'step' in o.optimizer ? o.optimizer : makeOptimizer(params, o.optimizer);
+  const opt =
+    o.optimizer === undefined
+      ? makeOptimizer(params, { name: 'adam', lr: 1e-3 })
+      : 'step' in o.optimizer
+        ? o.optimizer
+        : makeOptimizer(params, o.optimizer);
   const rng = new Rng(o.seed ?? 0);
   const named = net.namedArrays();
   const weightNames = Object.keys(named);
@@ -165,8 +185,19 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
   const es = o.earlyStopping;
 
   const st: LoopState = {
-    epoch: 0, batch: 0, perm: new Int32Array(n), epochLossSum: 0, epochSeen: 0, steps: 0,
-    loss: [], valLoss: [], batchLoss: [], best: Infinity, bestEpoch: -1, bad: 0, bestWeights: null,
+    epoch: 0,
+    batch: 0,
+    perm: new Int32Array(n),
+    epochLossSum: 0,
+    epochSeen: 0,
+    steps: 0,
+    loss: [],
+    valLoss: [],
+    batchLoss: [],
+    best: Infinity,
+    bestEpoch: -1,
+    bad: 0,
+    bestWeights: null,
   };
   let rngNow = rng;
   if (o.resume !== undefined) rngNow = restore(o.resume, st, opt, weightNames, weights, { n, bs, epochs });
@@ -185,7 +216,8 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
   const lastGood = weights.map((w) => w.slice());
   const valX = o.validation ? asF32(o.validation.X, 'validation.X') : null;
   const valY = o.validation?.Y !== undefined ? asF32(o.validation.Y, 'validation.Y') : null;
-  if (valX && valX.cols !== d) throw new ValidationError(`validation.X has ${valX.cols} features but X has ${d}`);
+  if (valX && valX.cols !== d)
+    throw new ValidationError(`validation.X has ${valX.cols} features but X has ${d}`);
 
   const t0 = now();
   let stopReason: TrainStopReason = 'maxIter';
@@ -200,13 +232,14 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
         st.epochLossSum = 0;
         st.epochSeen = 0;
       }
-      for (; st.batch < nBatches; ) {
+      for (; st.batch < nBatches;) {
         if (o.signal?.aborted) {
           stopReason = 'aborted';
           break outer;
         }
         const tb = now();
-        const start = st.batch * bs, size = Math.min(bs, n - start);
+        const start = st.batch * bs,
+          size = Math.min(bs, n - start);
         const xb = getBatch(size, d, inputShape, batchX);
         fillRows(Xm, st.perm, start, size, xb.data);
         let yb: Tensor | null = null;
@@ -240,8 +273,15 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
         if (o.onProgress) {
           const ms = now() - tb;
           const r = o.onProgress({
-            iteration: st.steps, total: epochs * nBatches, loss: lossValue, elapsedMs: now() - t0, stage: 'batch',
-            epoch: st.epoch + 1, batch: st.batch, batches: nBatches, samplesPerSecond: (size * 1000) / Math.max(ms, 1e-3),
+            iteration: st.steps,
+            total: epochs * nBatches,
+            loss: lossValue,
+            elapsedMs: now() - t0,
+            stage: 'batch',
+            epoch: st.epoch + 1,
+            batch: st.batch,
+            batches: nBatches,
+            samplesPerSecond: (size * 1000) / Math.max(ms, 1e-3),
           });
           if (r === false) {
             stopReason = 'callback';
@@ -249,7 +289,8 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
           }
         }
         const cp = o.checkpoint;
-        if (cp?.everyBatches && st.steps % cp.everyBatches === 0 && st.batch < nBatches) writeCheckpoint(cp, st, opt, rngNow, weightNames, weights, { n, bs, epochs });
+        if (cp?.everyBatches && st.steps % cp.everyBatches === 0 && st.batch < nBatches)
+          writeCheckpoint(cp, st, opt, rngNow, weightNames, weights, { n, bs, epochs });
       }
       // Epoch complete.
       const epochLoss = st.epochLossSum / st.epochSeen;
@@ -275,8 +316,13 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
       const finishedEpoch = st.epoch;
       if (o.onProgress) {
         const r = o.onProgress({
-          iteration: finishedEpoch + 1, total: epochs, loss: epochLoss, elapsedMs: now() - t0, stage: 'epoch',
-          valLoss: val, samplesPerSecond: (n * 1000) / Math.max(epochMs, 1e-3),
+          iteration: finishedEpoch + 1,
+          total: epochs,
+          loss: epochLoss,
+          elapsedMs: now() - t0,
+          stage: 'epoch',
+          valLoss: val,
+          samplesPerSecond: (n * 1000) / Math.max(epochMs, 1e-3),
         });
         if (r === false) {
           st.epoch++;
@@ -301,8 +347,14 @@ export function train(net: Sequential, lossFn: LossFn, X: MatrixLike, Y: MatrixL
     engine.rng = prevRng;
   }
   return {
-    loss: st.loss, valLoss: st.valLoss, batchLoss: st.batchLoss, epochs: st.loss.length, steps: st.steps,
-    stopReason, bestEpoch: st.bestEpoch, elapsedMs: now() - t0,
+    loss: st.loss,
+    valLoss: st.valLoss,
+    batchLoss: st.batchLoss,
+    epochs: st.loss.length,
+    steps: st.steps,
+    stopReason,
+    bestEpoch: st.bestEpoch,
+    elapsedMs: now() - t0,
   };
 }
 
@@ -320,8 +372,16 @@ function fillRows(M: Matrix<Float32Array>, perm: Int32Array, start: number, size
 }
 
 /** Mean loss over the rows of X in eval mode (no tape, dropout off, batch norm on running stats). */
-export function evaluate(net: Sequential, lossFn: LossFn, X: Matrix<Float32Array>, Y: Matrix<Float32Array> | null, bs: number, inputShape: number[]): number {
-  const n = X.rows, d = X.cols;
+export function evaluate(
+  net: Sequential,
+  lossFn: LossFn,
+  X: Matrix<Float32Array>,
+  Y: Matrix<Float32Array> | null,
+  bs: number,
+  inputShape: number[],
+): number {
+  const n = X.rows,
+    d = X.cols;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   let s = 0;
@@ -346,9 +406,16 @@ function freeT(t: Tensor): void {
 }
 
 /** Output of `net` for every row of X in eval mode, as a float32 Matrix (batched; copies out). */
-export function predict(net: Sequential, X: MatrixLike, o: { batchSize?: number; inputShape?: number[] } = {}): Matrix<Float32Array> {
+export function predict(
+  net: Sequential,
+  X: MatrixLike,
+  o: { batchSize?: number; inputShape?: number[] } = {},
+): Matrix<Float32Array> {
   const Xm = asF32(X, 'X');
-  const n = Xm.rows, d = Xm.cols, bs = o.batchSize ?? 256, inputShape = o.inputShape ?? [d];
+  const n = Xm.rows,
+    d = Xm.cols,
+    bs = o.batchSize ?? 256,
+    inputShape = o.inputShape ?? [d];
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   let out: Float32Array | null = null;
@@ -357,13 +424,14 @@ export function predict(net: Sequential, X: MatrixLike, o: { batchSize?: number;
     const size = Math.min(bs, n - start);
     const xb = new Tensor(new Float32Array(size * d), [size, ...inputShape]);
     fillRows(Xm, idx, start, size, xb.data);
-    scope(() =>
-      evalMode(() => {
-        const y = net.forward(xb);
-        cols = y.size / size;
-        out ??= new Float32Array(n * cols);
-        out.set(y.data, start * cols);
-      }),
+    scope(
+      () =>
+        evalMode(() => {
+          const y = net.forward(xb);
+          cols = y.size / size;
+          out ??= new Float32Array(n * cols);
+          out.set(y.data, start * cols);
+        }),
       `eval:${size}`,
     );
   }
@@ -376,22 +444,46 @@ interface RunShape {
   epochs: number;
 }
 
-function writeCheckpoint(cp: CheckpointOptions, st: LoopState, opt: Optimizer, rng: Rng, names: string[], weights: Buf[], shape: RunShape): void {
+function writeCheckpoint(
+  cp: CheckpointOptions,
+  st: LoopState,
+  opt: Optimizer,
+  rng: Rng,
+  names: string[],
+  weights: Buf[],
+  shape: RunShape,
+): void {
   const arrays: ModelState['arrays'] = {};
-  names.forEach((k, i) => (arrays[`w.${k}`] = { data: Float32Array.from(weights[i]!), shape: [weights[i]!.length] }));
+  names.forEach(
+    (k, i) => (arrays[`w.${k}`] = { data: Float32Array.from(weights[i]!), shape: [weights[i]!.length] }),
+  );
   const os = opt.getState();
   os.buffers.forEach((b, i) => (arrays[`opt.${i}`] = { data: Float32Array.from(b), shape: [b.length] }));
   arrays.perm = { data: st.perm.slice(), shape: [st.perm.length] };
-  if (st.bestWeights) st.bestWeights.forEach((b, i) => (arrays[`best.${i}`] = { data: Float32Array.from(b), shape: [b.length] }));
+  if (st.bestWeights)
+    st.bestWeights.forEach(
+      (b, i) => (arrays[`best.${i}`] = { data: Float32Array.from(b), shape: [b.length] }),
+    );
   const state: ModelState = {
     className: CHECKPOINT_CLASS,
     version: 1,
     options: { ...shape },
     meta: {
-      epoch: st.epoch, batch: st.batch, epochLossSum: st.epochLossSum, epochSeen: st.epochSeen, steps: st.steps,
-      loss: st.loss, valLoss: st.valLoss, batchLoss: st.batchLoss, best: st.best, bestEpoch: st.bestEpoch, bad: st.bad,
-      hasBest: st.bestWeights !== null, rng: rng.state() as unknown as Record<string, unknown>,
-      optimizer: { name: os.name, step: os.step, buffers: os.buffers.length }, weightNames: names,
+      epoch: st.epoch,
+      batch: st.batch,
+      epochLossSum: st.epochLossSum,
+      epochSeen: st.epochSeen,
+      steps: st.steps,
+      loss: st.loss,
+      valLoss: st.valLoss,
+      batchLoss: st.batchLoss,
+      best: st.best,
+      bestEpoch: st.bestEpoch,
+      bad: st.bad,
+      hasBest: st.bestWeights !== null,
+      rng: rng.state() as unknown as Record<string, unknown>,
+      optimizer: { name: os.name, step: os.step, buffers: os.buffers.length },
+      weightNames: names,
     },
     arrays,
   };
@@ -400,15 +492,30 @@ function writeCheckpoint(cp: CheckpointOptions, st: LoopState, opt: Optimizer, r
   cp.save?.(bytes);
 }
 
-function restore(src: Uint8Array | string, st: LoopState, opt: Optimizer, names: string[], weights: Buf[], shape: RunShape): Rng {
-  const bytes = typeof src === 'string' ? new Uint8Array(nodeFs('resume from a checkpoint file').readFileSync(src)) : src;
+function restore(
+  src: Uint8Array | string,
+  st: LoopState,
+  opt: Optimizer,
+  names: string[],
+  weights: Buf[],
+  shape: RunShape,
+): Rng {
+  const bytes =
+    typeof src === 'string' ? new Uint8Array(nodeFs('resume from a checkpoint file').readFileSync(src)) : src;
   const s = decodeModelState(bytes);
-  if (s.className !== CHECKPOINT_CLASS) throw new ValidationError(`resume: the bytes hold a ${s.className}, not a training checkpoint`);
+  if (s.className !== CHECKPOINT_CLASS)
+    throw new ValidationError(`resume: the bytes hold a ${s.className}, not a training checkpoint`);
   const m = s.meta as Record<string, unknown>;
   const o = s.options as unknown as RunShape;
-  if (o.n !== shape.n || o.bs !== shape.bs) throw new ValidationError(`resume: checkpoint was made for ${o.n} rows in batches of ${o.bs}; this run has ${shape.n} rows in batches of ${shape.bs}`);
+  if (o.n !== shape.n || o.bs !== shape.bs)
+    throw new ValidationError(
+      `resume: checkpoint was made for ${o.n} rows in batches of ${o.bs}; this run has ${shape.n} rows in batches of ${shape.bs}`,
+    );
   const saved = m.weightNames as string[];
-  if (saved.join(',') !== names.join(',')) throw new ValidationError(`resume: checkpoint weights [${saved.join(', ')}] do not match the network's [${names.join(', ')}]`);
+  if (saved.join(',') !== names.join(','))
+    throw new ValidationError(
+      `resume: checkpoint weights [${saved.join(', ')}] do not match the network's [${names.join(', ')}]`,
+    );
   names.forEach((k, i) => weights[i]!.set(s.arrays[`w.${k}`]!.data as Float32Array));
   const om = m.optimizer as { name: string; step: number; buffers: number };
   const buffers: Buf[] = [];
@@ -426,6 +533,8 @@ function restore(src: Uint8Array | string, st: LoopState, opt: Optimizer, names:
   st.best = m.best as number;
   st.bestEpoch = m.bestEpoch as number;
   st.bad = m.bad as number;
-  st.bestWeights = m.hasBest ? weights.map((_, i) => Float32Array.from(s.arrays[`best.${i}`]!.data as Float32Array)) : null;
+  st.bestWeights = m.hasBest
+    ? weights.map((_, i) => Float32Array.from(s.arrays[`best.${i}`]!.data as Float32Array))
+    : null;
   return Rng.restore(m.rng as unknown as RngState);
 }

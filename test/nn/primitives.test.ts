@@ -3,7 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  PRIMITIVES, apply, backward, checkMode, mul, sum, tensor, type Attrs, type GradRule, type Primitive, Tensor,
+  PRIMITIVES,
+  apply,
+  backward,
+  checkMode,
+  mul,
+  sum,
+  tensor,
+  type Attrs,
+  type GradRule,
+  type Primitive,
+  Tensor,
 } from '../../src/nn/index.js';
 
 interface Case {
@@ -16,34 +26,42 @@ interface Case {
   R: number[];
   grads: Record<string, number[]>;
 }
-const fx = JSON.parse(readFileSync(new URL('../fixtures/nn/prims.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const fx = JSON.parse(readFileSync(new URL('../fixtures/nn/prims.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 function attrsOf(c: Case): unknown {
   if (c.prim !== 'batchNorm') return c.attrs;
   const a = c.attrs as Record<string, unknown>;
   return {
-    eps: a.eps, momentum: a.momentum, training: a.training,
+    eps: a.eps,
+    momentum: a.momentum,
+    training: a.training,
     runningMean: Float64Array.from(a.runningMean0 as number[]),
     runningVar: Float64Array.from(a.runningVar0 as number[]),
   };
 }
 
 /** L = Σ out ⊙ R, its value, the output and the gradients of L w.r.t. the inputs. */
-function run(c: Case, datas: number[][]): { L: number; out: Tensor; grads: (Float64Array | null)[]; attrs: unknown } {
+function run(
+  c: Case,
+  datas: number[][],
+): { L: number; out: Tensor; grads: (Float64Array | null)[]; attrs: unknown } {
   return checkMode(() => {
     const xs = c.inputs.map((inp, i) => tensor(datas[i]!, inp.shape, { requiresGrad: inp.requiresGrad }));
     const attrs = attrsOf(c);
     const out = apply(c.prim, xs, attrs as Attrs[Primitive]);
     const L = sum(mul(out, tensor(c.R, out.shape)));
     backward(L);
-    return { L: L.item(), out, grads: xs.map((x) => (x.grad as Float64Array | null)), attrs };
+    return { L: L.item(), out, grads: xs.map((x) => x.grad as Float64Array | null), attrs };
   });
 }
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol: number): void {
   expect(a.length).toBe(b.length);
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) - rtol * Math.abs(b[i]!));
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) - rtol * Math.abs(b[i]!));
   expect(worst).toBeLessThanOrEqual(atol);
 }
 
@@ -51,12 +69,17 @@ describe('primitives vs PyTorch (float64)', () => {
   it('covers every primitive of the table', () => {
     const covered = new Set(fx.cases.map((c) => c.prim));
     // dropout is random (its own tests); contractiveSigmoid is checked against torch's Jacobian below.
-    const missing = (Object.keys(PRIMITIVES) as Primitive[]).filter((p) => !covered.has(p) && p !== 'dropout' && p !== 'contractiveSigmoid');
+    const missing = (Object.keys(PRIMITIVES) as Primitive[]).filter(
+      (p) => !covered.has(p) && p !== 'dropout' && p !== 'contractiveSigmoid',
+    );
     expect(missing).toEqual([]);
   });
   for (const c of fx.cases) {
     it(c.name, () => {
-      const r = run(c, c.inputs.map((i) => i.data));
+      const r = run(
+        c,
+        c.inputs.map((i) => i.data),
+      );
       expect([...r.out.shape]).toEqual(c.outShape);
       close(r.out.data, c.output, 1e-12, 1e-12);
       for (const [k, g] of Object.entries(c.grads)) close(r.grads[Number(k)]!, g, 1e-10, 1e-12);
@@ -96,7 +119,8 @@ describe('primitives vs finite differences (float64 check mode)', () => {
 
 it('a primitive table without a backward rule does not compile', () => {
   const { relu, ...rest } = PRIMITIVES;
+  const reluWithoutBackward = { shape: relu.shape, forward: relu.forward };
   // @ts-expect-error — 'relu' lacks backward, so the mapped table type rejects it
-  const bad: { [P in Primitive]: GradRule<P> } = { ...rest, relu: { shape: relu.shape, forward: relu.forward } };
+  const bad: { [P in Primitive]: GradRule<P> } = { ...rest, relu: reluWithoutBackward };
   expect(bad).toBeDefined();
 });

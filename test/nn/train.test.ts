@@ -9,7 +9,18 @@ import { NumericalError, ValidationError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import type { ProgressEvent } from '../../src/core/progress.js';
 import {
-  BatchNorm, Dense, Dropout, Sequential, arenaAllocations, bceLoss, mseLoss, noGrad, tensor, train, type LossFn, type TrainOptions,
+  BatchNorm,
+  Dense,
+  Dropout,
+  Sequential,
+  arenaAllocations,
+  bceLoss,
+  mseLoss,
+  noGrad,
+  tensor,
+  train,
+  type LossFn,
+  type TrainOptions,
 } from '../../src/nn/index.js';
 
 function data(n: number, d: number, seed: number): Matrix {
@@ -36,7 +47,12 @@ describe('train', () => {
   it('reduces the loss of a small autoencoder, reports progress per batch and per epoch with throughput', () => {
     const net = makeNet();
     const events: ProgressEvent[] = [];
-    const r = train(net, aeLoss, X, null, { epochs: 8, batchSize: 32, optimizer: { name: 'adam', lr: 1e-2 }, onProgress: (e) => void events.push(e) });
+    const r = train(net, aeLoss, X, null, {
+      epochs: 8,
+      batchSize: 32,
+      optimizer: { name: 'adam', lr: 1e-2 },
+      onProgress: (e) => void events.push(e),
+    });
     expect(r.epochs).toBe(8);
     expect(r.steps).toBe(8 * 5);
     expect(r.stopReason).toBe('maxIter');
@@ -80,7 +96,11 @@ describe('train', () => {
       const full = makeNet();
       train(full, aeLoss, X, null, opts);
       const a = makeNet();
-      train(a, aeLoss, X, null, { ...opts, checkpoint: { path }, onProgress: (e) => (e.stage === 'epoch' && e.iteration === 2 ? false : undefined) });
+      train(a, aeLoss, X, null, {
+        ...opts,
+        checkpoint: { path },
+        onProgress: (e) => (e.stage === 'epoch' && e.iteration === 2 ? false : undefined),
+      });
       // the stop happened after epoch 2's progress event, before its checkpoint: the file holds epoch 1
       expect(existsSync(path)).toBe(true);
       expect(readdirSync(dir)).toEqual(['run.ckpt']); // no temp files left behind
@@ -106,7 +126,9 @@ describe('train', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(NumericalError);
-    expect((err as Error).message).toMatch(/^training loss is (NaN|Infinity) at epoch \d+, batch 1 \(step \d+\); stopped with the weights of the last step whose loss was finite/);
+    expect((err as Error).message).toMatch(
+      /^training loss is (NaN|Infinity) at epoch \d+, batch 1 \(step \d+\); stopped with the weights of the last step whose loss was finite/,
+    );
     expect(weightsOf(net).every(Number.isFinite)).toBe(true);
     // the restored weights are those whose loss on the (single) batch was finite
     expect(Number.isFinite(noGrad(() => loss(net, tensor(X.data, [150, 12]), null).item()))).toBe(true);
@@ -117,7 +139,11 @@ describe('train', () => {
     const ref = makeNet();
     train(ref, aeLoss, X, null, { ...opts, epochs: 1 });
     const net = makeNet();
-    const r = train(net, aeLoss, X, null, { ...opts, validation: { X: data(40, 12, 2) }, earlyStopping: { patience: 2, minDelta: 1e9 } });
+    const r = train(net, aeLoss, X, null, {
+      ...opts,
+      validation: { X: data(40, 12, 2) },
+      earlyStopping: { patience: 2, minDelta: 1e9 },
+    });
     expect(r.stopReason).toBe('earlyStopping');
     expect(r.epochs).toBe(3);
     expect(r.valLoss.length).toBe(3);
@@ -128,7 +154,9 @@ describe('train', () => {
   it('stops on an AbortSignal, keeping the partial result', () => {
     const ac = new AbortController();
     const r = train(makeNet(), aeLoss, X, null, {
-      epochs: 5, batchSize: 16, signal: ac.signal,
+      epochs: 5,
+      batchSize: 16,
+      signal: ac.signal,
       onProgress: (e) => void (e.stage === 'batch' && e.iteration === 3 && ac.abort()),
     });
     expect(r.stopReason).toBe('aborted');
@@ -139,7 +167,8 @@ describe('train', () => {
     const net = makeNet();
     let after = -1;
     train(net, aeLoss, X, null, {
-      epochs: 6, batchSize: 32,
+      epochs: 6,
+      batchSize: 32,
       onProgress: (e) => void (e.stage === 'epoch' && e.iteration === 1 && (after = arenaAllocations())),
     });
     expect(after).toBeGreaterThan(0);
@@ -148,9 +177,15 @@ describe('train', () => {
 
   it('validates its options and data', () => {
     expect(() => train(makeNet(), aeLoss, X, null, { batchSize: 0 })).toThrow(ValidationError);
-    expect(() => train(makeNet(), aeLoss, X, null, { batchSize: 0 })).toThrow("The 'batchSize' option of train must be an integer >= 1; got 0.");
-    expect(() => train(makeNet(), aeLoss, X, null, { epochz: 3 } as never)).toThrow("Unknown option 'epochz' for train");
+    expect(() => train(makeNet(), aeLoss, X, null, { batchSize: 0 })).toThrow(
+      "The 'batchSize' option of train must be an integer >= 1; got 0.",
+    );
+    expect(() => train(makeNet(), aeLoss, X, null, { epochz: 3 } as never)).toThrow(
+      "Unknown option 'epochz' for train",
+    );
     expect(() => train(makeNet(), aeLoss, [[1, NaN]], null)).toThrow('X has NaN at row 0, column 1');
-    expect(() => train(makeNet(), aeLoss, X, null, { inputShape: [5] })).toThrow('inputShape [5] does not hold the 12 features of X');
+    expect(() => train(makeNet(), aeLoss, X, null, { inputShape: [5] })).toThrow(
+      'inputShape [5] does not hold the 12 features of X',
+    );
   });
 });
