@@ -49,7 +49,10 @@ export function parseInputSpec(spec: string): InputSpec {
     for (const p of parts) {
       if (p === 'train' || p === 'test') split = p;
       else if (/^\d+$/.test(p) && Number(p) >= 1) limit = Number(p);
-      else throw new UsageError(`--input '${spec}': expected mnist[:train|test][:N] with N >= 1; '${p}' is neither a split nor a count`);
+      else
+        throw new UsageError(
+          `--input '${spec}': expected mnist[:train|test][:N] with N >= 1; '${p}' is neither a split nor a count`,
+        );
     }
     return limit === undefined ? { kind: 'mnist', split } : { kind: 'mnist', split, limit };
   }
@@ -90,7 +93,11 @@ function readFile(path: string): Uint8Array {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `input file '${path}' does not exist` : `cannot read '${path}': ${(err as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `input file '${path}' does not exist`
+        : `cannot read '${path}': ${(err as Error).message}`,
+    );
   }
 }
 
@@ -99,10 +106,14 @@ function readFile(path: string): Uint8Array {
  * empty or non-numeric cells elsewhere are errors that name the line and column.
  */
 export function csvToInput(text: string, name: string, labelsColumn?: string): LoadedInput {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', delimiter: '' });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    skipEmptyLines: 'greedy',
+    delimiter: '',
+  });
   const rows = parsed.data.map((r) => r.map((c) => c.trim()));
   if (rows.length === 0) throw new FormatError(`${name} is empty`);
-  const isNum = (c: string): boolean => (c !== '' && Number.isFinite(Number(c))) || /^[-+]?(nan|inf|infinity)$/i.test(c);
+  const isNum = (c: string): boolean =>
+    (c !== '' && Number.isFinite(Number(c))) || /^[-+]?(nan|inf|infinity)$/i.test(c);
   let header: string[] | undefined;
   if (!rows[0]!.every(isNum)) header = rows.shift();
   if (rows.length === 0) throw new FormatError(`${name} has a header but no data rows`);
@@ -131,7 +142,8 @@ export function csvToInput(text: string, name: string, labelsColumn?: string): L
       const c = r[j]!;
       const v = Number(c);
       if (j === labelIdx) {
-        if (!Number.isInteger(v)) throw new FormatError(`${name}: label '${c}' on line ${i + line0} is not an integer`);
+        if (!Number.isInteger(v))
+          throw new FormatError(`${name}: label '${c}' on line ${i + line0} is not an integer`);
         y![i] = v;
         continue;
       }
@@ -188,13 +200,15 @@ export function writeResult(
     return [];
   }
   const ext = extname(out).toLowerCase();
-  if (ext !== '.csv' && ext !== '.npy') throw new UsageError(`--out '${out}': expected a .csv or .npy file name`);
+  if (ext !== '.csv' && ext !== '.npy')
+    throw new UsageError(`--out '${out}': expected a .csv or .npy file name`);
   mkdirSync(dirname(out) || '.', { recursive: true });
   if (ext === '.npy') {
     writeFileSync(out, data instanceof Matrix ? writeNpy(data) : writeNpy(data));
   } else {
     const header =
-      options.header ?? (data instanceof Matrix ? Array.from({ length: data.cols }, (_, j) => `dim${j}`) : ['label']);
+      options.header ??
+      (data instanceof Matrix ? Array.from({ length: data.cols }, (_, j) => `dim${j}`) : ['label']);
     writeFileSync(out, toCsv(data, header));
   }
   const json = out.slice(0, out.length - ext.length) + '.json';
@@ -204,25 +218,36 @@ export function writeResult(
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   return value;
 }
 
 /** Adds the shared --input and --labels-column options to a command. */
 export function inputOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('-i, --input <spec>', 'data: file.csv, file.npy, or mnist[:train|test][:N]', (v: string) => {
-      try {
-        parseInputSpec(v);
-      } catch (e) {
-        throw new InvalidArgumentError((e as Error).message.replace(/^--input '[^']*': /, ''));
-      }
-      return v;
-    })
-    .option('--labels-column <col>', 'CSV column with true labels (name or 0-based index), used for scores only');
+    .requiredOption(
+      '-i, --input <spec>',
+      'data: file.csv, file.npy, or mnist[:train|test][:N]',
+      (v: string) => {
+        try {
+          parseInputSpec(v);
+        } catch (e) {
+          throw new InvalidArgumentError((e as Error).message.replace(/^--input '[^']*': /, ''));
+        }
+        return v;
+      },
+    )
+    .option(
+      '--labels-column <col>',
+      'CSV column with true labels (name or 0-based index), used for scores only',
+    );
 }
 
 /** Adds the shared --out option to a command. */
 export function outputOptions(cmd: Command, what = 'result'): Command {
-  return cmd.option('-o, --out <file>', `write the ${what} to file.csv or file.npy and a JSON summary to file.json (default: summary to stdout)`);
+  return cmd.option(
+    '-o, --out <file>',
+    `write the ${what} to file.csv or file.npy and a JSON summary to file.json (default: summary to stdout)`,
+  );
 }

@@ -5,10 +5,13 @@ import { InvalidArgumentError } from 'commander';
 export function parseInteger(name: string, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const v = Number(value);
-    if (value.trim() === '' || !Number.isSafeInteger(v)) throw new InvalidArgumentError(`${name} must be an integer; got '${value}'.`);
+    if (value.trim() === '' || !Number.isSafeInteger(v))
+      throw new InvalidArgumentError(`${name} must be an integer; got '${value}'.`);
     if (v < min || v > max) {
       throw new InvalidArgumentError(
-        max === Number.MAX_SAFE_INTEGER ? `${name} must be >= ${min}; got ${v}.` : `${name} must be in ${min}..${max}; got ${v}.`,
+        max === Number.MAX_SAFE_INTEGER
+          ? `${name} must be >= ${min}; got ${v}.`
+          : `${name} must be in ${min}..${max}; got ${v}.`,
       );
     }
     return v;
@@ -19,7 +22,8 @@ export function parseInteger(name: string, min = -Number.MAX_SAFE_INTEGER, max =
 export function parseFloatOption(name: string, min = -Infinity, max = Infinity) {
   return (value: string): number => {
     const v = Number(value);
-    if (value.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`${name} must be a number; got '${value}'.`);
+    if (value.trim() === '' || !Number.isFinite(v))
+      throw new InvalidArgumentError(`${name} must be a number; got '${value}'.`);
     if (v < min || v > max) throw new InvalidArgumentError(`${name} must be in [${min}, ${max}]; got ${v}.`);
     return v;
   };

@@ -57,7 +57,8 @@ export function buildProgram(): Command {
       if (source !== 'cli' && source !== 'env') continue;
       if (!action.options.some((o) => o.attributeName() === key)) continue;
       const own = action.getOptionValueSource(key);
-      if (own === undefined || own === 'default') action.setOptionValueWithSource(key, root.getOptionValue(key), source);
+      if (own === undefined || own === 'default')
+        action.setOptionValueWithSource(key, root.getOptionValue(key), source);
     }
   });
   return program;
@@ -73,7 +74,11 @@ export async function runCli(argv: string[], program: Command = buildProgram()):
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed the message (or help/version); map its codes to ours.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
         return 0;
       }
       return err.exitCode === 0 ? 0 : 2;
@@ -88,7 +93,9 @@ export async function runCli(argv: string[], program: Command = buildProgram()):
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
-    const known = e && ['ValidationError', 'FormatError', 'NotFittedError', 'NumericalError', 'AbortError'].includes(e.name);
+    const known =
+      e &&
+      ['ValidationError', 'FormatError', 'NotFittedError', 'NumericalError', 'AbortError'].includes(e.name);
     process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
     if ((!known || verbose) && e?.stack) process.stderr.write(`${e.stack}\n`);
     return 1;

@@ -64,8 +64,12 @@ export interface AxisSpec {
 /** Draws grid lines, both axes with ticks and labels. Returns [svg, xScale, yScale]. */
 export function axes(b: Box, x: AxisSpec, y: AxisSpec): { svg: string; sx: Scale; sy: Scale } {
   const { x0, x1, y0, y1 } = inner(b);
-  const sx = x.log ? logScale(x.domain[0], x.domain[1], x0, x1) : linearScale(x.domain[0], x.domain[1], x0, x1);
-  const sy = y.log ? logScale(y.domain[0], y.domain[1], y1, y0) : linearScale(y.domain[0], y.domain[1], y1, y0);
+  const sx = x.log
+    ? logScale(x.domain[0], x.domain[1], x0, x1)
+    : linearScale(x.domain[0], x.domain[1], x0, x1);
+  const sy = y.log
+    ? logScale(y.domain[0], y.domain[1], y1, y0)
+    : linearScale(y.domain[0], y.domain[1], y1, y0);
   const parts: string[] = [];
   const grid: string[] = [];
   const labels: string[] = [];
@@ -83,7 +87,9 @@ export function axes(b: Box, x: AxisSpec, y: AxisSpec): { svg: string; sx: Scale
   for (const [v, text] of yt) {
     const Y = px(sy(v));
     grid.push(`M${px(x0)} ${Y}H${px(x1)}`);
-    labels.push(`<text x="${px(x0 - 6)}" y="${Y}" text-anchor="end" dominant-baseline="middle">${escapeXml(text)}</text>`);
+    labels.push(
+      `<text x="${px(x0 - 6)}" y="${Y}" text-anchor="end" dominant-baseline="middle">${escapeXml(text)}</text>`,
+    );
     parts.push(`M${px(x0)} ${Y}h-4`);
   }
   let svg = `<path d="${grid.join('')}" stroke="#e6e6e6" stroke-width="1" fill="none"/>`;

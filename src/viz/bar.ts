@@ -26,7 +26,11 @@ export interface BarChartOptions {
  * Bars for `categories` (one group per category); `series` is one array of values, or several
  * named series drawn side by side with a legend.
  */
-export function barChartSvg(categories: string[], series: ArrayLike<number> | BarSeries[], options: BarChartOptions = {}): string {
+export function barChartSvg(
+  categories: string[],
+  series: ArrayLike<number> | BarSeries[],
+  options: BarChartOptions = {},
+): string {
   const list: BarSeries[] = isSeriesList(series) ? series : [{ name: '', values: series }];
   for (const s of list) {
     if (s.values.length !== categories.length) {
@@ -75,7 +79,9 @@ export function barChartSvg(categories: string[], series: ArrayLike<number> | Ba
       const x = sx(i) - groupW / 2 + k * barW;
       const y0 = sy(0);
       const y1 = sy(v);
-      rects.push(`<rect x="${px(x)}" y="${px(Math.min(y0, y1))}" width="${px(Math.max(0.5, barW - 1))}" height="${px(Math.abs(y1 - y0))}"/>`);
+      rects.push(
+        `<rect x="${px(x)}" y="${px(Math.min(y0, y1))}" width="${px(Math.max(0.5, barW - 1))}" height="${px(Math.abs(y1 - y0))}"/>`,
+      );
     }
     body += `<g fill="${categoricalColor(k)}">${rects.join('')}</g>`;
   });

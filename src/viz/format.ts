@@ -85,7 +85,10 @@ export function niceDomain(min: number, max: number, count = 5): [number, number
     const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
     return [min - pad, max + pad];
   }
-  return [roundTo(Math.floor(min / step + 1e-9) * step, step), roundTo(Math.ceil(max / step - 1e-9) * step, step)];
+  return [
+    roundTo(Math.floor(min / step + 1e-9) * step, step),
+    roundTo(Math.ceil(max / step - 1e-9) * step, step),
+  ];
 }
 
 /**

@@ -31,10 +31,14 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
   const A = toMatrix(M, 'M', { allowNonFinite: true });
   const { rows, cols } = A;
   if (options.rowLabels && options.rowLabels.length !== rows) {
-    throw new ValidationError(`heatmapSvg: rowLabels has ${options.rowLabels.length} entries but M has ${rows} rows`);
+    throw new ValidationError(
+      `heatmapSvg: rowLabels has ${options.rowLabels.length} entries but M has ${rows} rows`,
+    );
   }
   if (options.colLabels && options.colLabels.length !== cols) {
-    throw new ValidationError(`heatmapSvg: colLabels has ${options.colLabels.length} entries but M has ${cols} columns`);
+    throw new ValidationError(
+      `heatmapSvg: colLabels has ${options.colLabels.length} entries but M has ${cols} columns`,
+    );
   }
   let lo = Infinity;
   let hi = -Infinity;
@@ -75,7 +79,9 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
       const color = Number.isFinite(v) ? colormapHex(cmap, (v - lo) / span) : '#ff00ff';
       const x = left + j * cell;
       const y = top + i * cell;
-      parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${color}"><title>${escapeXml(`${rowLabels[i]}, ${colLabels[j]}: ${formatNumber(v, 6)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${color}"><title>${escapeXml(`${rowLabels[i]}, ${colLabels[j]}: ${formatNumber(v, 6)}`)}</title></rect>`,
+      );
       if (annotate) {
         const fs = Math.min(11, Math.floor(cell / 3.2));
         parts.push(
@@ -87,13 +93,17 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
   const labels: string[] = [];
   if (showRowLabels) {
     for (let i = 0; i < rows; i++) {
-      labels.push(`<text x="${left - 5}" y="${px(top + (i + 0.5) * cell)}" text-anchor="end" dominant-baseline="central">${escapeXml(rowLabels[i])}</text>`);
+      labels.push(
+        `<text x="${left - 5}" y="${px(top + (i + 0.5) * cell)}" text-anchor="end" dominant-baseline="central">${escapeXml(rowLabels[i])}</text>`,
+      );
     }
   }
   if (cell >= 10) {
     const every = Math.max(1, Math.ceil((cols * 11 * 0.9) / gridW));
     for (let j = 0; j < cols; j += every) {
-      labels.push(`<text x="${px(left + (j + 0.5) * cell)}" y="${top - 5}" text-anchor="middle">${escapeXml(colLabels[j])}</text>`);
+      labels.push(
+        `<text x="${px(left + (j + 0.5) * cell)}" y="${top - 5}" text-anchor="middle">${escapeXml(colLabels[j])}</text>`,
+      );
     }
   }
   let body = `<g>${parts.join('')}</g><g fill="#333">${labels.join('')}</g>`;
@@ -109,7 +119,8 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
   // Colour bar: a vertical gradient with ticks.
   const barH = Math.max(80, gridH);
   const stops: string[] = [];
-  for (let k = 0; k <= 10; k++) stops.push(`<stop offset="${k * 10}%" stop-color="${colormapHex(cmap, 1 - k / 10)}"/>`);
+  for (let k = 0; k <= 10; k++)
+    stops.push(`<stop offset="${k * 10}%" stop-color="${colormapHex(cmap, 1 - k / 10)}"/>`);
   body += `<defs><linearGradient id="hm-bar" x1="0" y1="0" x2="0" y2="1">${stops.join('')}</linearGradient></defs>`;
   body += `<rect x="${barX}" y="${top}" width="12" height="${barH}" fill="url(#hm-bar)" stroke="#999" stroke-width="0.5"/>`;
   const { ticks, step } = niceTicks(lo, hi, 4);

@@ -32,10 +32,15 @@ export interface LineChartOptions {
 /** Line chart of one or more series; the legend lists series names when there is more than one. */
 export function lineChartSvg(series: Series[], options: LineChartOptions = {}): string {
   const logY = options.logY ?? false;
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (const s of series) {
     if (s.x.length !== s.y.length) {
-      throw new ValidationError(`lineChartSvg: series '${s.name}' has ${s.x.length} x values but ${s.y.length} y values`);
+      throw new ValidationError(
+        `lineChartSvg: series '${s.name}' has ${s.x.length} x values but ${s.y.length} y values`,
+      );
     }
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
@@ -68,7 +73,11 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
     yDomain = [ymin / Math.pow(10, span * 0.04), ymax * Math.pow(10, span * 0.04)];
   } else yDomain = niceDomain(ymin, ymax);
   const xDomain: [number, number] = xmin === xmax ? [xmin - 1, xmax + 1] : [xmin, xmax];
-  const { svg, sx, sy } = axes(box, { domain: xDomain, label: options.xLabel }, { domain: yDomain, log: logY, label: options.yLabel });
+  const { svg, sx, sy } = axes(
+    box,
+    { domain: xDomain, label: options.xLabel },
+    { domain: yDomain, log: logY, label: options.yLabel },
+  );
   const markers = options.markers ?? series.every((s) => s.x.length <= 40);
   let body = svg;
   series.forEach((s, k) => {

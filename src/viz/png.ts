@@ -55,21 +55,26 @@ function plan(n: number, d: number, o: ImageGridOptions): Plan {
     throw new ValidationError(`imageGridPng: width and height must be positive integers; got ${w}x${h}`);
   }
   if (d !== w * h) {
-    throw new ValidationError(`imageGridPng: images have ${d} values per row, but width*height = ${w}*${h} = ${w * h}`);
+    throw new ValidationError(
+      `imageGridPng: images have ${d} values per row, but width*height = ${w}*${h} = ${w * h}`,
+    );
   }
   const cols = o.cols ?? Math.max(1, Math.ceil(Math.sqrt(n)));
   const scale = o.scale ?? 1;
   const pad = o.padding ?? 2;
-  if (!Number.isInteger(cols) || cols < 1) throw new ValidationError(`imageGridPng: cols must be an integer >= 1; got ${cols}`);
+  if (!Number.isInteger(cols) || cols < 1)
+    throw new ValidationError(`imageGridPng: cols must be an integer >= 1; got ${cols}`);
   if (!Number.isInteger(scale) || scale < 1 || scale > 64) {
     throw new ValidationError(`imageGridPng: scale must be an integer in 1..64; got ${scale}`);
   }
-  if (!Number.isInteger(pad) || pad < 0) throw new ValidationError(`imageGridPng: padding must be an integer >= 0; got ${pad}`);
+  if (!Number.isInteger(pad) || pad < 0)
+    throw new ValidationError(`imageGridPng: padding must be an integer >= 0; got ${pad}`);
   const gridCols = Math.min(cols, Math.max(1, n));
   const rows = Math.max(1, Math.ceil(n / cols));
   const outW = gridCols * w * scale + (gridCols + 1) * pad;
   const outH = rows * h * scale + (rows + 1) * pad;
-  if (outW * outH > 100_000_000) throw new ValidationError(`imageGridPng: ${outW}x${outH} pixels is too large`);
+  if (outW * outH > 100_000_000)
+    throw new ValidationError(`imageGridPng: ${outW}x${outH} pixels is too large`);
   return { n, w, h, cols: gridCols, rows, scale, pad, outW, outH };
 }
 
@@ -83,7 +88,9 @@ export function imageGridPng(images: MatrixLike, options: ImageGridOptions): Uin
   const p = plan(M.rows, M.cols, options);
   const normalize = options.normalize ?? 'global';
   if (normalize !== 'global' && normalize !== 'each' && normalize !== 'none') {
-    throw new ValidationError(`imageGridPng: normalize must be 'global', 'each' or 'none'; got ${String(normalize)}`);
+    throw new ValidationError(
+      `imageGridPng: normalize must be 'global', 'each' or 'none'; got ${String(normalize)}`,
+    );
   }
   const cmap = options.colormap ?? 'gray';
   const symmetric = options.symmetric ?? false;
@@ -157,13 +164,26 @@ function range(data: ArrayLike<number>, from: number, to: number, symmetric: boo
  * Encodes raw 8-bit pixels as PNG: `pixels` holds width·height values ('gray'), ×3 ('rgb') or
  * ×4 ('rgba'), row-major.
  */
-export function encodePng(pixels: Uint8Array, width: number, height: number, kind: 'gray' | 'rgb' | 'rgba'): Uint8Array {
+export function encodePng(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  kind: 'gray' | 'rgb' | 'rgba',
+): Uint8Array {
   const bpp = kind === 'gray' ? 1 : kind === 'rgb' ? 3 : 4;
   if (pixels.length !== width * height * bpp) {
-    throw new ValidationError(`encodePng: ${kind} pixels need ${width * height * bpp} bytes; got ${pixels.length}`);
+    throw new ValidationError(
+      `encodePng: ${kind} pixels need ${width * height * bpp} bytes; got ${pixels.length}`,
+    );
   }
   const colorType = kind === 'gray' ? 0 : kind === 'rgb' ? 2 : 6;
-  const png = new PNG({ width, height, colorType, inputColorType: colorType, inputHasAlpha: kind === 'rgba' });
+  const png = new PNG({
+    width,
+    height,
+    colorType,
+    inputColorType: colorType,
+    inputHasAlpha: kind === 'rgba',
+  });
   png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   const buf = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: kind === 'rgba' });
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -143,7 +143,10 @@ export function renderReportHtml(report: Report): string {
   const toc = sections
     .map((s) => {
       const badge = s.error ? ' <span class="badge fail">failed</span>' : '';
-      const dur = s.durationMs !== undefined ? `<span class="dur">${escapeHtml(formatDuration(s.durationMs))}</span>` : '';
+      const dur =
+        s.durationMs !== undefined
+          ? `<span class="dur">${escapeHtml(formatDuration(s.durationMs))}</span>`
+          : '';
       return `<li><a href="#${safeId(s.id)}">${escapeHtml(s.title)}</a>${badge}${dur}</li>`;
     })
     .join('');
@@ -151,10 +154,15 @@ export function renderReportHtml(report: Report): string {
   const body = sections
     .map((s, i) => {
       const badge = s.error ? '<span class="badge fail">failed</span>' : '<span class="badge ok">ok</span>';
-      const dur = s.durationMs !== undefined ? `<span class="dur">${escapeHtml(formatDuration(s.durationMs))}</span>` : '';
+      const dur =
+        s.durationMs !== undefined
+          ? `<span class="dur">${escapeHtml(formatDuration(s.durationMs))}</span>`
+          : '';
       const err = s.error
         ? `<div class="error"><strong>This section failed:</strong> ${escapeHtml(s.error.message)}` +
-          (s.error.stack ? `<details><summary>stack trace</summary><pre>${escapeHtml(s.error.stack)}</pre></details>` : '') +
+          (s.error.stack
+            ? `<details><summary>stack trace</summary><pre>${escapeHtml(s.error.stack)}</pre></details>`
+            : '') +
           `</div>`
         : '';
       const metrics =
@@ -221,7 +229,10 @@ export function writeReport(outDir: string, report: Report): string {
   fs.mkdirSync(outDir, { recursive: true });
   const index = path.join(outDir, 'index.html');
   fs.writeFileSync(index, renderReportHtml(report));
-  fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(reportSummary(report), jsonReplacer, 2) + '\n');
+  fs.writeFileSync(
+    path.join(outDir, 'summary.json'),
+    JSON.stringify(reportSummary(report), jsonReplacer, 2) + '\n',
+  );
   return index;
 }
 

@@ -50,7 +50,11 @@ export interface ScatterOverlay {
 }
 
 /** Points of the nStd-sigma ellipse of a 2-D Gaussian, in data coordinates (64 segments). */
-function ellipsePoints(mean: ArrayLike<number>, cov: ArrayLike<ArrayLike<number>>, nStd: number): [number, number][] {
+function ellipsePoints(
+  mean: ArrayLike<number>,
+  cov: ArrayLike<ArrayLike<number>>,
+  nStd: number,
+): [number, number][] {
   const a = cov[0]![0]!;
   const b = cov[0]![1]!;
   const c = cov[1]![1]!;
@@ -77,7 +81,11 @@ function ellipsePoints(mean: ArrayLike<number>, cov: ArrayLike<ArrayLike<number>
  * Scatter plot of `points` (n × 2), coloured by `labels` (integers; 0..9 get the tab10 colours, a
  * legend lists them). Non-finite points are skipped and counted in a note under the plot.
  */
-export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, options: ScatterOptions = {}): string {
+export function scatterSvg(
+  points: MatrixLike,
+  labels?: ArrayLike<number>,
+  options: ScatterOptions = {},
+): string {
   const P = toMatrix(points, 'points', { allowNonFinite: true, minSamples: 0 });
   if (P.cols !== 2) throw new ValidationError(`scatterSvg: points must have 2 columns; got ${P.cols}`);
   const n = P.rows;
@@ -100,7 +108,10 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
   const radius = options.pointSize ?? (m > 5000 ? 1.5 : m > 1000 ? 2 : 3);
   const opacity = options.opacity ?? (m > 5000 ? 0.6 : m > 1000 ? 0.75 : 0.85);
 
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   let skipped = 0;
   for (let k = 0; k < m; k++) {
     const i = idx[k]!;
@@ -117,8 +128,12 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
   }
   // Overlays extend the axes so they are never clipped.
   const centers = options.overlay?.centers ? toMatrix(options.overlay.centers, 'overlay.centers') : undefined;
-  if (centers && centers.cols !== 2) throw new ValidationError(`scatterSvg: overlay.centers must have 2 columns; got ${centers.cols}`);
-  const ellipses = (options.overlay?.ellipses ?? []).map((e) => ({ ...e, pts: ellipsePoints(e.mean, e.cov, e.nStd ?? 2) }));
+  if (centers && centers.cols !== 2)
+    throw new ValidationError(`scatterSvg: overlay.centers must have 2 columns; got ${centers.cols}`);
+  const ellipses = (options.overlay?.ellipses ?? []).map((e) => ({
+    ...e,
+    pts: ellipsePoints(e.mean, e.cov, e.nStd ?? 2),
+  }));
   const extend = (x: number, y: number): void => {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     xmin = Math.min(xmin, x);
@@ -153,7 +168,11 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
     top: options.title ? 30 : 12,
     bottom: (options.xLabel ? 40 : 26) + (skipped > 0 || n > m ? 14 : 0),
   };
-  const { svg: axisSvg, sx, sy } = axes(
+  const {
+    svg: axisSvg,
+    sx,
+    sy,
+  } = axes(
     box,
     { domain: niceDomain(xmin, xmax), label: options.xLabel },
     { domain: niceDomain(ymin, ymax), label: options.yLabel },
@@ -172,7 +191,9 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
   }
   if (labels) {
     for (const l of labelSet) {
-      groups.push(`<g fill="${categoricalColor(l)}" data-label="${escapeXml(l)}">${classes.get(l)!.join('')}</g>`);
+      groups.push(
+        `<g fill="${categoricalColor(l)}" data-label="${escapeXml(l)}">${classes.get(l)!.join('')}</g>`,
+      );
     }
   } else groups.push(`<g fill="#1f77b4">${one.join('')}</g>`);
 
@@ -193,7 +214,11 @@ export function scatterSvg(points: MatrixLike, labels?: ArrayLike<number>, optio
   }
   body += titleText(box, options.title);
   if (showLegend) {
-    const items = labelSet.map((l, j) => ({ name: names[j]!, color: categoricalColor(l), kind: 'dot' as const }));
+    const items = labelSet.map((l, j) => ({
+      name: names[j]!,
+      color: categoricalColor(l),
+      kind: 'dot' as const,
+    }));
     body += legend(items, width - legendWidth + 4, box.top + 4);
   }
   const notes: string[] = [];

@@ -28,11 +28,19 @@ export function tableHtml(header: string[], rows: (string | number)[][], options
 
 /** A two-column table of named numbers (a section's key metrics). */
 export function metricsHtml(metrics: Record<string, number | string>, options: TableOptions = {}): string {
-  return tableHtml(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [k, v]), { className: 'metrics', ...options });
+  return tableHtml(
+    ['metric', 'value'],
+    Object.entries(metrics).map(([k, v]) => [k, v]),
+    { className: 'metrics', ...options },
+  );
 }
 
 /** A figure: `src` is a file name beside index.html; caption is escaped. */
-export function figureHtml(src: string, caption: string, options: { width?: number; alt?: string } = {}): string {
+export function figureHtml(
+  src: string,
+  caption: string,
+  options: { width?: number; alt?: string } = {},
+): string {
   const w = options.width ? ` width="${Math.round(options.width)}"` : '';
   return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(options.alt ?? caption)}"${w}><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }

@@ -41,14 +41,25 @@ describe('demo runner', () => {
 
   it('runs all sections, reports a failing one and keeps going', async () => {
     const out = join(dir, 'all');
-    const r = await runDemo({ outDir: out, seed: 3, sections: [overview, failing, rngSection], data, ...quiet });
+    const r = await runDemo({
+      outDir: out,
+      seed: 3,
+      sections: [overview, failing, rngSection],
+      data,
+      ...quiet,
+    });
     expect(r.failed).toEqual(['broken']);
     expect(r.sections.map((s) => s.id)).toEqual(['overview', 'broken', 'rng']);
     const html = readFileSync(r.indexPath, 'utf8');
     expect(html).toContain('<section class="card" id="overview">');
     expect(html).toContain('RangeError: nothing &lt;works&gt;');
     expect(html).toContain('<p>drawn</p>');
-    for (const f of ['overview-samples.png', 'overview-class-means.png', 'overview-class-counts.svg', 'summary.json']) {
+    for (const f of [
+      'overview-samples.png',
+      'overview-class-means.png',
+      'overview-class-counts.svg',
+      'summary.json',
+    ]) {
       expect(existsSync(join(out, f))).toBe(true);
     }
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -57,9 +68,22 @@ describe('demo runner', () => {
     expect(summary.sections[2].metrics.seed).toBe(3);
   });
 
-  it("gives a section the same random stream whether or not other sections run (--only)", async () => {
-    const a = await runDemo({ outDir: join(dir, 'a'), seed: 5, sections: [overview, rngSection], data, ...quiet });
-    const b = await runDemo({ outDir: join(dir, 'b'), seed: 5, sections: [overview, rngSection], only: ['rng'], data, ...quiet });
+  it('gives a section the same random stream whether or not other sections run (--only)', async () => {
+    const a = await runDemo({
+      outDir: join(dir, 'a'),
+      seed: 5,
+      sections: [overview, rngSection],
+      data,
+      ...quiet,
+    });
+    const b = await runDemo({
+      outDir: join(dir, 'b'),
+      seed: 5,
+      sections: [overview, rngSection],
+      only: ['rng'],
+      data,
+      ...quiet,
+    });
     const c = await runDemo({ outDir: join(dir, 'c'), seed: 6, sections: [rngSection], data, ...quiet });
     expect(b.sections).toHaveLength(1);
     expect(b.sections[0]!.metrics!.first).toBe(a.sections[1]!.metrics!.first);
@@ -91,7 +115,9 @@ describe('demo runner', () => {
     });
     expect(r.failed).toEqual(['two', 'three']);
     expect(r.sections[1]!.error!.message).toContain("'fig.svg' was already written by section 'one'");
-    expect(r.sections[2]!.error!.message).toContain("'../escape.svg' must be a relative file name inside the report folder");
+    expect(r.sections[2]!.error!.message).toContain(
+      "'../escape.svg' must be a relative file name inside the report folder",
+    );
     expect(existsSync(join(dir, 'escape.svg'))).toBe(false);
   });
 });

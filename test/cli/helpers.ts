@@ -31,7 +31,10 @@ function freshDist(): string | undefined {
  * Runs the `unsupervised` command as a user would: the built dist/cli/main.js when it is fresh
  * (`npm test` builds first), else the TypeScript source through tsx (a stale dist/ would test old code).
  */
-export function cli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): { code: number; stdout: string; stderr: string } {
+export function cli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): { code: number; stdout: string; stderr: string } {
   const dist = freshDist();
   // tsx by absolute URL: `--import tsx` would resolve from the child's cwd.
   const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;

@@ -18,9 +18,13 @@ describe('--input specs', () => {
   });
 
   it('names the accepted forms on bad specs', () => {
-    expect(() => parseInputSpec('mnist:valid')).toThrow("--input 'mnist:valid': expected mnist[:train|test][:N] with N >= 1; 'valid' is neither a split nor a count");
+    expect(() => parseInputSpec('mnist:valid')).toThrow(
+      "--input 'mnist:valid': expected mnist[:train|test][:N] with N >= 1; 'valid' is neither a split nor a count",
+    );
     expect(() => parseInputSpec('mnist:0')).toThrow('neither a split nor a count');
-    expect(() => parseInputSpec('data.parquet')).toThrow("--input 'data.parquet': expected a .csv or .npy file, or mnist[:train|test][:N]");
+    expect(() => parseInputSpec('data.parquet')).toThrow(
+      "--input 'data.parquet': expected a .csv or .npy file, or mnist[:train|test][:N]",
+    );
   });
 
   it('reads an MNIST subset with labels', () => {
@@ -39,15 +43,24 @@ describe('CSV input', () => {
     expect(Array.from(d.X.data)).toEqual([1.5, -2, 0.1, 0.001]);
     expect(Array.from(d.y!)).toEqual([3, 7]);
     const noHeader = csvToInput('1;2\n3;4\n', 'u.csv');
-    expect(noHeader.X.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(noHeader.X.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(noHeader.columns).toBeUndefined();
     expect(csvToInput('1,2\n3,4\n', 'v.csv', '0').y).toEqual(new Int32Array([1, 3]));
   });
 
   it('names the line and column of bad cells', () => {
-    expect(() => csvToInput('x,y\n1,2\n3\n', 'r.csv')).toThrow('r.csv is ragged: line 3 has 1 values, expected 2');
-    expect(() => csvToInput('1,2\n3,abc\n', 'n.csv')).toThrow("n.csv: 'abc' on line 2, column 2 is not a number");
-    expect(() => csvToInput('x,y\n1,2\n', 'l.csv', 'z')).toThrow("--labels-column 'z' is not a column of l.csv; columns: x, y");
+    expect(() => csvToInput('x,y\n1,2\n3\n', 'r.csv')).toThrow(
+      'r.csv is ragged: line 3 has 1 values, expected 2',
+    );
+    expect(() => csvToInput('1,2\n3,abc\n', 'n.csv')).toThrow(
+      "n.csv: 'abc' on line 2, column 2 is not a number",
+    );
+    expect(() => csvToInput('x,y\n1,2\n', 'l.csv', 'z')).toThrow(
+      "--labels-column 'z' is not a column of l.csv; columns: x, y",
+    );
     expect(() => csvToInput('', 'e.csv')).toThrow('e.csv is empty');
   });
 });
@@ -76,7 +89,9 @@ describe('results', () => {
     expect(a.shape).toEqual([3]);
     expect(Array.from(a.data)).toEqual([3, 1, 2]);
     expect(toCsv(new Int32Array([5, 6]), ['label'])).toBe('label\n5\n6\n');
-    expect(() => writeResult(join(dir, 'x.txt'), new Int32Array(1), {})).toThrow("expected a .csv or .npy file name");
+    expect(() => writeResult(join(dir, 'x.txt'), new Int32Array(1), {})).toThrow(
+      'expected a .csv or .npy file name',
+    );
   });
 
   it('`unsupervised data` converts CSV to NPY and describes it', () => {
@@ -89,7 +104,14 @@ describe('results', () => {
     expect(a.shape).toEqual([3, 2]);
     expect(Array.from(a.data)).toEqual([1, 2, 3, 4, 5, 6]);
     const summary = JSON.parse(readFileSync(join(dir, 'in.json'), 'utf8'));
-    expect(summary).toMatchObject({ nSamples: 3, nFeatures: 2, min: 1, max: 6, labels: { 0: 1, 1: 2 }, columns: ['u', 'v'] });
+    expect(summary).toMatchObject({
+      nSamples: 3,
+      nFeatures: 2,
+      min: 1,
+      max: 6,
+      labels: { 0: 1, 1: 2 },
+      columns: ['u', 'v'],
+    });
     const missing = cli(['data', '--input', join(dir, 'nope.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`input file '${join(dir, 'nope.csv')}' does not exist`);

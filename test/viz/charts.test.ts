@@ -69,7 +69,19 @@ describe('scatterSvg', () => {
       [1, 1],
     ]);
     const svg = scatterSvg(P, [0, 1], {
-      overlay: { centers: [[0.5, 0.5]], ellipses: [{ mean: [0, 0], cov: [[100, 0], [0, 1]], nStd: 1 }] },
+      overlay: {
+        centers: [[0.5, 0.5]],
+        ellipses: [
+          {
+            mean: [0, 0],
+            cov: [
+              [100, 0],
+              [0, 1],
+            ],
+            nStd: 1,
+          },
+        ],
+      },
     });
     parseXml(svg);
     // The ellipse reaches x = ±10, so the x axis runs to at least ±10.
@@ -78,12 +90,16 @@ describe('scatterSvg', () => {
     const ellipse = [...svg.matchAll(/<path d="(M[^"]*Z)" fill="none" stroke="#1f77b4"/g)];
     expect(ellipse).toHaveLength(1);
     expect((ellipse[0]![1]!.match(/L/g) ?? []).length).toBe(64);
-    expect(() => scatterSvg(P, undefined, { overlay: { centers: [[1, 2, 3]] } })).toThrow('overlay.centers must have 2 columns; got 3');
+    expect(() => scatterSvg(P, undefined, { overlay: { centers: [[1, 2, 3]] } })).toThrow(
+      'overlay.centers must have 2 columns; got 3',
+    );
   });
 
   it('rejects points that are not n×2 and mismatched labels', () => {
     expect(() => scatterSvg(Matrix.zeros(3, 3))).toThrow('scatterSvg: points must have 2 columns; got 3');
-    expect(() => scatterSvg(Matrix.zeros(3, 2), [1, 2])).toThrow('scatterSvg: labels has 2 entries but points has 3 rows');
+    expect(() => scatterSvg(Matrix.zeros(3, 2), [1, 2])).toThrow(
+      'scatterSvg: labels has 2 entries but points has 3 rows',
+    );
   });
 });
 
@@ -98,7 +114,9 @@ describe('lineChartSvg', () => {
       { title: 'loss', xLabel: 'epoch', yLabel: 'loss' },
     );
     const { elements } = parseXml(svg);
-    const paths = [...svg.matchAll(/<path d="([^"]*)" fill="none" stroke="#(1f77b4|ff7f0e)"/g)].map((m) => m[1]!);
+    const paths = [...svg.matchAll(/<path d="([^"]*)" fill="none" stroke="#(1f77b4|ff7f0e)"/g)].map(
+      (m) => m[1]!,
+    );
     expect(paths).toHaveLength(2);
     for (const d of paths) expect((d.match(/[ML]/g) ?? []).length).toBe(5);
     expect(count(elements, 'circle')).toBe(10); // markers for short series
@@ -116,7 +134,9 @@ describe('lineChartSvg', () => {
   });
 
   it('names the series whose x and y lengths differ', () => {
-    expect(() => lineChartSvg([{ name: 'a', x: [1, 2], y: [1] }])).toThrow("series 'a' has 2 x values but 1 y values");
+    expect(() => lineChartSvg([{ name: 'a', x: [1, 2], y: [1] }])).toThrow(
+      "series 'a' has 2 x values but 1 y values",
+    );
   });
 });
 
@@ -134,16 +154,21 @@ describe('heatmapSvg', () => {
   });
 
   it('checks label counts', () => {
-    expect(() => heatmapSvg(Matrix.zeros(2, 2), { rowLabels: ['a'] })).toThrow('rowLabels has 1 entries but M has 2 rows');
+    expect(() => heatmapSvg(Matrix.zeros(2, 2), { rowLabels: ['a'] })).toThrow(
+      'rowLabels has 1 entries but M has 2 rows',
+    );
   });
 });
 
 describe('barChartSvg', () => {
   it('draws one bar per category and series', () => {
-    const svg = barChartSvg(['a', 'b', 'c'], [
-      { name: 'train', values: [1, 2, 3] },
-      { name: 'test', values: [3, 2, 1] },
-    ]);
+    const svg = barChartSvg(
+      ['a', 'b', 'c'],
+      [
+        { name: 'train', values: [1, 2, 3] },
+        { name: 'test', values: [3, 2, 1] },
+      ],
+    );
     const { elements } = parseXml(svg);
     expect(count(elements, 'rect')).toBe(1 + 6 + 2); // background + bars + legend boxes
     const single = barChartSvg(['a', 'b'], [5, -2]);

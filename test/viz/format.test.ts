@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatNumber, formatTick, logTicks, niceDomain, niceTicks } from '../../src/viz/index.js';
+import {
+  escapeHtml,
+  formatNumber,
+  formatTick,
+  logTicks,
+  niceDomain,
+  niceTicks,
+} from '../../src/viz/index.js';
 
 describe('text helpers', () => {
   it('escapes the five HTML special characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;',
+    );
   });
 
   it('formats numbers compactly', () => {

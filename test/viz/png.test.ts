@@ -4,7 +4,12 @@ import { Matrix } from '../../src/core/matrix.js';
 import { encodePng, imageGridPng, labelledImageGridSvg } from '../../src/viz/index.js';
 import { parseXml } from './xml.js';
 
-function decode(bytes: Uint8Array): { width: number; height: number; gray: (x: number, y: number) => number; rgb: (x: number, y: number) => number[] } {
+function decode(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  gray: (x: number, y: number) => number;
+  rgb: (x: number, y: number) => number[];
+} {
   const png = PNG.sync.read(Buffer.from(bytes));
   return {
     width: png.width,
@@ -22,8 +27,19 @@ describe('imageGridPng', () => {
   ]);
 
   it('lays out images with padding and decodes back to the exact pixels', () => {
-    const png = imageGridPng(images, { width: 2, height: 2, cols: 2, padding: 1, normalize: 'none', background: 1 });
-    expect(Array.from(png.subarray(1, 4)).map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    const png = imageGridPng(images, {
+      width: 2,
+      height: 2,
+      cols: 2,
+      padding: 1,
+      normalize: 'none',
+      background: 1,
+    });
+    expect(
+      Array.from(png.subarray(1, 4))
+        .map((c) => String.fromCharCode(c))
+        .join(''),
+    ).toBe('PNG');
     const d = decode(png);
     // 2 images side by side: 1 + 2 + 1 + 2 + 1 = 7 wide, 1 + 2 + 1 = 4 high.
     expect([d.width, d.height]).toEqual([7, 4]);
@@ -38,7 +54,9 @@ describe('imageGridPng', () => {
   });
 
   it('scales by pixel replication and wraps to new grid rows', () => {
-    const d = decode(imageGridPng(images, { width: 2, height: 2, cols: 1, scale: 3, padding: 0, normalize: 'none' }));
+    const d = decode(
+      imageGridPng(images, { width: 2, height: 2, cols: 1, scale: 3, padding: 0, normalize: 'none' }),
+    );
     expect([d.width, d.height]).toEqual([6, 12]);
     // Image A's pixel (0, 1) = 0.5 covers x 3..5, y 0..2.
     for (let y = 0; y < 3; y++) for (let x = 3; x < 6; x++) expect(d.gray(x, y)).toBe(128);
@@ -63,7 +81,9 @@ describe('imageGridPng', () => {
 
   it('draws signed images with the diverging colormap, white at 0', () => {
     const X = Matrix.fromRows([[-1, 0, 1, 0.5]]);
-    const d = decode(imageGridPng(X, { width: 2, height: 2, padding: 0, colormap: 'diverging', symmetric: true }));
+    const d = decode(
+      imageGridPng(X, { width: 2, height: 2, padding: 0, colormap: 'diverging', symmetric: true }),
+    );
     expect(d.rgb(1, 0)).toEqual([247, 247, 247]);
     expect(d.rgb(0, 0)).toEqual([33, 102, 172]);
     expect(d.rgb(0, 1)).toEqual([178, 24, 43]);
@@ -71,7 +91,12 @@ describe('imageGridPng', () => {
 
   it('accepts nested arrays and float32 matrices', () => {
     const a = imageGridPng([[0, 1, 1, 0]], { width: 2, height: 2, padding: 0, normalize: 'none' });
-    const b = imageGridPng(new Matrix(new Float32Array([0, 1, 1, 0]), 1, 4), { width: 2, height: 2, padding: 0, normalize: 'none' });
+    const b = imageGridPng(new Matrix(new Float32Array([0, 1, 1, 0]), 1, 4), {
+      width: 2,
+      height: 2,
+      padding: 0,
+      normalize: 'none',
+    });
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
@@ -79,7 +104,9 @@ describe('imageGridPng', () => {
     expect(() => imageGridPng(images, { width: 3, height: 2 })).toThrow(
       'imageGridPng: images have 4 values per row, but width*height = 3*2 = 6',
     );
-    expect(() => imageGridPng(images, { width: 2, height: 2, scale: 1.5 })).toThrow('scale must be an integer in 1..64; got 1.5');
+    expect(() => imageGridPng(images, { width: 2, height: 2, scale: 1.5 })).toThrow(
+      'scale must be an integer in 1..64; got 1.5',
+    );
   });
 });
 
@@ -91,7 +118,9 @@ describe('encodePng', () => {
   });
 
   it('checks the buffer length', () => {
-    expect(() => encodePng(new Uint8Array(5), 2, 1, 'rgb')).toThrow('encodePng: rgb pixels need 6 bytes; got 5');
+    expect(() => encodePng(new Uint8Array(5), 2, 1, 'rgb')).toThrow(
+      'encodePng: rgb pixels need 6 bytes; got 5',
+    );
   });
 });
 
@@ -102,7 +131,12 @@ describe('labelledImageGridSvg', () => {
       [1, 0, 0, 1],
     ]);
     const opts = { width: 2, height: 2, cols: 1, scale: 4 };
-    const svg = labelledImageGridSvg(X, { ...opts, rowLabels: ['orig <x>', 'recon & co'], colLabels: ['a'], title: 'T' });
+    const svg = labelledImageGridSvg(X, {
+      ...opts,
+      rowLabels: ['orig <x>', 'recon & co'],
+      colLabels: ['a'],
+      title: 'T',
+    });
     const { elements } = parseXml(svg);
     expect(elements.filter((e) => e === 'text')).toHaveLength(4);
     const b64 = /href="data:image\/png;base64,([^"]+)"/.exec(svg)![1]!;

@@ -2,14 +2,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { figureHtml, formatDuration, metricsHtml, renderReportHtml, tableHtml, writeReport } from '../../src/viz/index.js';
+import {
+  figureHtml,
+  formatDuration,
+  metricsHtml,
+  renderReportHtml,
+  tableHtml,
+  writeReport,
+} from '../../src/viz/index.js';
 
 describe('tableHtml', () => {
   it('escapes every cell and formats numbers right-aligned', () => {
-    const html = tableHtml(['name <b>', 'value'], [
-      ['<script>alert(1)</script>', 0.123456],
-      ['a & b', 60000],
-    ]);
+    const html = tableHtml(
+      ['name <b>', 'value'],
+      [
+        ['<script>alert(1)</script>', 0.123456],
+        ['a & b', 60000],
+      ],
+    );
     expect(html).not.toContain('<script>');
     expect(html).toContain('<th>name &lt;b&gt;</th>');
     expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td class="num">0.1235</td>');
@@ -17,7 +27,9 @@ describe('tableHtml', () => {
   });
 
   it('escapes figure sources and captions', () => {
-    expect(figureHtml('a".png', 'x<y')).toBe('<figure><img src="a&quot;.png" alt="x&lt;y"><figcaption>x&lt;y</figcaption></figure>');
+    expect(figureHtml('a".png', 'x<y')).toBe(
+      '<figure><img src="a&quot;.png" alt="x&lt;y"><figcaption>x&lt;y</figcaption></figure>',
+    );
     expect(metricsHtml({ ari: 0.5 })).toContain('<td>ari</td><td class="num">0.5</td>');
   });
 });
@@ -29,8 +41,22 @@ describe('report', () => {
   const report = {
     title: 'Run <1>',
     sections: [
-      { id: 'kmeans', title: 'K-means & co', seedSays: 'Deck shows <clusters>', html: '<p>ok</p>', metrics: { ari: 0.37, bad: NaN }, durationMs: 1500 },
-      { id: 'vae', title: 'VAE', seedSays: 'Deck', html: '', error: { message: 'boom <img src=x>', stack: 'Error: boom\n at <anon>' }, durationMs: 10 },
+      {
+        id: 'kmeans',
+        title: 'K-means & co',
+        seedSays: 'Deck shows <clusters>',
+        html: '<p>ok</p>',
+        metrics: { ari: 0.37, bad: NaN },
+        durationMs: 1500,
+      },
+      {
+        id: 'vae',
+        title: 'VAE',
+        seedSays: 'Deck',
+        html: '',
+        error: { message: 'boom <img src=x>', stack: 'Error: boom\n at <anon>' },
+        durationMs: 10,
+      },
     ],
     meta: { seed: 7, profile: 'default', machine: 'box <2 cores>', durationMs: 65_000, extra: 'x&y' },
   };
@@ -62,12 +88,22 @@ describe('report', () => {
     expect(summary.ok).toBe(false);
     expect(summary.meta.seed).toBe(7);
     expect(summary.sections).toEqual([
-      { id: 'kmeans', title: 'K-means & co', status: 'ok', durationMs: 1500, metrics: { ari: 0.37, bad: 'NaN' } },
+      {
+        id: 'kmeans',
+        title: 'K-means & co',
+        status: 'ok',
+        durationMs: 1500,
+        metrics: { ari: 0.37, bad: 'NaN' },
+      },
       { id: 'vae', title: 'VAE', status: 'failed', durationMs: 10, metrics: {}, error: 'boom <img src=x>' },
     ]);
   });
 
   it('formats durations', () => {
-    expect([formatDuration(850), formatDuration(12_345), formatDuration(245_000)]).toEqual(['850 ms', '12.3 s', '4 min 05 s']);
+    expect([formatDuration(850), formatDuration(12_345), formatDuration(245_000)]).toEqual([
+      '850 ms',
+      '12.3 s',
+      '4 min 05 s',
+    ]);
   });
 });

@@ -11,7 +11,8 @@ export function parseXml(text: string): { root: string; elements: string[] } {
   const entity = /^&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/;
   const checkText = (s: string, where: number): void => {
     for (let k = 0; k < s.length; k++) {
-      if (s[k] === '&' && !entity.test(s.slice(k))) throw new Error(`bad entity at ${where + k}: ${s.slice(k, k + 12)}`);
+      if (s[k] === '&' && !entity.test(s.slice(k)))
+        throw new Error(`bad entity at ${where + k}: ${s.slice(k, k + 12)}`);
       if (s[k] === '<') throw new Error(`raw '<' at ${where + k}`);
     }
   };

@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
 
 export function register(program: Command): void {
-  const cmd = program.command('data').description('describe a dataset (CSV, NPY or MNIST) and optionally convert it to CSV/NPY');
+  const cmd = program
+    .command('data')
+    .description('describe a dataset (CSV, NPY or MNIST) and optionally convert it to CSV/NPY');
   inputOptions(cmd);
   outputOptions(cmd, 'data matrix');
   cmd.action((opts: { input: string; labelsColumn?: string; out?: string }) => {

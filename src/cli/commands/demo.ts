@@ -13,7 +13,11 @@ export function register(program: Command): void {
     .description('run every method of the course on real MNIST and write an HTML report')
     .option('-o, --out <dir>', 'report folder', 'report')
     .option('--full', 'full scale (all 60,000 digits, more epochs); the default profile takes ~5 minutes')
-    .option('--only <ids>', `comma-separated section ids (${SECTIONS.map((s) => s.id).join(', ') || 'none registered'})`, parseList)
+    .option(
+      '--only <ids>',
+      `comma-separated section ids (${SECTIONS.map((s) => s.id).join(', ') || 'none registered'})`,
+      parseList,
+    )
     .option('--list', 'list the section ids and exit')
     .action(async (opts: { out: string; full?: boolean; only?: string[]; list?: boolean }, cmd: Command) => {
       if (opts.list) {

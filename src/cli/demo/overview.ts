@@ -96,7 +96,13 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
   const idx = samplePerClass(train, SAMPLES_PER_CLASS, ctx);
   const samples = ctx.writeFile(
     'overview-samples.png',
-    imageGridPng(train.X.selectRows(idx), { width: w, height: h, cols: SAMPLES_PER_CLASS, scale: 2, normalize: 'none' }),
+    imageGridPng(train.X.selectRows(idx), {
+      width: w,
+      height: h,
+      cols: SAMPLES_PER_CLASS,
+      scale: 2,
+      normalize: 'none',
+    }),
   );
 
   // Mean and standard deviation image of each class.
@@ -110,25 +116,40 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       std[c * d + j] = Math.sqrt(Math.max(0, st.sumSq[c * d + j]! / n - m * m));
     }
   }
-  const meanPng = ctx.writeFile('overview-class-means.png', imageGridPng(new Matrix(mean, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'none' }));
-  const stdPng = ctx.writeFile('overview-class-stds.png', imageGridPng(new Matrix(std, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'global' }));
+  const meanPng = ctx.writeFile(
+    'overview-class-means.png',
+    imageGridPng(new Matrix(mean, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'none' }),
+  );
+  const stdPng = ctx.writeFile(
+    'overview-class-stds.png',
+    imageGridPng(new Matrix(std, 10, d), { width: w, height: h, cols: 5, scale: 3, normalize: 'global' }),
+  );
 
   const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
   const nTrain = train.X.rows;
   const nTest = test.X.rows;
   const countsSvg = ctx.writeFile(
     'overview-class-counts.svg',
-    barChartSvg(digits, [
-      { name: 'train', values: st.counts.map((c) => (100 * c) / nTrain) },
-      { name: 'test', values: te.counts.map((c) => (100 * c) / nTest) },
-    ], { title: 'Share of each digit in the split', xLabel: 'digit', yLabel: '% of split', height: 280 }),
+    barChartSvg(
+      digits,
+      [
+        { name: 'train', values: st.counts.map((c) => (100 * c) / nTrain) },
+        { name: 'test', values: te.counts.map((c) => (100 * c) / nTest) },
+      ],
+      { title: 'Share of each digit in the split', xLabel: 'digit', yLabel: '% of split', height: 280 },
+    ),
   );
   const histSvg = ctx.writeFile(
     'overview-intensity-hist.svg',
     barChartSvg(
       Array.from({ length: HIST_BINS }, (_, b) => `${((b + 1) / HIST_BINS).toFixed(1)}`),
       st.hist.map((v) => v / 1e6),
-      { title: 'Non-zero pixel intensities (train)', xLabel: 'intensity bin (upper edge)', yLabel: 'millions of pixels', height: 280 },
+      {
+        title: 'Non-zero pixel intensities (train)',
+        xLabel: 'intensity bin (upper edge)',
+        yLabel: 'millions of pixels',
+        height: 280,
+      },
     ),
   );
 
@@ -142,7 +163,10 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       `${((100 * te.counts[c]!) / nTest).toFixed(2)}%`,
       (st.ink[c]! / Math.max(1, st.counts[c]!)).toFixed(1),
     ]),
-    { caption: 'Class counts (mean ink = sum of pixel intensities of an image, averaged over the class)', digits: 4 },
+    {
+      caption: 'Class counts (mean ink = sum of pixel intensities of an image, averaged over the class)',
+      digits: 4,
+    },
   );
 
   const cells = nTrain * d;
@@ -165,7 +189,10 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       ['pixels exactly 0', `${(100 * zeroFraction).toFixed(1)}%`],
       ['pixels ≥ 0.5', `${(100 * brightFraction).toFixed(1)}%`],
       ['pixel positions that are 0 in every image', dead],
-      ['most ink / least ink', `digit ${most} (${inkByClass[most]!.toFixed(1)}) / digit ${least} (${inkByClass[least]!.toFixed(1)})`],
+      [
+        'most ink / least ink',
+        `digit ${most} (${inkByClass[most]!.toFixed(1)}) / digit ${least} (${inkByClass[least]!.toFixed(1)})`,
+      ],
     ],
   );
 
@@ -177,7 +204,10 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       figureHtml(samples, `${SAMPLES_PER_CLASS} random training digits per class (one row per digit 0–9).`),
       `<div>${figureHtml(meanPng, 'Mean image of each class (train), digits 0–4 above 5–9.')}${figureHtml(stdPng, 'Per-pixel standard deviation of each class: where writers disagree.')}</div>`,
     ) +
-    figureRow(figureHtml(countsSvg, 'Class balance: every class has 9–11% of the digits in both splits.'), figureHtml(histSvg, 'Intensities are mostly 0 or near 1: the images are nearly binary.')) +
+    figureRow(
+      figureHtml(countsSvg, 'Class balance: every class has 9–11% of the digits in both splits.'),
+      figureHtml(histSvg, 'Intensities are mostly 0 or near 1: the images are nearly binary.'),
+    ) +
     figureRow(countsTable, statsTable) +
     `<p class="note">${(100 * zeroFraction).toFixed(0)}% of all pixels are exactly 0 and ${dead} of the ${d} positions are never used, ` +
     `so the digits lie on a small part of pixel space: the low-dimensional structure the later sections find.</p>`;

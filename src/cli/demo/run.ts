@@ -64,7 +64,9 @@ export function selectSections(all: DemoSection[], only: string[] | undefined): 
   const unknown = only.filter((id) => !ids.includes(id));
   if (unknown.length) {
     const list = unknown.map((u) => `'${u}'`).join(', ');
-    throw new UsageError(`unknown section id${unknown.length > 1 ? 's' : ''} ${list}; known sections: ${ids.join(', ')}`);
+    throw new UsageError(
+      `unknown section id${unknown.length > 1 ? 's' : ''} ${list}; known sections: ${ids.join(', ')}`,
+    );
   }
   return all.filter((s) => only.includes(s.id));
 }
@@ -122,7 +124,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         const file = checkFileName(name);
         const owner = written.get(file);
         if (owner !== undefined && owner !== section.id) {
-          throw new Error(`writeFile: '${file}' was already written by section '${owner}'; prefix file names with the section id`);
+          throw new Error(
+            `writeFile: '${file}' was already written by section '${owner}'; prefix file names with the section id`,
+          );
         }
         written.set(file, section.id);
         const path = join(outDir, file);
@@ -132,7 +136,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
     };
     const s0 = Date.now();
-    const entry: ReportSection = { id: section.id, title: section.title, seedSays: section.seedSays, html: '' };
+    const entry: ReportSection = {
+      id: section.id,
+      title: section.title,
+      seedSays: section.seedSays,
+      html: '',
+    };
     try {
       const r = await section.run(ctx);
       entry.html = r.html;
