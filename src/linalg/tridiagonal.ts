@@ -74,18 +74,29 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
         for (let j = s0 + 1; j < n; j++) vc[j] = a[rk + j];
         // y = A_stale[s0:, s0:]·v from the upper triangle only: each stored entry is read once and
         // used twice, halving the memory traffic of this memory-bound step.
+        // Two rows per pass share the loads and stores of y[j].
         y.fill(0, s0, n);
-        for (let r = s0; r < n; r++) {
-          const rr = r * n;
-          const vr = vc[r];
-          let acc = a[rr + r] * vr;
-          for (let j = r + 1; j < n; j++) {
-            const arj = a[rr + j];
-            acc += arj * vc[j];
-            y[j] += arj * vr;
+        let r = s0;
+        for (; r + 1 < n; r += 2) {
+          const ra = r * n;
+          const rb = ra + n;
+          const va = vc[r];
+          const vb = vc[r + 1];
+          const ab = a[ra + r + 1];
+          let accA = a[ra + r] * va + ab * vb;
+          let accB = ab * va + a[rb + r + 1] * vb;
+          for (let j = r + 2; j < n; j++) {
+            const x = a[ra + j];
+            const z = a[rb + j];
+            const vj = vc[j];
+            accA += x * vj;
+            accB += z * vj;
+            y[j] += x * va + z * vb;
           }
-          y[r] += acc;
+          y[r] += accA;
+          y[r + 1] += accB;
         }
+        if (r < n) y[r] += a[r * n + r] * vc[r];
         // Correct for the panel's pending update: y −= V·(Wᵀv) + W·(Vᵀv).
         if (i > 0) {
           for (let q = 0; q < i; q++) {
