@@ -44,6 +44,36 @@ describe('worker pool (2 threads over shared memory)', () => {
     expect(K.getPoolStats().dispatches - before).toBe(3000);
   });
 
+  it('results are bit-identical however the product is split between threads (any alpha, beta)', () => {
+    for (const dt of ['f32', 'f64'] as const) {
+      for (const [m, n, k] of [
+        [103, 37, 300],
+        [6, 203, 45],
+      ] as const) {
+        const mk = (src: Float64Array) => (dt === 'f32' ? Float32Array.from(src) : Float64Array.from(src));
+        const A = mk(rand(m * k, 3));
+        const B = mk(rand(k * n, 4));
+        const C0 = mk(rand(m * n, 5));
+        const run = (minFlops: number, share: number) => {
+          K.setPoolOptions({ minFlops });
+          pool.share = share;
+          const C = mk(C0);
+          K.gemm(m, n, k, A, B, C, { alpha: 0.7, beta: 0.3 });
+          return C;
+        };
+        const single = run(Infinity, 0.5);
+        for (const share of [0.13, 0.5, 0.71]) {
+          const split = run(0, share);
+          let diff = 0;
+          for (let i = 0; i < single.length; i++) if (split[i] !== single[i]) diff++;
+          expect(diff, `${dt} ${m}x${n}x${k} share ${share}`).toBe(0);
+        }
+      }
+    }
+    K.setPoolOptions({ minFlops: 0 });
+    pool.share = 0.5;
+  });
+
   for (const fault of ['exit', 'hang'] as const) {
     it(`a worker that ${fault === 'exit' ? 'dies' : 'hangs'} mid-call gives a clear error in bounded time; later calls still work`, async () => {
       expect(await W.whenPoolReady(10_000)).toBe(1);

@@ -221,20 +221,29 @@ function micro32(
     store32(c + 16, c31, va, vb, beta);
     return;
   }
-  v128.store(edge, c00);
-  v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32);
-  v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64);
-  v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96);
-  v128.store(edge, c31, 112);
+  // Edge tile: stage the valid part of C in a dense 4x8 buffer and apply exactly the same vector
+  // arithmetic as a full tile, so every element rounds the same way wherever the tile boundaries fall
+  // (results do not depend on how a product is split between threads).
+  if (beta != 0) {
+    for (let r = 0; r < 4; r++) {
+      for (let j = 0; j < 8; j++) {
+        const v: f32 = r < mr && j < nr ? load<f32>(c + <usize>r * ld + ((<usize>j) << 2)) : 0;
+        store<f32>(edge + ((<usize>(r * 8 + j)) << 2), v);
+      }
+    }
+  }
+  store32(edge, c00, va, vb, beta);
+  store32(edge + 16, c01, va, vb, beta);
+  store32(edge + 32, c10, va, vb, beta);
+  store32(edge + 48, c11, va, vb, beta);
+  store32(edge + 64, c20, va, vb, beta);
+  store32(edge + 80, c21, va, vb, beta);
+  store32(edge + 96, c30, va, vb, beta);
+  store32(edge + 112, c31, va, vb, beta);
   for (let r = 0; r < mr; r++) {
     const cr = c + <usize>r * ld;
     for (let j = 0; j < nr; j++) {
-      const q = cr + ((<usize>j) << 2);
-      const v = alpha * load<f32>(edge + ((<usize>(r * 8 + j)) << 2));
-      store<f32>(q, beta == 0 ? v : v + beta * load<f32>(q));
+      store<f32>(cr + ((<usize>j) << 2), load<f32>(edge + ((<usize>(r * 8 + j)) << 2)));
     }
   }
 }
@@ -461,20 +470,26 @@ function micro64(
     store64(c + 16, c31, va, vb, beta);
     return;
   }
-  v128.store(edge, c00);
-  v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32);
-  v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64);
-  v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96);
-  v128.store(edge, c31, 112);
+  if (beta != 0) {
+    for (let r = 0; r < 4; r++) {
+      for (let j = 0; j < 4; j++) {
+        const v: f64 = r < mr && j < nr ? load<f64>(c + <usize>r * ld + ((<usize>j) << 3)) : 0;
+        store<f64>(edge + ((<usize>(r * 4 + j)) << 3), v);
+      }
+    }
+  }
+  store64(edge, c00, va, vb, beta);
+  store64(edge + 16, c01, va, vb, beta);
+  store64(edge + 32, c10, va, vb, beta);
+  store64(edge + 48, c11, va, vb, beta);
+  store64(edge + 64, c20, va, vb, beta);
+  store64(edge + 80, c21, va, vb, beta);
+  store64(edge + 96, c30, va, vb, beta);
+  store64(edge + 112, c31, va, vb, beta);
   for (let r = 0; r < mr; r++) {
     const cr = c + <usize>r * ld;
     for (let j = 0; j < nr; j++) {
-      const q = cr + ((<usize>j) << 3);
-      const v = alpha * load<f64>(edge + ((<usize>(r * 4 + j)) << 3));
-      store<f64>(q, beta == 0 ? v : v + beta * load<f64>(q));
+      store<f64>(cr + ((<usize>j) << 3), load<f64>(edge + ((<usize>(r * 4 + j)) << 3)));
     }
   }
 }
