@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { getBackend, setPoolOptions } from '../src/kernels/index.js';
 import { Rng } from '../src/core/rng.js';
 import { Matrix } from '../src/core/matrix.js';
@@ -251,7 +251,7 @@ say(
     (FULL ? '' : ' (smoke run: small counts; the lead runs --full)'),
 );
 say(
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, kernels: ${backend.description}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, kernels: ${backend.description}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at start: ${loadavg()[0]!.toFixed(1)} (wall times are only comparable on an idle machine).`,
 );
 say();
 say(
