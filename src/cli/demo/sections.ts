@@ -4,7 +4,9 @@
  */
 import type { DemoSection } from './types.js';
 import { overview } from './overview.js';
+import { decomposition } from './decomposition.js';
 
 export const SECTIONS: DemoSection[] = [
   overview,
+  decomposition,
 ];
