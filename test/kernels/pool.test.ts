@@ -50,7 +50,8 @@ describe('worker pool (2 threads over shared memory)', () => {
         [103, 37, 300],
         [6, 203, 45],
       ] as const) {
-        const mk = (src: Float64Array) => (dt === 'f32' ? Float32Array.from(src) : Float64Array.from(src));
+        const mk = (src: ArrayLike<number>): Float32Array | Float64Array =>
+          dt === 'f32' ? Float32Array.from(src) : Float64Array.from(src);
         const A = mk(rand(m * k, 3));
         const B = mk(rand(k * n, 4));
         const C0 = mk(rand(m * n, 5));
