@@ -17,3 +17,4 @@ export {
   type Graph,
   type CliqueClusteringOptions,
 } from './cliques.js';
+export { MiniBatchKMeans, MINIBATCH_KMEANS_DEFAULTS, type MiniBatchKMeansOptions } from './minibatch-kmeans.js';

@@ -100,3 +100,18 @@ describe('KMeans properties', () => {
     expect(() => new KMeans({ nClusters: 2, init: [[0, 0]] }).fit([[1, 1], [2, 2]])).toThrow('init has shape 1x2, expected nClusters x nFeatures = 2x2');
   });
 });
+
+describe('MiniBatchKMeans', () => {
+  it('reaches an inertia close to full k-means on blobs, deterministically', async () => {
+    const { MiniBatchKMeans } = await import('../../src/cluster/index.js');
+    const X = blobs(3000, 8, 6, 21);
+    const full = new KMeans({ nClusters: 6, nInit: 3, seed: 1 }).fit(X);
+    const mb = new MiniBatchKMeans({ nClusters: 6, batchSize: 256, seed: 1 }).fit(X);
+    expect(mb.inertia).toBeLessThan(full.inertia * 1.05);
+    const mb2 = new MiniBatchKMeans({ nClusters: 6, batchSize: 256, seed: 1 }).fit(X);
+    expect(Array.from(mb2.clusterCenters.data)).toEqual(Array.from(mb.clusterCenters.data));
+    expect(Array.from(mb.predict(X))).toEqual(Array.from(mb.labels));
+    expect(mb.nSteps).toBeGreaterThan(0);
+    expect(() => new MiniBatchKMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nClusters=8');
+  });
+});
