@@ -12,6 +12,15 @@ import {
   PCA,
   SparseCoder,
 } from '../../src/decomposition/index.js';
+import {
+  AgglomerativeClustering,
+  BernoulliMixture,
+  CliqueClustering,
+  GaussianMixture,
+  KMeans,
+  MiniBatchKMeans,
+} from '../../src/cluster/index.js';
+import { NearestNeighbors } from '../../src/neighbors/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -63,5 +72,33 @@ export const ESTIMATORS: ContractEntry[] = [
         transformAlpha: 0.5,
       }),
     output: (m: SparseCoder, X) => m.transform(X),
+  },
+  { name: 'KMeans', make: (seed) => new KMeans({ nClusters: 3, nInit: 2, seed }), output: (m: KMeans, X) => m.transform(X) },
+  {
+    name: 'MiniBatchKMeans',
+    make: (seed) => new MiniBatchKMeans({ nClusters: 3, batchSize: 16, maxIter: 5, seed }),
+    output: (m: MiniBatchKMeans, X) => m.transform(X),
+  },
+  {
+    name: 'AgglomerativeClustering',
+    make: () => new AgglomerativeClustering({ nClusters: 3, linkage: 'ward' }),
+    output: (m: AgglomerativeClustering) => m.linkageMatrix,
+  },
+  {
+    name: 'GaussianMixture',
+    make: (seed) => new GaussianMixture({ nComponents: 3, seed }),
+    output: (m: GaussianMixture, X) => m.scoreSamples(X),
+  },
+  {
+    name: 'BernoulliMixture',
+    make: (seed) => new BernoulliMixture({ nComponents: 3, seed }),
+    data: 'binary',
+    output: (m: BernoulliMixture, X) => m.predictProba(X),
+  },
+  { name: 'CliqueClustering', make: () => new CliqueClustering({ nNeighbors: 5, k: 3 }), output: (m: CliqueClustering) => m.labels },
+  {
+    name: 'NearestNeighbors',
+    make: () => new NearestNeighbors({ nNeighbors: 4 }),
+    output: (m: NearestNeighbors, X) => m.kneighbors(X).distances,
   },
 ];
