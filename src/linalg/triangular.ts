@@ -1,12 +1,15 @@
 /**
  * Triangular solves op(L)·X = B with op = identity or transpose, lower or upper, optionally unit
- * diagonal (Golub & Van Loan §3.1, Algorithms 3.1.1–3.1.4; LAPACK dtrtrs/BLAS dtrsm). Row-oriented:
- * each step is an axpy over a contiguous row of X, so many right-hand sides cost the same per entry
- * as one. An exactly zero diagonal entry raises NumericalError (the system is singular).
+ * diagonal (Golub & Van Loan §3.1, Algorithms 3.1.1–3.1.4, and the blocked form of §3.1.6; LAPACK
+ * dtrtrs / BLAS dtrsm). Blocks of ≤ 64 rows are solved by substitution whose steps are axpys over
+ * contiguous rows of X; larger systems recurse (solve one half, one gemm to update the other half's
+ * right-hand sides, solve the other half), so with many right-hand sides nearly all of the n²k flops
+ * run in gemm. An exactly zero diagonal entry raises NumericalError (the system is singular).
  */
 import { NumericalError, ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { asMatrix, denseCopy, requireSquare } from './util.js';
+import { gemm } from '../kernels/index.js';
+import { asMatrix, denseCopy, inWasmHeap, requireSquare } from './util.js';
 
 export interface SolveTriangularOptions {
   /** L is lower triangular (default true); false: upper. Only that triangle is read. */
@@ -53,6 +56,9 @@ export function solveTriangular(
   return isVec ? x : new Matrix(x, n, k);
 }
 
+/** Below this order the substitution runs as scalar row axpys; above, it recurses through gemm. */
+const LEAF = 64;
+
 /** Inner routine: X (n×k row-major) ← op(L)⁻¹·X, with L row-major n×n. */
 export function triangularSolveInPlace(
   l: Float64Array,
@@ -68,13 +74,92 @@ export function triangularSolveInPlace(
       if (l[i * n + i] === 0) throw new NumericalError(`L is singular: diagonal entry ${i} is zero`);
     }
   }
+  if (n <= LEAF || k === 0) {
+    substitute(l, n, 0, n, x, k, lower, trans, unit);
+    return;
+  }
+  // The recursion's gemms work on views of l and x: keep both in wasm memory meanwhile.
+  inWasmHeap(l, (hl) => inWasmHeap(x, (hx) => recurse(hl, n, 0, n, hx, k, lower, trans, unit)));
+}
+
+/**
+ * Recursive blocked solve (dtrsm) on the diagonal block [i0, i1) of L: split it in two, solve one
+ * half, subtract its contribution from the other half's right-hand sides with one gemm, solve the
+ * other half. Effective lower (op(L) lower) goes top-down, effective upper bottom-up.
+ */
+function recurse(
+  l: Float64Array,
+  n: number,
+  i0: number,
+  i1: number,
+  x: Float64Array,
+  k: number,
+  lower: boolean,
+  trans: boolean,
+  unit: boolean,
+): void {
+  const len = i1 - i0;
+  if (len <= LEAF) {
+    substitute(l, n, i0, i1, x, k, lower, trans, unit);
+    return;
+  }
+  const im = i0 + (len >> 1);
+  const n1 = im - i0;
+  const n2 = i1 - im;
+  if (lower !== trans) {
+    // op(L) lower: X1 first, then X2 −= op(L)[2,1]·X1.
+    recurse(l, n, i0, im, x, k, lower, trans, unit);
+    // op(L)[2,1] = L[im:i1, i0:im] (lower) or (L[i0:im, im:i1])ᵀ (upper, trans).
+    gemm(n2, k, n1, l, x, x, {
+      transA: trans,
+      alpha: -1,
+      beta: 1,
+      aOffset: trans ? i0 * n + im : im * n + i0,
+      lda: n,
+      bOffset: i0 * k,
+      ldb: k,
+      cOffset: im * k,
+      ldc: k,
+    });
+    recurse(l, n, im, i1, x, k, lower, trans, unit);
+  } else {
+    // op(L) upper: X2 first, then X1 −= op(L)[1,2]·X2.
+    recurse(l, n, im, i1, x, k, lower, trans, unit);
+    // op(L)[1,2] = L[i0:im, im:i1] (upper) or (L[im:i1, i0:im])ᵀ (lower, trans).
+    gemm(n1, k, n2, l, x, x, {
+      transA: trans,
+      alpha: -1,
+      beta: 1,
+      aOffset: trans ? im * n + i0 : i0 * n + im,
+      lda: n,
+      bOffset: im * k,
+      ldb: k,
+      cOffset: i0 * k,
+      ldc: k,
+    });
+    recurse(l, n, i0, im, x, k, lower, trans, unit);
+  }
+}
+
+/** Scalar substitution on the diagonal block [i0, i1) (only couplings inside the block). */
+function substitute(
+  l: Float64Array,
+  n: number,
+  i0: number,
+  i1: number,
+  x: Float64Array,
+  k: number,
+  lower: boolean,
+  trans: boolean,
+  unit: boolean,
+): void {
   // Effective orientation: Lᵀ of a lower matrix is upper.
   const forward = lower !== trans;
   if (forward) {
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       const ri = i * k;
       // x_i -= Σ_{j<i} op(L)[i,j]·x_j
-      for (let j = 0; j < i; j++) {
+      for (let j = i0; j < i; j++) {
         const lij = trans ? l[j * n + i] : l[i * n + j];
         if (lij === 0) continue;
         const rj = j * k;
@@ -86,9 +171,9 @@ export function triangularSolveInPlace(
       }
     }
   } else {
-    for (let i = n - 1; i >= 0; i--) {
+    for (let i = i1 - 1; i >= i0; i--) {
       const ri = i * k;
-      for (let j = i + 1; j < n; j++) {
+      for (let j = i + 1; j < i1; j++) {
         const lij = trans ? l[j * n + i] : l[i * n + j];
         if (lij === 0) continue;
         const rj = j * k;

@@ -90,6 +90,42 @@ describe('triangular solves', () => {
     for (let i = 0; i < 5; i++) expect(x[i]).toBeCloseTo(f.lower[i][0], 13);
   });
 
+  it('solves large systems (blocked recursion through gemm) in all four orientations, unit or not', () => {
+    const n = 150;
+    const k = 7;
+    const R = randn(n, n, 21);
+    const lowerData = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) lowerData[i * n + j] = R.get(i, j) / Math.sqrt(n);
+      lowerData[i * n + i] = 2 + Math.abs(R.get(i, i));
+    }
+    const L = new Matrix(lowerData, n, n);
+    const U = L.T.clone();
+    const B = randn(n, k, 22);
+    for (const unit of [false, true]) {
+      const eff = (M: Matrix, lower: boolean): Matrix => {
+        const E = Matrix.zeros(n, n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            const inside = lower ? j <= i : j >= i;
+            if (inside) E.set(i, j, i === j && unit ? 1 : M.get(i, j));
+          }
+        }
+        return E;
+      };
+      const cases: [Matrix, { lower: boolean; trans: boolean }, Matrix][] = [
+        [L, { lower: true, trans: false }, eff(L, true)],
+        [L, { lower: true, trans: true }, eff(L, true).T],
+        [U, { lower: false, trans: false }, eff(U, false)],
+        [U, { lower: false, trans: true }, eff(U, false).T],
+      ];
+      for (const [M, o, op] of cases) {
+        const X = solveTriangular(M, B, { ...o, unitDiagonal: unit });
+        expect(maxAbsDiff(mul(op, X), B)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
   it('rejects singular and mismatched systems', () => {
     expect(() => solveTriangular(M([[1, 0], [1, 0]]), new Float64Array([1, 1]))).toThrow(
       'L is singular: diagonal entry 1 is zero',
