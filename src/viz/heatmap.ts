@@ -7,7 +7,8 @@ import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { FONT, textWidth } from './axes.js';
-import { colormapHex, textColorOn, type Colormap } from './colors.js';
+import { colormapHex, colormapRgb, textColorOn, type Colormap } from './colors.js';
+import { encodePng } from './png.js';
 import { escapeXml, formatNumber, niceTicks, formatTick, px } from './format.js';
 
 export interface HeatmapOptions {
@@ -57,8 +58,13 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
     [lo, hi] = [-m, m];
   }
   const span = hi > lo ? hi - lo : 1;
-  const cell = options.cellSize ?? Math.max(6, Math.min(44, Math.floor(440 / Math.max(rows, cols))));
-  const annotate = options.annotate ?? cell >= 24;
+  // Above 64×64 cells (e.g. a 784×784 pixel covariance) one <rect> per cell would make a huge file:
+  // draw the cells as one embedded PNG, a pixel per cell, scaled to ~440 px.
+  const raster = options.cellSize === undefined && rows * cols > 4096;
+  const cell = raster
+    ? Math.min(44, 440 / Math.max(rows, cols))
+    : (options.cellSize ?? Math.max(6, Math.min(44, Math.floor(440 / Math.max(rows, cols)))));
+  const annotate = !raster && (options.annotate ?? cell >= 24);
   const digits = options.digits ?? 3;
   const rowLabels = options.rowLabels ?? Array.from({ length: rows }, (_, i) => String(i));
   const colLabels = options.colLabels ?? Array.from({ length: cols }, (_, j) => String(j));
@@ -66,14 +72,29 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
   const labelW = showRowLabels ? Math.max(...rowLabels.map((s) => textWidth(s)), 8) + 8 : 0;
   const left = 12 + labelW + (options.rowTitle ? 18 : 0);
   const top = (options.title ? 30 : 10) + (options.colTitle ? 18 : 0) + (cell >= 10 ? 16 : 0);
-  const gridW = cols * cell;
-  const gridH = rows * cell;
+  const gridW = Math.round(cols * cell);
+  const gridH = Math.round(rows * cell);
   const barX = left + gridW + 16;
   const width = barX + 14 + 50;
   const height = Math.max(top + gridH + 14, 120);
 
   const parts: string[] = [];
-  for (let i = 0; i < rows; i++) {
+  if (raster) {
+    const rgb = new Uint8Array(rows * cols * 3);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = A.get(i, j);
+        const at = (i * cols + j) * 3;
+        if (Number.isFinite(v)) colormapRgb(cmap, (v - lo) / span, rgb, at);
+        else rgb.set([255, 0, 255], at);
+      }
+    }
+    const b64 = Buffer.from(encodePng(rgb, cols, rows, 'rgb')).toString('base64');
+    parts.push(
+      `<image x="${left}" y="${top}" width="${gridW}" height="${gridH}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>`,
+    );
+  }
+  for (let i = 0; raster ? false : i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const v = A.get(i, j);
       const color = Number.isFinite(v) ? colormapHex(cmap, (v - lo) / span) : '#ff00ff';

@@ -153,6 +153,23 @@ describe('heatmapSvg', () => {
     expect(svg).toContain('>30<');
   });
 
+  it('draws large matrices as one embedded PNG with a pixel per cell', async () => {
+    const { PNG } = await import('pngjs');
+    const M = Matrix.zeros(100, 80);
+    M.set(3, 5, 1);
+    const svg = heatmapSvg(M);
+    const { elements } = parseXml(svg);
+    expect(count(elements, 'image')).toBe(1);
+    expect(count(elements, 'rect')).toBe(2); // background + colour bar
+    const png = PNG.sync.read(Buffer.from(/base64,([^"]+)"/.exec(svg)![1]!, 'base64'));
+    expect([png.width, png.height]).toEqual([80, 100]);
+    // viridis: 0 is dark purple, the single 1 is yellow.
+    const at = (x: number, y: number): number[] =>
+      Array.from(png.data.subarray((y * 80 + x) * 4, (y * 80 + x) * 4 + 3));
+    expect(at(0, 0)).toEqual([68, 1, 84]);
+    expect(at(5, 3)).toEqual([253, 231, 37]);
+  });
+
   it('checks label counts', () => {
     expect(() => heatmapSvg(Matrix.zeros(2, 2), { rowLabels: ['a'] })).toThrow(
       'rowLabels has 1 entries but M has 2 rows',
