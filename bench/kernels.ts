@@ -79,7 +79,7 @@ if (!simd) {
 async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<number> {
   const { m, n, k, ta, tb } = shape;
   if (v.pool) {
-    v.pool.configure({ threads: v.threads });
+    v.pool.configure({ threads: v.threads, adaptive: false });
     if (v.threads > 0) {
       v.pool.ensureStarted();
       await v.pool.whenReady(10_000);

@@ -85,6 +85,13 @@ export interface PoolOptions {
   stallTimeoutMs?: number;
   /** Products below this many flops (2·m·n·k) run on one thread (default 2,000,000). */
   minFlops?: number;
+  /**
+   * Learn, per size class of product, whether splitting actually pays on this machine now (default
+   * true). On a machine crowded by other processes waking a worker can cost more than it saves; the
+   * pool then keeps such sizes on one thread, re-trying the split every 16th call. Results are
+   * bit-identical either way.
+   */
+  adaptive?: boolean;
 }
 
 export interface PoolStats {
@@ -125,7 +132,14 @@ type WorkerCtor = new (
 const MAX_RESPAWNS = 8;
 
 export class WorkerPool {
-  readonly options: Required<PoolOptions> = { threads: 1, stallTimeoutMs: 10_000, minFlops: 2_000_000 };
+  readonly options: Required<PoolOptions> = {
+    threads: 1,
+    stallTimeoutMs: 10_000,
+    minFlops: 2_000_000,
+    adaptive: true,
+  };
+  /** Per log2(flops) size class: smoothed ms per Mflop single-threaded [0] and split [1], sample counts, calls. */
+  private readonly perf = new Map<number, { t: [number, number]; n: [number, number]; calls: number }>();
   private slots: (Slot | null)[] = [];
   private dispatches = 0;
   private failures = 0;
@@ -160,6 +174,34 @@ export class WorkerPool {
     }
     if (o.stallTimeoutMs !== undefined) this.options.stallTimeoutMs = o.stallTimeoutMs;
     if (o.minFlops !== undefined) this.options.minFlops = o.minFlops;
+    if (o.adaptive !== undefined) this.options.adaptive = o.adaptive;
+  }
+
+  /** Whether a product of `flops` should be split now (see PoolOptions.adaptive). */
+  shouldSplit(flops: number): boolean {
+    if (!this.options.adaptive) return true;
+    const b = Math.floor(Math.log2(flops));
+    let st = this.perf.get(b);
+    if (!st) {
+      st = { t: [0, 0], n: [0, 0], calls: 0 };
+      this.perf.set(b, st);
+    }
+    st.calls++;
+    if (st.n[1] < 3) return true;
+    if (st.n[0] < 3) return false;
+    const better = st.t[1] <= st.t[0];
+    return st.calls % 16 === 0 ? !better : better;
+  }
+
+  /** Records how long a product of `flops` took, split or not. */
+  record(flops: number, split: boolean, ms: number): void {
+    if (!this.options.adaptive) return;
+    const st = this.perf.get(Math.floor(Math.log2(flops)));
+    if (!st) return;
+    const i = split ? 1 : 0;
+    const v = (ms * 1e6) / flops;
+    st.t[i] = st.n[i] === 0 ? v : 0.75 * st.t[i] + 0.25 * v;
+    st.n[i]++;
   }
 
   stats(): PoolStats {

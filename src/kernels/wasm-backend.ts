@@ -132,13 +132,21 @@ export function makeWasmBackend(
     const bpe = f64 ? 8 : 4;
     const ita = ta ? 1 : 0;
     const itb = tb ? 1 : 0;
-    const slots = pool ? pool.available(2 * m * n * k) : [];
+    const flops = 2 * m * n * k;
+    const slots = pool ? pool.available(flops) : [];
     const parts = slots.length + 1;
     const byRows = m >= 16 * parts;
     if (parts === 1 || (!byRows && n < 16 * parts)) {
       fn(m, n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
       return;
     }
+    if (!pool!.shouldSplit(flops)) {
+      const t0 = performance.now();
+      fn(m, n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
+      pool!.record(flops, false, performance.now() - t0);
+      return;
+    }
+    const tStart = performance.now();
     const what = f64 ? 'gemm_f64' : 'gemm_f32';
     const op = f64 ? 'gemm_f64' : 'gemm_f32';
     const share = pool!.share;
@@ -176,6 +184,7 @@ export function makeWasmBackend(
         const used = slots.filter((_, w) => mainRows + w * chunk < m);
         for (const s of used) pool!.wait(s, dt, what);
         pool!.balance(used, mainRows, dt, chunk);
+        pool!.record(flops, true, performance.now() - tStart);
       }
     } else {
       const chunk = Math.max(8, Math.round((n * share) / 8) * 8);
@@ -210,6 +219,7 @@ export function makeWasmBackend(
         const used = slots.filter((_, w) => mainCols + w * chunk < n);
         for (const s of used) pool!.wait(s, dt, what);
         pool!.balance(used, mainCols, dt, chunk);
+        pool!.record(flops, true, performance.now() - tStart);
       }
     }
   }

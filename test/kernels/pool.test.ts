@@ -16,10 +16,10 @@ describe('worker pool (2 threads over shared memory)', () => {
   beforeAll(async () => {
     K.setBackend('wasm');
     expect(pool, 'the threaded wasm variant should load in Node').not.toBeNull();
-    K.setPoolOptions({ threads: 1, minFlops: 0, stallTimeoutMs: 10_000 });
+    K.setPoolOptions({ threads: 1, minFlops: 0, stallTimeoutMs: 10_000, adaptive: false });
     expect(await W.whenPoolReady(10_000)).toBe(1);
   });
-  afterAll(() => K.setPoolOptions({ minFlops: 2_000_000, stallTimeoutMs: 10_000 }));
+  afterAll(() => K.setPoolOptions({ minFlops: 2_000_000, stallTimeoutMs: 10_000, adaptive: true }));
 
   it('thousands of dispatches in a row give correct results (rows and columns split)', () => {
     const before = K.getPoolStats().dispatches;
@@ -106,6 +106,22 @@ describe('worker pool (2 threads over shared memory)', () => {
       K.setPoolOptions({ stallTimeoutMs: 10_000 });
     });
   }
+
+  it('adaptive mode keeps a size class on one thread when splitting does not pay, and re-tries it', () => {
+    K.setPoolOptions({ adaptive: true });
+    const flops = 2 ** 44; // a size class no other test touches
+    const picks: boolean[] = [];
+    for (let i = 0; i < 64; i++) {
+      const split = pool.shouldSplit(flops);
+      picks.push(split);
+      pool.record(flops, split, split ? 3000 : 1000); // splitting 3x slower, as on a crowded machine
+    }
+    expect(picks.slice(0, 3)).toEqual([true, true, true]); // measure the split first
+    expect(picks.slice(3, 6)).toEqual([false, false, false]); // then one thread
+    const later = picks.slice(6);
+    expect(later.filter((x) => x).length).toBe(later.filter((_, i) => (i + 7) % 16 === 0).length); // re-try every 16th call
+    K.setPoolOptions({ adaptive: false });
+  });
 
   it('threads: 0 runs everything on the main thread', () => {
     K.setPoolOptions({ threads: 0 });
