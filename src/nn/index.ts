@@ -7,3 +7,4 @@ export * from './init.js';
 export * from './optim.js';
 export * from './layers.js';
 export * from './train.js';
+export * from './gradcheck.js';

@@ -22,6 +22,10 @@ import {
   concat,
   detach,
   oneHot,
+  add,
+  gradCheck,
+  mul,
+  sum,
   contractivePenalty,
   contractiveSigmoid,
   engine,
@@ -301,6 +305,41 @@ describe('BCE clamping (as torch.nn.BCELoss)', () => {
       );
       expect(bceLoss(tensor([1, 1e-50], [1, 2]), tensor([0, 1], [1, 2])).item()).toBeCloseTo(100, 12);
       expect(bceLoss(tensor([1.5], [1, 1]), tensor([0], [1, 1])).item()).toBeNaN();
+    });
+  });
+});
+
+describe('gradCheck', () => {
+  it('agrees for a small conv + batch-norm + dense model in float64 and flags a wrong gradient', () => {
+    checkMode(() => {
+      const rng = new Rng(8);
+      const net = new Sequential([
+        new Reshape([1, 4, 4]),
+        new Conv2d({
+          inChannels: 1,
+          outChannels: 2,
+          kernelSize: 3,
+          stride: 2,
+          padding: 1,
+          activation: 'tanh',
+          rng,
+        }),
+        new BatchNorm({ numFeatures: 2 }),
+        new Flatten(),
+        new Dense({ inFeatures: 8, outFeatures: 16, activation: 'sigmoid', rng }),
+      ]);
+      const x = tensor(
+        Array.from({ length: 48 }, (_, i) => Math.sin(i)),
+        [3, 16],
+      );
+      const f = (): Tensor => mseLoss(net.forward(x), x);
+      const r = gradCheck(f, net.parameters());
+      expect(r.checked).toBe(2 * 9 + 2 + 2 + 2 + 8 * 16 + 16);
+      expect(r.maxRelError).toBeLessThan(1e-6);
+      // a loss whose backward is wrong (its tape entry is cut by detach) is caught
+      const W = net.parameters()[0]!;
+      const wrong = (): Tensor => add(mseLoss(net.forward(x), x), sum(mul(detach(W), W)));
+      expect(gradCheck(wrong, [W]).maxRelError).toBeGreaterThan(0.1);
     });
   });
 });
