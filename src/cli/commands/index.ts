@@ -12,6 +12,11 @@ import { register as ica } from './ica.js';
 import { register as nmf } from './nmf.js';
 import { register as dictionary } from './dictionary.js';
 import { register as sparseCode } from './sparse-code.js';
+import { register as kmeans } from './kmeans.js';
+import { register as agglomerative } from './agglomerative.js';
+import { register as gmm } from './gmm.js';
+import { register as bmm } from './bmm.js';
+import { register as cliques } from './cliques.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -24,4 +29,9 @@ export const COMMANDS: RegisterCommand[] = [
   nmf,
   dictionary,
   sparseCode,
+  kmeans,
+  agglomerative,
+  gmm,
+  bmm,
+  cliques,
 ];
