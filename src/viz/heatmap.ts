@@ -8,7 +8,7 @@ import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { FONT, textWidth } from './axes.js';
 import { colormapHex, colormapRgb, textColorOn, type Colormap } from './colors.js';
-import { encodePng } from './png.js';
+import { base64, encodePng } from './png.js';
 import { escapeXml, formatNumber, niceTicks, formatTick, px } from './format.js';
 
 export interface HeatmapOptions {
@@ -89,7 +89,7 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
         else rgb.set([255, 0, 255], at);
       }
     }
-    const b64 = Buffer.from(encodePng(rgb, cols, rows, 'rgb')).toString('base64');
+    const b64 = base64(encodePng(rgb, cols, rows, 'rgb'));
     parts.push(
       `<image x="${left}" y="${top}" width="${gridW}" height="${gridH}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>`,
     );

@@ -1,5 +1,5 @@
 /**
- * Figures and the HTML report: PNG image grids (pngjs), SVG charts as strings (scatter, line, bar,
+ * Figures and the HTML report: PNG image grids (own encoder, browser-safe), SVG charts as strings (scatter, line, bar,
  * heatmap), escaped HTML tables, and the report writer used by `unsupervised demo`.
  */
 export * from './format.js';

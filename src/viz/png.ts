@@ -1,13 +1,14 @@
 /**
  * PNG figures: images (one per row of a matrix, e.g. MNIST digits, PCA components, VAE samples)
- * laid out in a grid, encoded with pngjs. Grayscale grids are written as 8-bit grayscale PNGs
- * (a third of the size of RGB); colormapped grids as 8-bit RGB.
+ * laid out in a grid. Grayscale grids are written as 8-bit grayscale PNGs (a third of the size of
+ * RGB); colormapped grids as 8-bit RGB. The encoder (png-encode.ts) has no Node dependency, so
+ * these figures can be made in the browser too.
  */
-import { PNG } from 'pngjs';
 import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { colormapRgb, type Colormap } from './colors.js';
+import { encodePngBytes } from './png-encode.js';
 
 export type Normalize = 'global' | 'each' | 'none';
 
@@ -176,17 +177,7 @@ export function encodePng(
       `encodePng: ${kind} pixels need ${width * height * bpp} bytes; got ${pixels.length}`,
     );
   }
-  const colorType = kind === 'gray' ? 0 : kind === 'rgb' ? 2 : 6;
-  const png = new PNG({
-    width,
-    height,
-    colorType,
-    inputColorType: colorType,
-    inputHasAlpha: kind === 'rgba',
-  });
-  png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  const buf = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: kind === 'rgba' });
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return encodePngBytes(pixels, width, height, bpp);
 }
 
 export interface LabelledGridOptions extends ImageGridOptions {
@@ -214,7 +205,7 @@ export function labelledImageGridSvg(images: MatrixLike, options: LabelledGridOp
   const cellW = p.w * p.scale + p.pad;
   const cellH = p.h * p.scale + p.pad;
   const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  let body = `<image x="${left}" y="${top}" width="${p.outW}" height="${p.outH}" style="image-rendering:pixelated" href="data:image/png;base64,${Buffer.from(png).toString('base64')}"/>`;
+  let body = `<image x="${left}" y="${top}" width="${p.outW}" height="${p.outH}" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`;
   rowLabels.slice(0, p.rows).forEach((s, r) => {
     body += `<text x="${left - 6}" y="${top + p.pad + r * cellH + (p.h * p.scale) / 2}" text-anchor="end" dominant-baseline="central">${esc(s)}</text>`;
   });
@@ -229,4 +220,13 @@ export function labelledImageGridSvg(images: MatrixLike, options: LabelledGridOp
     `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="11" fill="#222">` +
     `<rect width="${width}" height="${height}" fill="#fff"/>${body}</svg>`
   );
+}
+
+/** Base64 of bytes, without Node's Buffer (browsers have btoa). */
+export function base64(bytes: Uint8Array): string {
+  const B = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: string): string } } }).Buffer;
+  if (B) return B.from(bytes).toString('base64');
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }

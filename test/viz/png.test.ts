@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { encodePng, imageGridPng, labelledImageGridSvg } from '../../src/viz/index.js';
 import { parseXml } from './xml.js';
+import { Rng } from '../../src/core/rng.js';
+import { encodePngBytesStored } from '../../src/viz/png-encode.js';
 
 function decode(bytes: Uint8Array): {
   width: number;
@@ -111,6 +113,31 @@ describe('imageGridPng', () => {
 });
 
 describe('encodePng', () => {
+  it('round-trips random and smooth images through every filter, with zlib and with stored blocks', () => {
+    const rng = new Rng(9);
+    const w = 37;
+    const h = 23;
+    for (const bpp of [1, 3, 4] as const) {
+      const px = new Uint8Array(w * h * bpp);
+      for (let i = 0; i < px.length; i++) px[i] = i % 3 === 0 ? rng.int(256) : (i * 7) % 256; // noise + ramps
+      const kind = bpp === 1 ? 'gray' : bpp === 3 ? 'rgb' : 'rgba';
+      for (const bytes of [encodePng(px, w, h, kind), encodePngBytesStored(px, w, h, bpp)]) {
+        const png = PNG.sync.read(Buffer.from(bytes));
+        expect([png.width, png.height]).toEqual([w, h]);
+        const back = new Uint8Array(w * h * bpp);
+        for (let p = 0; p < w * h; p++)
+          for (let c = 0; c < bpp; c++) back[p * bpp + c] = png.data[p * 4 + c]!;
+        expect(Buffer.from(back).equals(Buffer.from(px))).toBe(true);
+      }
+    }
+  });
+
+  it('stores more than 64 KiB in several deflate blocks', () => {
+    const px = new Uint8Array(300 * 300).map((_, i) => (i * 31) % 251);
+    const png = PNG.sync.read(Buffer.from(encodePngBytesStored(px, 300, 300, 1)));
+    expect(png.data[(299 * 300 + 299) * 4]).toBe(px[299 * 300 + 299]);
+  });
+
   it('round-trips RGBA pixels', () => {
     const px = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 128]);
     const png = PNG.sync.read(Buffer.from(encodePng(px, 2, 1, 'rgba')));
