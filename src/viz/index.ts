@@ -1,6 +1,7 @@
 /**
- * Figures and the HTML report: PNG image grids (own encoder, browser-safe), SVG charts as strings (scatter, line, bar,
- * heatmap), escaped HTML tables, and the report writer used by `unsupervised demo`.
+ * Figures and the HTML report: PNG image grids (own encoder, browser-safe), SVG charts as strings
+ * (scatter, line, bar, heatmap, dendrogram), escaped HTML tables, and the report writer used by
+ * `unsupervised demo`. Nothing here needs Node except `writeReport`, which fetches fs at call time.
  */
 export * from './format.js';
 export * from './colors.js';
