@@ -25,7 +25,7 @@
  */
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { ValidationError } from '../core/errors.js';
+import { NumericalError, ValidationError } from '../core/errors.js';
 import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { sqdist, rowSqNorms } from '../kernels/index.js';
@@ -341,7 +341,7 @@ export class TSNE {
       recenter(Y, n, o.nComponents);
       r.iter++;
       if (computeKl) {
-        if (!Number.isFinite(kl)) throw new ValidationError(`t-SNE diverged at iteration ${r.iter} (KL is ${kl}); lower the learning rate`);
+        if (!Number.isFinite(kl)) throw new NumericalError(`t-SNE diverged at iteration ${r.iter} (KL is ${kl}); lower the learning rate`);
         r.kl = kl;
         lastKl = kl;
       }

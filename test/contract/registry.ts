@@ -21,6 +21,7 @@ import {
   MiniBatchKMeans,
 } from '../../src/cluster/index.js';
 import { NearestNeighbors } from '../../src/neighbors/index.js';
+import { TSNE, SNE, LocallyLinearEmbedding } from '../../src/manifold/index.js';
 
 export type ContractData = 'blobs' | 'nonnegative' | 'binary';
 
@@ -100,5 +101,13 @@ export const ESTIMATORS: ContractEntry[] = [
     name: 'NearestNeighbors',
     make: () => new NearestNeighbors({ nNeighbors: 4 }),
     output: (m: NearestNeighbors, X) => m.kneighbors(X).distances,
+  },
+  // t-SNE and SNE have no predict: their output is the embedding itself
+  { name: 'TSNE', make: (seed) => new TSNE({ perplexity: 10, nIter: 100, seed }), output: (m: TSNE) => m.embedding },
+  { name: 'SNE', make: (seed) => new SNE({ perplexity: 10, nIter: 60, seed }), output: (m: SNE) => m.embedding },
+  {
+    name: 'LocallyLinearEmbedding',
+    make: (seed) => new LocallyLinearEmbedding({ nNeighbors: 8, seed }),
+    output: (m: LocallyLinearEmbedding, X) => m.transform(X),
   },
 ];
