@@ -151,10 +151,10 @@ export class WorkerPool {
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly allocWorkspace: () => number,
+    /** Node's worker_threads.Worker (null: no pool on this platform). */
+    WorkerClass: WorkerCtor | null,
   ) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-    const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
-    this.WorkerClass = wt?.Worker ?? null;
+    this.WorkerClass = WorkerClass;
   }
 
   /** Whether this platform can run the pool at all. */

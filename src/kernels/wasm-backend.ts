@@ -108,7 +108,11 @@ export function makeWasmBackend(
   const mainWork = allocBytes(workBytes);
   if (mainWork < 0) throw new Error('kernels: no room for the wasm packing workspace');
   const threads = variant.endsWith('-mt');
-  const pool = threads && memoryIsShared ? new WorkerPool(module, memory, () => allocBytes(workBytes)) : null;
+  const WorkerClass = nodeBuiltin<{ Worker?: unknown }>('node:worker_threads')?.Worker ?? null;
+  const pool =
+    threads && memoryIsShared
+      ? new WorkerPool(module, memory, () => allocBytes(workBytes), WorkerClass as never)
+      : null;
   const relaxed = variant.includes('relaxed');
 
   /** Runs one product whose operands are all in wasm memory, split across threads when large. */
@@ -550,7 +554,16 @@ interface NodeFs {
   readFileSync(p: string | URL): Uint8Array;
 }
 
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+/** Node built-ins obtained asynchronously by initKernels() on Node < 20.16 (no getBuiltinModule). */
+const builtins = new Map<string, unknown>();
+
+/**
+ * A Node built-in module without a static import (which would break browser bundles):
+ * process.getBuiltinModule (Node >= 20.16) or what initKernels() imported.
+ */
 function nodeBuiltin<T>(name: string): T | undefined {
+  if (builtins.has(name)) return builtins.get(name) as T;
   const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
   try {
     return proc?.getBuiltinModule?.(name) as T | undefined;
@@ -630,7 +643,21 @@ loadSync();
 
 /** Browsers (or any engine without node:fs): fetch, compile and register the best variant. */
 export async function initWasmBackend(url?: string | URL): Promise<void> {
-  if (loaded || typeof WebAssembly === 'undefined' || typeof fetch === 'undefined') return;
+  if (loaded || typeof WebAssembly === 'undefined') return;
+  if (isNode && url === undefined) {
+    // Node older than 20.16 cannot load synchronously at import: import the built-ins now
+    for (const name of ['node:fs', 'node:v8', 'node:worker_threads']) {
+      if (nodeBuiltin(name) !== undefined) continue;
+      try {
+        builtins.set(name, await import(/* @vite-ignore */ name));
+      } catch {
+        // not available: that part stays off
+      }
+    }
+    loadSync();
+    return;
+  }
+  if (typeof fetch === 'undefined') return;
   for (const variant of WASM_VARIANTS) {
     for (const u of candidates(variant, url)) {
       try {

@@ -16,7 +16,10 @@ beforeAll(() => {
   writeFileSync(
     script,
     `if (process.env.PROBE_NO_SAB) delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
-const { gemm, getBackend, getPoolStats, wasmHeap, whenPoolReady } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
+if (process.env.PROBE_NO_GBM) delete (process as { getBuiltinModule?: unknown }).getBuiltinModule; // Node < 20.16
+const { gemm, getBackend, getPoolStats, initKernels, wasmHeap, whenPoolReady } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
+const atImport = getBackend().name;
+await initKernels();
 const n = 130; // 4.4 MFLOP: large enough to start the worker pool, which must not keep the process alive
 const A = new Float64Array(n * n).map((_, i) => ((i * 7919) % 13) - 6);
 const C = new Float64Array(n * n);
@@ -29,7 +32,7 @@ for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
   for (let p = 0; p < n; p++) s += A[i * n + p] * A[p * n + j];
   err = Math.max(err, Math.abs(s - C[i * n + j]));
 }
-console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err, dispatches: getPoolStats().dispatches }));
+console.log(JSON.stringify({ ...getBackend(), atImport, shared: wasmHeap.shared, err, dispatches: getPoolStats().dispatches }));
 `,
   );
 });
@@ -37,7 +40,7 @@ console.log(JSON.stringify({ ...getBackend(), shared: wasmHeap.shared, err, disp
 function probe(
   args: string[],
   env: Record<string, string>,
-): { name: string; description: string; shared: boolean; err: number; dispatches: number } {
+): { name: string; atImport: string; description: string; shared: boolean; err: number; dispatches: number } {
   const out = execFileSync(process.execPath, [...args, '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -60,6 +63,14 @@ describe('backend selection at load time', () => {
     expect(r.shared).toBe(true);
     expect(r.err).toBe(0);
     expect(r.dispatches).toBe(1); // the second product ran on two threads, and the process still exited
+  });
+  it('Node < 20.16 (no process.getBuiltinModule): TypeScript at import, wasm with threads after initKernels()', () => {
+    const r = probe([], { UNSUPERVISED_BACKEND: '', PROBE_NO_GBM: '1' });
+    expect(r.atImport).toBe('ts');
+    expect(r.name).toBe('wasm');
+    expect(r.description).toContain('kernels-relaxed-mt');
+    expect(r.err).toBe(0);
+    expect(r.dispatches).toBe(1);
   });
   it('without SharedArrayBuffer: private memory, single-threaded wasm build, same results', () => {
     const r = probe([], { UNSUPERVISED_BACKEND: '', PROBE_NO_SAB: '1' });
