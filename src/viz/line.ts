@@ -19,6 +19,8 @@ export interface LineChartOptions {
   yLabel?: string;
   /** Logarithmic y axis; points with y <= 0 are left out. Default false. */
   logY?: boolean;
+  /** Logarithmic x axis (e.g. perplexity or sample-size sweeps); points with x <= 0 are left out. */
+  logX?: boolean;
   /** Default 560. */
   width?: number;
   /** Default 340. */
@@ -32,6 +34,7 @@ export interface LineChartOptions {
 /** Line chart of one or more series; the legend lists series names when there is more than one. */
 export function lineChartSvg(series: Series[], options: LineChartOptions = {}): string {
   const logY = options.logY ?? false;
+  const logX = options.logX ?? false;
   let xmin = Infinity,
     xmax = -Infinity,
     ymin = Infinity,
@@ -45,14 +48,14 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
       const y = s.y[i]!;
-      if (!ok(x, y, logY)) continue;
+      if (!ok(x, y, logY, logX)) continue;
       if (x < xmin) xmin = x;
       if (x > xmax) xmax = x;
       if (y < ymin) ymin = y;
       if (y > ymax) ymax = y;
     }
   }
-  if (!(xmin <= xmax)) [xmin, xmax, ymin, ymax] = [0, 1, logY ? 1 : 0, logY ? 10 : 1];
+  if (!(xmin <= xmax)) [xmin, xmax, ymin, ymax] = [logX ? 1 : 0, logX ? 10 : 1, logY ? 1 : 0, logY ? 10 : 1];
   if (options.zeroY && !logY) [ymin, ymax] = [Math.min(0, ymin), Math.max(0, ymax)];
   const width = options.width ?? 560;
   const height = options.height ?? 340;
@@ -72,10 +75,11 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
     const span = Math.max(Math.log10(ymax / ymin), 0.3);
     yDomain = [ymin / Math.pow(10, span * 0.04), ymax * Math.pow(10, span * 0.04)];
   } else yDomain = niceDomain(ymin, ymax);
-  const xDomain: [number, number] = xmin === xmax ? [xmin - 1, xmax + 1] : [xmin, xmax];
+  const xDomain: [number, number] =
+    xmin === xmax ? (logX ? [xmin / 2, xmax * 2] : [xmin - 1, xmax + 1]) : [xmin, xmax];
   const { svg, sx, sy } = axes(
     box,
-    { domain: xDomain, label: options.xLabel },
+    { domain: xDomain, log: logX, label: options.xLabel },
     { domain: yDomain, log: logY, label: options.yLabel },
   );
   const markers = options.markers ?? series.every((s) => s.x.length <= 40);
@@ -88,7 +92,7 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
       const y = s.y[i]!;
-      if (!ok(x, y, logY)) {
+      if (!ok(x, y, logY, logX)) {
         pen = false; // a gap in the line where values are missing
         continue;
       }
@@ -112,6 +116,6 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
   return svgDocument(width, height, body, options.title);
 }
 
-function ok(x: number, y: number, logY: boolean): boolean {
-  return Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0);
+function ok(x: number, y: number, logY: boolean, logX: boolean): boolean {
+  return Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0) && (!logX || x > 0);
 }

@@ -133,6 +133,14 @@ describe('lineChartSvg', () => {
     for (const t of ['>0.1<', '>1<', '>10<', '>100<']) expect(svg).toContain(t);
   });
 
+  it('supports a log x axis for sweeps', () => {
+    const svg = lineChartSvg([{ name: 'p', x: [0, 5, 10, 30, 100], y: [1, 2, 3, 4, 5] }], { logX: true });
+    parseXml(svg);
+    const d = /<path d="([^"]*)" fill="none" stroke="#1f77b4"/.exec(svg)![1]!;
+    expect((d.match(/[ML]/g) ?? []).length).toBe(4); // x = 0 left out
+    for (const t of ['>5<', '>10<', '>20<', '>50<', '>100<']) expect(svg).toContain(t);
+  });
+
   it('names the series whose x and y lengths differ', () => {
     expect(() => lineChartSvg([{ name: 'a', x: [1, 2], y: [1] }])).toThrow(
       "series 'a' has 2 x values but 1 y values",
