@@ -2,6 +2,14 @@
  * The demo's building blocks. `unsupervised demo` loads real MNIST once, then runs each registered
  * section in order; each section runs its methods for real, writes its figures (PNG/SVG) into
  * `ctx.outDir`, and returns HTML for its part of `report/index.html`.
+ *
+ * Writing a section: build figures with src/viz (imageGridPng, scatterSvg, lineChartSvg, heatmapSvg,
+ * barChartSvg, labelledImageGridSvg), save them with `ctx.writeFile('<id>-<name>.svg', svg)`, and
+ * compose the HTML with `figureRow(figureHtml(file, caption), ...)`, `tableHtml(header, rows)` and
+ * `<p class="note">` for remarks; escape any text you interpolate yourself (`escapeHtml`). The report
+ * prints the title, `seedSays`, the html, then `metrics` as a table. A thrown error is shown in the
+ * section and makes the command exit 1 after the other sections ran. Try one with
+ * `npx tsx src/cli/main.ts demo --only <id> --out /tmp/r`.
  */
 import type { Matrix } from '../../core/matrix.js';
 import type { Rng } from '../../core/rng.js';
