@@ -6,17 +6,20 @@
  * Computes the k leading singular triplets of A (m×n): draws Ω (n×(k+p)) ~ N(0, 1) with the seeded
  * Rng, builds an orthonormal basis Q of range((A·Aᵀ)^q·A·Ω), then U = Q·Ũ, s, Vᵀ from svd(Qᵀ·A).
  * Defaults follow scikit-learn's randomized_svd: nOversamples p = 10, nIter q = 'auto' → 7 if
- * k < 0.1·min(m, n) else 4; the wide case runs on Aᵀ. QR (not LU) normalisation is used at every
- * power step: slightly more work than scikit-learn's LU for q > 2, but never loses rank.
+ * k < 0.1·min(m, n) else 4; the wide case runs on Aᵀ. The basis is re-orthonormalised after every
+ * product (QR normalisation: never loses rank, unlike scikit-learn's LU for q > 2), by CholeskyQR2
+ * (all gemm) with a Householder fallback when the block is numerically rank-deficient.
  * Sign convention as `svd` (svd_flip, u-based). The products go through the gemm kernel.
  */
 import { ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
-import { gemm } from '../kernels/index.js';
+import { gemm, syrk } from '../kernels/index.js';
+import { choleskyInPlace } from './cholesky.js';
+import { triangularSolveInPlace } from './triangular.js';
 import { formQ, householderQrInPlace } from './qr.js';
 import { svdDense, type SvdResult } from './svd.js';
-import { asMatrix, denseCopy, flipColumnSigns } from './util.js';
+import { asMatrix, denseCopy, flipColumnSigns, inWasmHeap } from './util.js';
 
 export interface RandomizedSvdOptions {
   /** Extra random directions beyond k (default 10). */
@@ -51,7 +54,7 @@ export function randomizedSvd(A: Matrix | MatrixLike, k: number, opts: Randomize
   if (m < n) {
     const at = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
-    const t = rsvdTall(at, n, m, k, p, q, seed);
+    const t = inWasmHeap(at, (h) => rsvdTall(h, n, m, k, p, q, seed), false);
     // A = (Aᵀ)ᵀ: U = V', Vt = U'ᵀ.
     const U = new Float64Array(m * k);
     for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) U[i * k + j] = t.Vt[j * m + i];
@@ -59,7 +62,8 @@ export function randomizedSvd(A: Matrix | MatrixLike, k: number, opts: Randomize
     for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) Vt[j * n + i] = t.U[i * k + j];
     return finish(U, t.s, Vt, m, n, k);
   }
-  const t = rsvdTall(a, m, n, k, p, q, seed);
+  // The products with A dominate: keep A in wasm memory so gemm does not copy it on every call.
+  const t = inWasmHeap(a, (h) => rsvdTall(h, m, n, k, p, q, seed), false);
   return finish(t.U, t.s, t.Vt, m, n, k);
 }
 
@@ -107,10 +111,47 @@ function rsvdTall(
   return { U, s: small.s.slice(0, k), Vt };
 }
 
-/** Y (m×l, m ≥ l) ← the thin Q of its Householder QR. */
+/**
+ * Y (m×l, m ≥ l) ← an orthonormal basis of its columns. First CholeskyQR2 (Fukaya et al. 2014:
+ * G = YᵀY = RᵀR, Y ← Y·R⁻¹, twice), which is all gemm; if the Cholesky factorisation fails or the
+ * result is not orthonormal to 1e-12 (Y numerically rank-deficient, κ(Y) ≳ 1e8), the Householder QR
+ * of a saved copy is used instead.
+ */
 function orthonormalize(Y: Float64Array, m: number, l: number, tau: Float64Array): void {
+  const saved = Y.slice();
+  if (m >= 4 * l && choleskyQr2(Y, m, l)) return;
+  Y.set(saved);
   householderQrInPlace(Y, m, l, tau);
   const Q = new Float64Array(m * l);
   formQ(Y, m, l, tau, Q, l);
   Y.set(Q);
+}
+
+function choleskyQr2(Y: Float64Array, m: number, l: number): boolean {
+  const G = new Float64Array(l * l);
+  const I = new Float64Array(l * l);
+  const tmp = new Float64Array(m * l);
+  for (let pass = 0; pass < 3; pass++) {
+    syrk(m, l, Y, G);
+    for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) G[i * l + j] = G[j * l + i];
+    if (pass === 2) {
+      // Check: ‖YᵀY − I‖max after two passes.
+      let dev = 0;
+      for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) dev = Math.max(dev, Math.abs(G[i * l + j] - (i === j ? 1 : 0)));
+      return dev <= 1e-12;
+    }
+    try {
+      choleskyInPlace(G, l); // G ← L, YᵀY = L·Lᵀ, so Y·L⁻ᵀ is orthonormal
+    } catch {
+      return false;
+    }
+    // Linv = L⁻¹; Y ← Y·L⁻ᵀ = Y·Linvᵀ
+    I.fill(0);
+    for (let i = 0; i < l; i++) I[i * l + i] = 1;
+    triangularSolveInPlace(G, l, I, l, true, false, false);
+    gemm(m, l, l, Y, I, tmp, { transB: true });
+    Y.set(tmp);
+    for (let t = 0; t < m * l; t++) if (!Number.isFinite(Y[t])) return false;
+  }
+  return false;
 }

@@ -26,20 +26,33 @@ export function denseCopy(M: Matrix, name: string): Float64Array {
   const d = M.data;
   if (M.isRowMajor()) {
     const o = M.offset;
-    for (let t = 0; t < rows * cols; t++) out[t] = d[o + t]!;
+    out.set(d.subarray(o, o + rows * cols));
   } else {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) out[i * cols + j] = d[M.offset + i * M.rowStride + j * M.colStride]!;
     }
   }
-  for (let t = 0; t < out.length; t++) {
-    const v = out[t]!;
-    if (v - v !== 0) {
-      const i = Math.floor(t / cols);
-      const j = t - i * cols;
-      const what = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-      throw new ValidationError(`${name} has ${what} at row ${i}, column ${j}`);
+  // x·0 is 0 for every finite x and NaN for NaN/±Infinity: one sum per block of 1024 finds them.
+  let bad = -1;
+  for (let t = 0; t < out.length && bad < 0; t += 1024) {
+    const end = Math.min(out.length, t + 1024);
+    let acc = 0;
+    for (let u = t; u < end; u++) acc += out[u]! * 0;
+    if (acc !== 0) {
+      for (let u = t; u < end; u++) {
+        if (out[u]! - out[u]! !== 0) {
+          bad = u;
+          break;
+        }
+      }
     }
+  }
+  if (bad >= 0) {
+    const v = out[bad]!;
+    const i = Math.floor(bad / cols);
+    const j = bad - i * cols;
+    const what = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+    throw new ValidationError(`${name} has ${what} at row ${i}, column ${j}`);
   }
   return out;
 }
@@ -164,7 +177,7 @@ export function checkCount(k: unknown, name: string, max: number): number {
  * call; for the in-place blocked factorisations (many gemms on views of one n×n array) that copying
  * would cost more than the products. Falls back to `src` itself when the heap cannot hold it.
  */
-export function inWasmHeap<R>(src: Float64Array, fn: (a: Float64Array) => R): R {
+export function inWasmHeap<R>(src: Float64Array, fn: (a: Float64Array) => R, copyBack = true): R {
   let h: Float64Array | null = null;
   try {
     h = wasmHeap.allocF64(src.length);
@@ -178,7 +191,7 @@ export function inWasmHeap<R>(src: Float64Array, fn: (a: Float64Array) => R): R 
   try {
     h.set(src);
     const r = fn(h);
-    src.set(h);
+    if (copyBack) src.set(h);
     return r;
   } finally {
     wasmHeap.free(h);
