@@ -17,6 +17,9 @@ import { register as agglomerative } from './agglomerative.js';
 import { register as gmm } from './gmm.js';
 import { register as bmm } from './bmm.js';
 import { register as cliques } from './cliques.js';
+import { register as tsne } from './tsne.js';
+import { register as sne } from './sne.js';
+import { register as lle } from './lle.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -34,4 +37,7 @@ export const COMMANDS: RegisterCommand[] = [
   gmm,
   bmm,
   cliques,
+  tsne,
+  sne,
+  lle,
 ];
