@@ -5,8 +5,10 @@
 import type { DemoSection } from './types.js';
 import { overview } from './overview.js';
 import { decomposition } from './decomposition.js';
+import { clustering } from './clustering.js';
 
 export const SECTIONS: DemoSection[] = [
   overview,
   decomposition,
+  clustering,
 ];
