@@ -19,6 +19,7 @@
  * there are used in place, others are copied into scratch space (in blocks when large).
  */
 import { Matrix, allocFloat, type Float } from '../core/matrix.js';
+import { isInHeap, wasmHeap } from './heap.js';
 import { active } from './registry.js';
 import { initWasmBackend } from './wasm-backend.js';
 
@@ -193,26 +194,47 @@ export function syrk<T extends Float>(n: number, d: number, X: T, C: T, o: SyrkO
   if (d <= SYRK_BLOCK + SYRK_BLOCK / 2) {
     gemm(d, d, n, X, X, C, { transA: true, alpha, beta });
   } else {
-    for (let i0 = 0; i0 < d; i0 += SYRK_BLOCK) {
-      const bi = Math.min(SYRK_BLOCK, d - i0);
-      // the j-block starts at the diagonal block and runs to the end: one wide gemm per block row
-      gemm(bi, d - i0, n, X, X, C, {
-        transA: true,
-        alpha,
-        beta,
-        aOffset: i0,
-        lda: d,
-        bOffset: i0,
-        ldb: d,
-        cOffset: i0 * d + i0,
-        ldc: d,
-      });
+    // the block rows below all read X: with the wasm backend, copy it into wasm memory once rather
+    // than once per block row (when there is room; otherwise each gemm copies what it needs)
+    let Xk = X;
+    let tmp: T | null = null;
+    if (active.name === 'wasm' && !isInHeap(X)) {
+      try {
+        tmp = (X instanceof Float32Array ? wasmHeap.allocF32(n * d) : wasmHeap.allocF64(n * d)) as T;
+        tmp.set(X.subarray(0, n * d));
+        Xk = tmp;
+      } catch {
+        tmp = null;
+      }
+    }
+    try {
+      syrkBlocks(n, d, Xk, C, alpha, beta);
+    } finally {
+      if (tmp) wasmHeap.free(tmp);
     }
   }
   // exact symmetry: copy the upper triangle onto the lower
   for (let i = 1; i < d; i++) {
     const r = i * d;
     for (let j = 0; j < i; j++) C[r + j] = C[j * d + i]!;
+  }
+}
+
+function syrkBlocks<T extends Float>(n: number, d: number, X: T, C: T, alpha: number, beta: number): void {
+  for (let i0 = 0; i0 < d; i0 += SYRK_BLOCK) {
+    const bi = Math.min(SYRK_BLOCK, d - i0);
+    // the j-block starts at the diagonal block and runs to the end: one wide gemm per block row
+    gemm(bi, d - i0, n, X, X, C, {
+      transA: true,
+      alpha,
+      beta,
+      aOffset: i0,
+      lda: d,
+      bOffset: i0,
+      ldb: d,
+      cOffset: i0 * d + i0,
+      ldc: d,
+    });
   }
 }
 
