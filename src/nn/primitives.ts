@@ -99,7 +99,9 @@ function rank2(name: string, t: Tensor): void {
   if (t.shape.length !== 2) throw new ValidationError(`${name} needs a 2-D tensor; got shape ${shp(t)}`);
 }
 const unaryShape = (x: readonly Tensor[]): readonly number[] => x[0]!.shape;
-const sigm = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+// Branch-free: for x → −∞, exp(−x) overflows to Infinity and 1/Infinity = 0, the right limit, so
+// no sign test is needed (a data-dependent branch costs more than the exp on random signs).
+const sigm = (x: number): number => 1 / (1 + Math.exp(-x));
 const log1pExpNeg = (ax: number): number => Math.log1p(Math.exp(-ax));
 
 function convOut(H: number, k: number, s: number, p: number): number {
