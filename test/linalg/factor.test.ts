@@ -155,6 +155,15 @@ describe('solve, logDet, inv (LU with partial pivoting)', () => {
     const B = randn(120, 4, 10);
     const X = solve(A, B);
     expect(maxAbsDiff(mul(A, X), B)).toBeLessThan(1e-11);
+    // Recursive (blocked) LU: log|det A| = ½·log det(AᵀA), the latter from a Cholesky factor.
+    expect(logDet(A).logAbsDet).toBeCloseTo(choleskyLogDet(cholesky(mul(A.T, A))) / 2, 9);
+    const Ai = inv(A);
+    expect(maxAbsDiff(mul(A, Ai), Matrix.fromRows(Array.from({ length: 120 }, (_, i) => Array.from({ length: 120 }, (_, j) => (i === j ? 1 : 0)))))).toBeLessThan(1e-11);
+    // A zero column makes a pivot exactly zero, also inside the recursion.
+    const Z = A.clone();
+    for (let i = 0; i < 120; i++) Z.set(i, 100, 0);
+    expect(() => solve(Z, B)).toThrow('A is singular: pivot 100 of its LU factorisation is exactly zero');
+    expect(logDet(Z)).toEqual({ sign: 0, logAbsDet: -Infinity });
   });
 
   it('reports singular matrices: NumericalError in solve/inv, sign 0 in logDet', () => {
