@@ -21,8 +21,9 @@ export function im2col(
   Wo: number,
   cols: Buf,
   colsOff: number,
+  ld: number = Ho * Wo,
 ): void {
-  const L = Ho * Wo;
+  const L = ld;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -59,8 +60,9 @@ export function col2imAdd(
   Wo: number,
   x: Buf,
   xOff: number,
+  ld: number = Ho * Wo,
 ): void {
-  const L = Ho * Wo;
+  const L = ld;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {

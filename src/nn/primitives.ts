@@ -104,6 +104,31 @@ const unaryShape = (x: readonly Tensor[]): readonly number[] => x[0]!.shape;
 const sigm = (x: number): number => 1 / (1 + Math.exp(-x));
 const log1pExpNeg = (ax: number): number => Math.log1p(Math.exp(-ax));
 
+/** [N, C, L] → [C, N·L] (channel-major: a batch side by side for one gemm). */
+function toChannelMajor(src: Buf, dst: Buf, N: number, C: number, L: number): void {
+  const NL = N * L;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const s0 = (n * C + c) * L,
+        d0 = c * NL + n * L;
+      for (let l = 0; l < L; l++) dst[d0 + l] = src[s0 + l]!;
+    }
+  }
+}
+
+/** [C, N·L] → [N, C, L], written (add = false) or accumulated. */
+function channelMajorTo(src: Buf, dst: Buf, N: number, C: number, L: number, add: boolean): void {
+  const NL = N * L;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const d0 = (n * C + c) * L,
+        s0 = c * NL + n * L;
+      if (add) for (let l = 0; l < L; l++) dst[d0 + l] += src[s0 + l]!;
+      else for (let l = 0; l < L; l++) dst[d0 + l] = src[s0 + l]!;
+    }
+  }
+}
+
 function convOut(H: number, k: number, s: number, p: number): number {
   return Math.floor((H + 2 * p - k) / s) + 1;
 }
@@ -647,7 +672,9 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     },
   },
 
-  // x: [N, C, H, W], w: [F, C, kh, kw] (torch layout) → [N, F, Ho, Wo]. Per sample: W · im2col(x).
+  // x: [N, C, H, W], w: [F, C, kh, kw] (torch layout) → [N, F, Ho, Wo]. The whole batch is unfolded
+  // side by side (cols [C·kh·kw, N·Ho·Wo]) so the convolution is one gemm, large enough to be
+  // efficient and threaded; its [F, N·L] result is then permuted to [N, F, L].
   conv2d: {
     shape([x, w], { stride, pad }) {
       if (x!.shape.length !== 4 || w!.shape.length !== 4 || x!.shape[1] !== w!.shape[1]) {
@@ -667,13 +694,19 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const Ho = out.shape[2]!,
         Wo = out.shape[3]!,
         L = Ho * Wo,
+        NL = N * L,
         CKK = C * kh * kw;
-      const cols = tempBuf(x!.dtype, N * CKK * L, false);
+      const cols = tempBuf(x!.dtype, CKK * NL, false);
       out.saved = [cols];
-      for (let n = 0; n < N; n++) {
-        im2col(x!.data, n * C * H * W, C, H, W, kh, kw, stride, pad, Ho, Wo, cols, n * CKK * L);
-        gemm(F, L, CKK, w!.data, cols, out.data, { bOffset: n * CKK * L, cOffset: n * F * L });
+      for (let n = 0; n < N; n++)
+        im2col(x!.data, n * C * H * W, C, H, W, kh, kw, stride, pad, Ho, Wo, cols, n * L, NL);
+      if (N === 1) {
+        gemm(F, L, CKK, w!.data, cols, out.data);
+        return;
       }
+      const y = tempBuf(x!.dtype, F * NL, false);
+      gemm(F, NL, CKK, w!.data, cols, y);
+      channelMajorTo(y, out.data, N, F, L, false);
     },
     backward(out, [x, w], { stride, pad }, g) {
       const [N, C, H, W] = x!.shape as [number, number, number, number];
@@ -681,24 +714,29 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const Ho = out.shape[2]!,
         Wo = out.shape[3]!,
         L = Ho * Wo,
+        NL = N * L,
         CKK = C * kh * kw;
       const cols = out.saved![0]!;
-      const dw = gradOf(w!),
-        dx = gradOf(x!);
-      const dcols = dx ? tempBuf(x!.dtype, CKK * L, false) : null;
-      for (let n = 0; n < N; n++) {
-        if (dw)
-          gemm(F, CKK, L, g, cols, dw, { transB: true, aOffset: n * F * L, bOffset: n * CKK * L, beta: 1 });
-        if (dx && dcols) {
-          gemm(CKK, L, F, w!.data, g, dcols, { transA: true, bOffset: n * F * L });
-          col2imAdd(dcols, 0, C, H, W, kh, kw, stride, pad, Ho, Wo, dx, n * C * H * W);
-        }
+      let gp = g;
+      if (N > 1) {
+        gp = tempBuf(x!.dtype, F * NL, false);
+        toChannelMajor(g, gp, N, F, L);
+      }
+      const dw = gradOut(w!);
+      if (dw) gemm(F, CKK, NL, gp, cols, dw, { transB: true, beta: gradFresh ? 0 : 1 });
+      const dx = gradOf(x!);
+      if (dx) {
+        const dcols = tempBuf(x!.dtype, CKK * NL, false);
+        gemm(CKK, NL, F, w!.data, gp, dcols, { transA: true });
+        for (let n = 0; n < N; n++)
+          col2imAdd(dcols, n * L, C, H, W, kh, kw, stride, pad, Ho, Wo, dx, n * C * H * W, NL);
       }
     },
   },
 
   // x: [N, Cin, H, W], w: [Cin, Cout, kh, kw] (torch layout) → [N, Cout, Ho, Wo],
-  // Ho = (H−1)·stride − 2·pad + kh + outputPadding: the adjoint of conv2d (col2im of Wᵀ·x).
+  // Ho = (H−1)·stride − 2·pad + kh + outputPadding: the adjoint of conv2d (col2im of Wᵀ·x), with the
+  // batch side by side as in conv2d (x permuted to [Cin, N·H·W]: one gemm per pass).
   convTranspose2d: {
     shape([x, w], { stride, pad, outputPadding }) {
       if (x!.shape.length !== 4 || w!.shape.length !== 4 || x!.shape[1] !== w!.shape[0]) {
@@ -722,13 +760,19 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const Ho = out.shape[2]!,
         Wo = out.shape[3]!,
         HW = H * W,
+        NHW = N * HW,
         CKK = Co * kh * kw;
-      const cols = tempBuf(x!.dtype, CKK * HW, false);
-      out.data.fill(0);
-      for (let n = 0; n < N; n++) {
-        gemm(CKK, HW, Ci, w!.data, x!.data, cols, { transA: true, bOffset: n * Ci * HW });
-        col2imAdd(cols, 0, Co, Ho, Wo, kh, kw, stride, pad, H, W, out.data, n * Co * Ho * Wo);
+      let xp = x!.data;
+      if (N > 1) {
+        xp = tempBuf(x!.dtype, Ci * NHW, false);
+        toChannelMajor(x!.data, xp, N, Ci, HW);
       }
+      out.saved = [xp];
+      const cols = tempBuf(x!.dtype, CKK * NHW, false);
+      gemm(CKK, NHW, Ci, w!.data, xp, cols, { transA: true });
+      out.data.fill(0);
+      for (let n = 0; n < N; n++)
+        col2imAdd(cols, n * HW, Co, Ho, Wo, kh, kw, stride, pad, H, W, out.data, n * Co * Ho * Wo, NHW);
     },
     backward(out, [x, w], { stride, pad }, g) {
       const [N, Ci, H, W] = x!.shape as [number, number, number, number];
@@ -736,15 +780,23 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const Ho = out.shape[2]!,
         Wo = out.shape[3]!,
         HW = H * W,
+        NHW = N * HW,
         CKK = Co * kh * kw;
-      const dx = gradOf(x!),
-        dw = gradOf(w!);
-      const dcols = tempBuf(x!.dtype, CKK * HW, false);
-      for (let n = 0; n < N; n++) {
-        im2col(g, n * Co * Ho * Wo, Co, Ho, Wo, kh, kw, stride, pad, H, W, dcols, 0);
-        if (dx) gemm(Ci, HW, CKK, w!.data, dcols, dx, { cOffset: n * Ci * HW, beta: 1 });
-        if (dw) gemm(Ci, CKK, HW, x!.data, dcols, dw, { transB: true, aOffset: n * Ci * HW, beta: 1 });
+      const xp = out.saved![0]!;
+      const dcols = tempBuf(x!.dtype, CKK * NHW, false);
+      for (let n = 0; n < N; n++)
+        im2col(g, n * Co * Ho * Wo, Co, Ho, Wo, kh, kw, stride, pad, H, W, dcols, n * HW, NHW);
+      const dx = gradOf(x!);
+      if (dx) {
+        if (N === 1) gemm(Ci, HW, CKK, w!.data, dcols, dx, { beta: 1 });
+        else {
+          const dxp = tempBuf(x!.dtype, Ci * NHW, false);
+          gemm(Ci, NHW, CKK, w!.data, dcols, dxp);
+          channelMajorTo(dxp, dx, N, Ci, HW, true);
+        }
       }
+      const dw = gradOut(w!);
+      if (dw) gemm(Ci, CKK, NHW, xp, dcols, dw, { transB: true, beta: gradFresh ? 0 : 1 });
     },
   },
 
