@@ -70,21 +70,6 @@ const TABLE: ConstraintTable<KMeansOptions> = {
   signal: { type: 'signal' },
 };
 
-/** Mean of the per-feature population variances (scikit-learn's `_tolerance` scale). */
-export function meanVariance(X: Float64Array, n: number, d: number): number {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += X[i * d + t]!;
-  for (let t = 0; t < d; t++) mean[t] /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < d; t++) {
-      const v = X[i * d + t]! - mean[t]!;
-      s += v * v;
-    }
-  }
-  return s / n / d;
-}
-
 /** Validated k × d centres from an explicit init. */
 export function explicitCenters(init: Matrix | number[][], k: number, d: number, name: string): Float64Array {
   const C = toMatrix(init as MatrixLike, 'init');
@@ -154,9 +139,12 @@ export class KMeans {
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += src[i * d + t]!;
     for (let t = 0; t < d; t++) mean[t] /= n;
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) Xc[i * d + t] = src[i * d + t]! - mean[t]!;
-    const tol = o.tol * meanVariance(Xc, n, d);
     const xn = scratch.f64(n);
     rowSqNorms(n, d, Xc, xn);
+    // X is centred, so the mean per-feature variance is Σ‖x_i‖² / (n·d) (scikit-learn's tol scale).
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += xn[i]!;
+    const tol = (o.tol * ss) / (n * d);
     const explicit = typeof o.init === 'object' ? explicitCenters(o.init, k, d, 'KMeans') : null;
     if (explicit) for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) explicit[j * d + t] -= mean[t]!;
     const nInit = explicit ? 1 : o.nInit;

@@ -218,11 +218,29 @@ function nnChain(dists: Float64Array, n: number, method: Linkage): Float64Array 
     Z[k * 4 + 3] = nx + ny;
     size[x] = 0;
     size[y] = nx + ny;
-    for (let i = 0; i < n; i++) {
+    // Lance–Williams update of row y (x < y). Condensed indices walk incrementally: for i below a
+    // row r, d(i, r) sits at n·i − i(i+1)/2 + r − i − 1, which grows by n − i − 2 per step of i.
+    let ix = x - 1;
+    let iy = y - 1;
+    for (let i = 0; i < x; i++) {
       const ni = size[i]!;
-      if (ni === 0 || i === y) continue;
-      const iy = condensedIndex(n, i, y);
-      D[iy] = upd(D[condensedIndex(n, i, x)]!, D[iy]!, cur, nx, ny, ni);
+      if (ni !== 0) D[iy] = upd(D[ix]!, D[iy]!, cur, nx, ny, ni);
+      ix += n - i - 2;
+      iy += n - i - 2;
+    }
+    // x < i < y: d(x, i) is contiguous in row x, d(i, y) still strided.
+    const bx = condensedIndex(n, x, x + 1) - (x + 1);
+    iy = condensedIndex(n, x + 1, y);
+    for (let i = x + 1; i < y; i++) {
+      const ni = size[i]!;
+      if (ni !== 0) D[iy] = upd(D[bx + i]!, D[iy]!, cur, nx, ny, ni);
+      iy += n - i - 2;
+    }
+    // i > y: both contiguous.
+    const by = y + 1 < n ? condensedIndex(n, y, y + 1) - (y + 1) : 0;
+    for (let i = y + 1; i < n; i++) {
+      const ni = size[i]!;
+      if (ni !== 0) D[by + i] = upd(D[bx + i]!, D[by + i]!, cur, nx, ny, ni);
     }
   }
   const S = sortByHeight(Z, n);
