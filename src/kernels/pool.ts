@@ -35,45 +35,94 @@ const CTRL_BYTES = ARGS_BYTE_OFFSET + MAX_ARGS * 8;
 export const POOL_OPS = ['gemm_f32', 'gemm_f64'] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 
-// The worker's source. Kept free of TypeScript syntax: it is eval'd by worker_threads.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctrlBuf, ops } = workerData;
-const ctrl = new Int32Array(ctrlBuf);
-const args = new Float64Array(ctrlBuf, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
-const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = ops.map((name) => ex[name]);
-Atomics.store(ctrl, ${READY}, 1);
-Atomics.notify(ctrl, ${READY});
-let seen = Atomics.load(ctrl, ${REQ});
-for (;;) {
-  let g = Atomics.load(ctrl, ${REQ});
-  for (let spin = 0; g === seen && spin < 4000; spin++) g = Atomics.load(ctrl, ${REQ});
-  if (g === seen) {
-    Atomics.wait(ctrl, ${REQ}, seen, 1000);
-    continue;
+// The worker's source, shared by Node (worker_threads, eval'd) and browsers (a Blob URL): plain
+// JavaScript, no TypeScript syntax. `exit` is how the test hook ends the thread.
+const workerBody = (exit: string): string => `
+function run({ module, memory, ctrlBuf, ops }) {
+  const ctrl = new Int32Array(ctrlBuf);
+  const args = new Float64Array(ctrlBuf, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = ops.map((name) => ex[name]);
+  Atomics.store(ctrl, ${READY}, 1);
+  Atomics.notify(ctrl, ${READY});
+  let seen = Atomics.load(ctrl, ${REQ});
+  for (;;) {
+    let g = Atomics.load(ctrl, ${REQ});
+    for (let spin = 0; g === seen && spin < 4000; spin++) g = Atomics.load(ctrl, ${REQ});
+    if (g === seen) {
+      Atomics.wait(ctrl, ${REQ}, seen, 1000);
+      continue;
+    }
+    seen = g;
+    if (Atomics.load(ctrl, ${SHUTDOWN}) !== 0) return;
+    const fault = Atomics.load(ctrl, ${FAULT});
+    if (fault === 1) { ${exit} } // test hook: die mid-way
+    if (fault === 2) { const z = new Int32Array(new SharedArrayBuffer(4)); for (;;) Atomics.wait(z, 0, 0); } // test hook: hang forever
+    let status = 0;
+    try {
+      const n = ctrl[${NARGS}];
+      const a = [];
+      for (let i = 0; i < n; i++) a.push(args[i]);
+      const t0 = performance.now();
+      fns[ctrl[${OP}]](...a);
+      args[${MAX_ARGS - 1}] = performance.now() - t0;
+    } catch (e) {
+      status = 1;
+    }
+    Atomics.store(ctrl, ${STATUS}, status);
+    Atomics.store(ctrl, ${DONE}, g);
+    Atomics.notify(ctrl, ${DONE});
   }
-  seen = g;
-  if (Atomics.load(ctrl, ${SHUTDOWN}) !== 0) break;
-  const fault = Atomics.load(ctrl, ${FAULT});
-  if (fault === 1) process.exit(3);           // test hook: die mid-way
-  if (fault === 2) { const z = new Int32Array(new SharedArrayBuffer(4)); for (;;) Atomics.wait(z, 0, 0); } // test hook: hang forever
-  let status = 0;
-  try {
-    const n = ctrl[${NARGS}];
-    const a = [];
-    for (let i = 0; i < n; i++) a.push(args[i]);
-    const t0 = performance.now();
-    fns[ctrl[${OP}]](...a);
-    args[${MAX_ARGS - 1}] = performance.now() - t0;
-  } catch (e) {
-    status = 1;
-  }
-  Atomics.store(ctrl, ${STATUS}, status);
-  Atomics.store(ctrl, ${DONE}, g);
-  Atomics.notify(ctrl, ${DONE});
+
 }
 `;
+
+/** Worker source for Node's worker_threads (data arrives as workerData). */
+export const NODE_WORKER_SOURCE = `${workerBody('process.exit(3);')}
+run(require('node:worker_threads').workerData);
+`;
+
+/** Worker source for a browser Worker (data arrives as the first message). */
+export const BROWSER_WORKER_SOURCE = `${workerBody('self.close(); return;')}
+self.onmessage = (e) => { self.onmessage = null; run(e.data); };
+`;
+
+/**
+ * Gives a browser Worker the shape of Node's worker_threads.Worker that the pool uses. Only usable
+ * inside a Web Worker of a cross-origin-isolated page: a page's main thread may not block in
+ * Atomics.wait (see `browserPoolPossible`).
+ */
+export class BrowserWorkerAdapter {
+  private readonly w: Worker;
+  private readonly url: string;
+  constructor(src: string, opts: { workerData: unknown }) {
+    this.url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+    this.w = new Worker(this.url);
+    this.w.postMessage(opts.workerData);
+  }
+  terminate(): Promise<number> {
+    this.w.terminate();
+    URL.revokeObjectURL(this.url);
+    return Promise.resolve(0);
+  }
+  unref(): void {
+    // browsers have no event-loop references to drop
+  }
+  on(ev: string, f: (...a: unknown[]) => void): void {
+    if (ev === 'error') this.w.addEventListener('error', f);
+  }
+}
+
+/** Whether this context can run the pool with browser Workers (blocking waits allowed, memory shareable). */
+export function browserPoolPossible(): boolean {
+  const g = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean };
+  return (
+    typeof Worker !== 'undefined' &&
+    typeof Blob !== 'undefined' &&
+    g.WorkerGlobalScope !== undefined &&
+    g.crossOriginIsolated === true
+  );
+}
 
 export interface PoolOptions {
   /** Worker threads besides the main thread (default 1: two threads in all; 0 turns the pool off). */
@@ -123,7 +172,7 @@ interface Slot {
   readonly work: number;
 }
 
-type WorkerCtor = new (
+export type WorkerCtor = new (
   src: string,
   opts: { eval: boolean; workerData: unknown; stdout?: boolean; stderr?: boolean },
 ) => Slot['worker'];
@@ -151,8 +200,9 @@ export class WorkerPool {
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly allocWorkspace: () => number,
-    /** Node's worker_threads.Worker (null: no pool on this platform). */
+    /** Node's worker_threads.Worker or BrowserWorkerAdapter (null: no pool on this platform). */
     WorkerClass: WorkerCtor | null,
+    private readonly source: string = NODE_WORKER_SOURCE,
   ) {
     this.WorkerClass = WorkerClass;
   }
@@ -226,7 +276,7 @@ export class WorkerPool {
     const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
     let worker: Slot['worker'];
     try {
-      worker = new this.WorkerClass!(WORKER_SOURCE, {
+      worker = new this.WorkerClass!(this.source, {
         eval: true,
         workerData: { module: this.module, memory: this.memory, ctrlBuf, ops: POOL_OPS },
       });

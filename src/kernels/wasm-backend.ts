@@ -17,7 +17,16 @@
  * `PoolOptions.minFlops` are split by rows (or columns) between the main thread and the worker pool.
  */
 import { allocBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
-import { WorkerPool, type PoolOptions, type PoolStats } from './pool.js';
+import {
+  BROWSER_WORKER_SOURCE,
+  BrowserWorkerAdapter,
+  NODE_WORKER_SOURCE,
+  WorkerPool,
+  browserPoolPossible,
+  type PoolOptions,
+  type PoolStats,
+  type WorkerCtor,
+} from './pool.js';
 import { registerBackend, tsBackend, type GemmImpl, type KernelBackend } from './registry.js';
 import * as ts from './ts-backend.js';
 
@@ -108,10 +117,16 @@ export function makeWasmBackend(
   const mainWork = allocBytes(workBytes);
   if (mainWork < 0) throw new Error('kernels: no room for the wasm packing workspace');
   const threads = variant.endsWith('-mt');
-  const WorkerClass = nodeBuiltin<{ Worker?: unknown }>('node:worker_threads')?.Worker ?? null;
+  // Node: worker_threads; browsers: Web Workers, only from inside a Web Worker (blocking allowed)
+  const nodeWorker = nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker ?? null;
+  const [WorkerClass, source] = nodeWorker
+    ? [nodeWorker, NODE_WORKER_SOURCE]
+    : browserPoolPossible()
+      ? [BrowserWorkerAdapter as unknown as WorkerCtor, BROWSER_WORKER_SOURCE]
+      : [null, NODE_WORKER_SOURCE];
   const pool =
     threads && memoryIsShared
-      ? new WorkerPool(module, memory, () => allocBytes(workBytes), WorkerClass as never)
+      ? new WorkerPool(module, memory, () => allocBytes(workBytes), WorkerClass, source)
       : null;
   const relaxed = variant.includes('relaxed');
 

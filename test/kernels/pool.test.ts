@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerCtor } from '../../src/kernels/pool.js';
 import { loadKernels, naiveGemm, rand } from './load.js';
 
 const { k: K, w: W } = await loadKernels();
@@ -130,5 +131,112 @@ describe('worker pool (2 threads over shared memory)', () => {
     K.gemm(64, 64, 64, rand(4096, 1), rand(4096, 2), C);
     expect(K.getPoolStats().dispatches).toBe(d0);
     K.setPoolOptions({ threads: 1 });
+  });
+});
+
+describe('browser Worker variant of the pool (same protocol, run here through a stand-in Worker)', () => {
+  it('runs dispatches through a Blob-URL worker and reports a dead one', async () => {
+    const { Worker: NodeWorker } = await import('node:worker_threads');
+    const { resolveObjectURL } = await import('node:buffer');
+    // A minimal browser-like Worker on top of worker_threads: `self`, onmessage, close, error events.
+    class FakeWorker {
+      private t: InstanceType<typeof NodeWorker> | null = null;
+      private pending: unknown[] = [];
+      private listeners: ((e: unknown) => void)[] = [];
+      constructor(url: string) {
+        void resolveObjectURL(url)!
+          .text()
+          .then((src) => {
+            const prelude =
+              "const { parentPort } = require('node:worker_threads'); globalThis.self = globalThis;" +
+              "self.close = () => process.exit(0); parentPort.once('message', (data) => self.onmessage({ data }));\n";
+            this.t = new NodeWorker(prelude + src, { eval: true });
+            this.t.unref();
+            this.t.on('error', (e) => this.listeners.forEach((f) => f(e)));
+            for (const m of this.pending) this.t.postMessage(m);
+          });
+      }
+      postMessage(m: unknown): void {
+        if (this.t) this.t.postMessage(m);
+        else this.pending.push(m);
+      }
+      terminate(): void {
+        void this.t?.terminate();
+      }
+      addEventListener(ev: string, f: (e: unknown) => void): void {
+        if (ev === 'error') this.listeners.push(f);
+      }
+    }
+    const g = globalThis as { Worker?: unknown };
+    const saved = g.Worker;
+    g.Worker = FakeWorker;
+    try {
+      const P = await import('../../src/kernels/pool.js');
+      const heap = await import('../../src/kernels/heap.js');
+      const module = new WebAssembly.Module(W.readVariantSync('kernels-relaxed-mt')! as BufferSource);
+      const bp = new P.WorkerPool(
+        module,
+        heap.memory,
+        () => heap.allocBytes(1 << 21),
+        P.BrowserWorkerAdapter as unknown as WorkerCtor,
+        P.BROWSER_WORKER_SOURCE,
+      );
+      bp.configure({ minFlops: 0, adaptive: false, stallTimeoutMs: 300 });
+      expect(await bp.whenReady(10_000)).toBe(1);
+      const [m, n, k] = [37, 29, 41];
+      const A = wasmHeap.allocF32(m * k);
+      const B = wasmHeap.allocF32(k * n);
+      const C = wasmHeap.allocF32(m * n);
+      A.set(rand(m * k, 21));
+      B.set(rand(k * n, 22));
+      const ref = naiveGemm(m, n, k, A, 0, k, false, B, 0, n, false, C, 0, n, 1, 0);
+      const slot = bp.available(1)[0]!;
+      for (let it = 0; it < 300; it++) {
+        C.fill(NaN);
+        bp.post(slot, 'gemm_f32', [
+          m,
+          n,
+          k,
+          A.byteOffset,
+          k,
+          0,
+          B.byteOffset,
+          n,
+          0,
+          C.byteOffset,
+          n,
+          1,
+          0,
+          slot.work,
+        ]);
+        bp.wait(slot, 0, 'gemm_f32');
+        const e = maxErr(C, ref.C);
+        if (!(e < 1e-4)) throw new Error(`browser-variant dispatch ${it}: max error ${e}`);
+      }
+      bp.injectFault(0, 'exit');
+      bp.post(slot, 'gemm_f32', [
+        m,
+        n,
+        k,
+        A.byteOffset,
+        k,
+        0,
+        B.byteOffset,
+        n,
+        0,
+        C.byteOffset,
+        n,
+        1,
+        0,
+        slot.work,
+      ]);
+      expect(() => bp.wait(slot, 0, 'gemm_f32')).toThrow(
+        /did not finish its share of gemm_f32 within 300 ms/,
+      );
+      bp.shutdown();
+      for (const v of [A, B, C]) wasmHeap.free(v);
+    } finally {
+      g.Worker = saved;
+    }
   });
 });
