@@ -48,6 +48,11 @@ export function linkage(X: MatrixLike, method: Linkage = 'ward'): Matrix<Float64
   return new Matrix(Z, Math.max(0, n - 1), 4);
 }
 
+/**
+ * @example
+ * const ag = new AgglomerativeClustering({ nClusters: 4, linkage: 'ward' }).fit(X);
+ * ag.labels; ag.linkageMatrix; dendrogramSvg(ag.linkageMatrix, { nClusters: 4 });
+ */
 export class AgglomerativeClustering {
   readonly options: Readonly<AgglomerativeOptions>;
   private Z_?: Float64Array;

@@ -117,6 +117,11 @@ function logPrior(p: Params, k: number, d: number, alpha: number): number {
   return alpha * s;
 }
 
+/**
+ * @example
+ * const b = new BernoulliMixture({ nComponents: 3 }).fit(binaryDigits); // rows of 0/1 pixels
+ * imageGridPng(b.means, { width: 28, height: 28, normalize: 'none' });
+ */
 export class BernoulliMixture {
   readonly options: Readonly<BernoulliMixtureOptions>;
   private p_?: Params;

@@ -284,6 +284,11 @@ const TABLE: ConstraintTable<CliqueClusteringOptions> = {
  * (largest) community containing node i, or −1 when i is in no k-clique; `communities` lists every
  * (possibly overlapping) community.
  */
+/**
+ * @example
+ * const cc = new CliqueClustering({ graph: 'knn', nNeighbors: 8, k: 3 }).fit(X);
+ * cc.communities; cc.labels; maximalCliques(cc.graph, 3);
+ */
 export class CliqueClustering {
   readonly options: Readonly<CliqueClusteringOptions>;
   private communities_?: number[][];

@@ -319,6 +319,11 @@ function nestedToFlat(v: unknown): number[] {
   return out;
 }
 
+/**
+ * @example
+ * const g = new GaussianMixture({ nComponents: 10, covarianceType: 'full', seed: 0 }).fit(Z);
+ * g.predictProba(Z); g.bic(Z); g.sample(100).X;
+ */
 export class GaussianMixture {
   readonly options: Readonly<GaussianMixtureOptions>;
   private p_?: Params;

@@ -79,6 +79,11 @@ export function explicitCenters(init: Matrix | number[][], k: number, d: number,
   return Float64Array.from(C.data);
 }
 
+/**
+ * @example
+ * const km = new KMeans({ nClusters: 10, nInit: 10, seed: 1 }).fit(X); // X: nSamples × nFeatures
+ * km.labels; km.clusterCenters; km.inertia; km.predict(Xnew);
+ */
 export class KMeans {
   readonly options: Readonly<KMeansOptions>;
   private centers_?: Matrix<Float64Array>;

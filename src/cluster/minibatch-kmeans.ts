@@ -68,6 +68,10 @@ const TABLE: ConstraintTable<MiniBatchKMeansOptions> = {
   signal: { type: 'signal' },
 };
 
+/**
+ * @example
+ * const mb = new MiniBatchKMeans({ nClusters: 10, batchSize: 1024, seed: 0 }).fit(X);
+ */
 export class MiniBatchKMeans {
   readonly options: Readonly<MiniBatchKMeansOptions>;
   private centers_?: Matrix<Float64Array>;

@@ -122,6 +122,12 @@ function queryRadius(index: Index, X: Float64Array, n: number, d: number, Q: Flo
   return { indices, distances };
 }
 
+/**
+ * @example
+ * const nn = new NearestNeighbors({ nNeighbors: 10 }).fit(X);
+ * const { indices, distances } = nn.kneighbors();      // training points, self excluded
+ * const r = nn.radiusNeighbors(Q, 0.5);                 // all within 0.5 of each row of Q
+ */
 export class NearestNeighbors {
   readonly options: Readonly<NearestNeighborsOptions>;
   private X_?: Matrix<Float64Array>;

@@ -115,3 +115,17 @@ describe('MiniBatchKMeans', () => {
     expect(() => new MiniBatchKMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nClusters=8');
   });
 });
+
+describe('KMeans progress and stopping', () => {
+  it('onProgress returning false stops the run and keeps a consistent partial result', () => {
+    const X = blobs(300, 4, 5, 2);
+    const km = new KMeans({ nClusters: 5, nInit: 3, init: 'random', seed: 1, onProgress: (e) => e.iteration < 2 }).fit(X);
+    expect(km.stopReason).toBe('callback');
+    expect(km.nIter).toBe(2);
+    expect(Array.from(km.predict(X))).toEqual(Array.from(km.labels));
+    const ac = new AbortController();
+    ac.abort();
+    const a = new KMeans({ nClusters: 5, nInit: 2, seed: 1, signal: ac.signal }).fit(X);
+    expect(a.stopReason).toBe('aborted');
+  });
+});
