@@ -14,9 +14,14 @@
  * process alive.
  *
  * The protocol runs in Node (worker_threads, eval'd source, so the same code works from src/ under
- * tsx and from dist/). Blocking waits are not allowed on a browser's main thread, so in browsers the
- * pool stays off (the kernels still run single-threaded with SIMD); a Web Worker variant can follow
- * the same protocol.
+ * tsx and from dist/) and in browsers through Web Workers made from a Blob URL (BrowserWorkerAdapter).
+ * Blocking waits are not allowed on a page's main thread, so in browsers the pool runs only when the
+ * library itself runs inside a Web Worker of a cross-origin-isolated page; elsewhere the kernels run
+ * single-threaded with SIMD.
+ *
+ * Each product's split between the threads adapts to their measured speed, and (option `adaptive`)
+ * a size class of products stays on one thread when splitting does not pay; edge tiles round exactly
+ * like full tiles, so results are bit-identical however a product is split.
  */
 
 const REQ = 0;
