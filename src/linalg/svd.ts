@@ -9,8 +9,10 @@
  * eigendecomposition of AᵀA, which loses every σᵢ < √ε·σ₁).
  *
  * The rotations of each QR sweep are recorded and then applied row by row with the running column
- * in a register (one contiguous pass over U and V per sweep, rather than two strided passes per
- * rotation as in LINPACK's column-oriented code).
+ * in a register (one contiguous pass per sweep, rather than two strided passes per rotation as in
+ * LINPACK's column-oriented code). From n = 64 on only V is accumulated (half the rotation work) and
+ * U is recovered as the orthonormalised A·V·Σ⁻¹ (QR, columns in descending σ), which keeps the
+ * factorisation backward stable and U orthonormal; below that both are accumulated as in dgesvd.
  * Sign convention (scikit-learn's svd_flip, u-based): the largest-|entry| of each column of U is
  * positive; the matching row of Vᵀ is flipped with it.
  */
@@ -107,8 +109,12 @@ function svdTall(a: Float64Array, m: number, n: number): { U: Float64Array; s: F
   return res;
 }
 
+/** From this n on, only V is accumulated during the QR iteration and U comes from A·V (see below). */
+const RIGHT_ONLY_MIN = 64;
+
 /** Bidiagonalisation + Golub–Kahan QR, m ≥ n. */
 function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
+  const a0 = n >= RIGHT_ONLY_MIN ? a.slice() : null;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tauq = new Float64Array(n);
@@ -161,16 +167,48 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
       e[k] = a[k * n + k + 1];
     }
   }
-  // U_B (m×n) = H₀…H_{n−1}·I, V_B (n×n) = G₀…G_{n−3}·I.
-  const UB = new Float64Array(m * n);
-  formQ(a, m, n, tauq, UB, n);
+  // V_B (n×n) = G₀…G_{n−3}·I; U_B (m×n) = H₀…H_{n−1}·I.
   const VB = new Float64Array(n * n);
   for (let i = 0; i < n; i++) VB[i * n + i] = 1;
   applyQ(a, n, taup, VB, n);
-  bidiagQR(d, e, n, UB, m, VB);
+  let U: Float64Array;
+  if (a0 === null) {
+    U = new Float64Array(m * n);
+    formQ(a, m, n, tauq, U, n);
+    bidiagQR(d, e, n, U, m, VB);
+  } else {
+    bidiagQR(d, e, n, null, m, VB);
+    U = leftFromRight(a0, m, n, d, VB);
+  }
   const Vt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = VB[i * n + j];
-  return { U: UB, s: d, Vt };
+  return { U, s: d, Vt };
+}
+
+/**
+ * U from A·V = U·Σ: W = A·V·Σ⁻¹ (columns with σⱼ ≤ ε·σ₁ set to 0), then the Q of W's Householder
+ * QR with R's diagonal made positive. Columns are processed in descending σ, so accurate directions
+ * come first and the inaccurate ones of tiny σⱼ only absorb what is left; ‖A·vⱼ − σⱼ·uⱼ‖ stays at
+ * O(ε·σ₁) for every j (backward stable) and U is orthonormal to working precision by construction.
+ */
+function leftFromRight(a0: Float64Array, m: number, n: number, s: Float64Array, V: Float64Array): Float64Array {
+  const W = new Float64Array(m * n);
+  gemm(m, n, n, a0, V, W);
+  const inv = new Float64Array(n);
+  const floor = 2 ** -52 * s[0];
+  for (let j = 0; j < n; j++) inv[j] = s[j] > floor ? 1 / s[j] : 0;
+  for (let i = 0; i < m; i++) {
+    const r = i * n;
+    for (let j = 0; j < n; j++) W[r + j] *= inv[j];
+  }
+  const tau = new Float64Array(n);
+  householderQrInPlace(W, m, n, tau);
+  const U = new Float64Array(m * n);
+  formQ(W, m, n, tau, U, n);
+  for (let j = 0; j < n; j++) {
+    if (W[j * n + j] < 0) for (let i = 0; i < m; i++) U[i * n + j] = -U[i * n + j];
+  }
+  return U;
 }
 
 /** Columns (x, y) of the row-major rows×ld matrix Z: (x, y) ← (cs·x + sn·y, −sn·x + cs·y). */
@@ -209,7 +247,7 @@ function applySweep(Z: Float64Array, rows: number, ld: number, k: number, cnt: n
  * rotations go to the columns of U (m×n row-major) and V (n×n row-major). On return s is
  * non-negative and descending, and A = U·diag(s)·Vᵀ holds for the updated U, V.
  */
-export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64Array, m: number, V: Float64Array): void {
+export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64Array | null, m: number, V: Float64Array): void {
   const eps = 2 ** -52;
   const tiny = 2 ** -966;
   let p = n;
@@ -280,7 +318,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64
           s[j] = t;
           f = -sn * e[j];
           e[j] = cs * e[j];
-          rotCols(U, m, n, j, k - 1, cs, sn);
+          if (U !== null) rotCols(U, m, n, j, k - 1, cs, sn);
         }
         break;
       }
@@ -332,7 +370,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64
         }
         e[p - 2] = f;
         applySweep(V, n, n, k, p - 1 - k, vcs, vsn);
-        applySweep(U, m, n, k, p - 1 - k, ucs, usn);
+        if (U !== null) applySweep(U, m, n, k, p - 1 - k, ucs, usn);
         break;
       }
       default: {
@@ -355,7 +393,7 @@ export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64
   const s0 = s.slice();
   for (let i = 0; i < n; i++) s[i] = s0[order[i]];
   permuteCols(V, n, n, order);
-  permuteCols(U, m, n, order);
+  if (U !== null) permuteCols(U, m, n, order);
 }
 
 function permuteCols(Z: Float64Array, rows: number, ld: number, order: number[]): void {

@@ -68,6 +68,24 @@ describe('svd', () => {
     checkSvd(A, 1e-13);
   });
 
+  it('stays accurate when U comes from A·V (n ≥ 64): graded spectrum 1..1e-13, exact zeros, square and tall', () => {
+    for (const [m, n] of [
+      [150, 100],
+      [100, 100],
+      [100, 160],
+    ] as const) {
+      const r = Math.min(m, n);
+      const sig = Array.from({ length: r - 10 }, (_, i) => Math.pow(10, (-13 * i) / (r - 11)));
+      const A = withSingularValues(m, n, sig, 40 + m);
+      const { U, s, Vt } = svd(A);
+      for (let i = 0; i < r - 10; i++) expect(Math.abs(s[i]! - sig[i]!)).toBeLessThan(1e-14);
+      for (let i = r - 10; i < r; i++) expect(s[i]).toBeLessThan(1e-14);
+      expect(orthError(U)).toBeLessThan(1e-13);
+      expect(orthError(Vt.T)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(reconstruct(U, s, Vt), A)).toBeLessThan(1e-14);
+    }
+  });
+
   it('holds U·S·Vᵀ = A with orthonormal factors on random shapes and seeds', () => {
     for (const [m, n, seed] of [
       [1, 1, 1],
