@@ -208,6 +208,28 @@ for (const shape of shapes) {
   }
 }
 
+// ---- copies: the same products with operands in ordinary typed arrays (copied in, C copied out) ----
+mainPool.configure({ threads: 1, adaptive: false });
+await mainPool.whenReady(10_000);
+const copyRows: (string | number)[][] = [];
+for (const shape of [shapes[0]!, shapes[1]!]) {
+  const { m, n, k, ta, tb } = shape;
+  const A = Float32Array.from(rnd(m * k, 1));
+  const B = Float32Array.from(rnd(k * n, 2));
+  const C = new Float32Array(m * n);
+  const { gemm } = await import('../src/kernels/index.js');
+  const t = timeIt(() => gemm(m, n, k, A, B, C, { transA: ta, transB: tb }), {
+    warmup: 2,
+    reps: 7,
+    minMs: 300,
+  });
+  const g = gflops(2 * m * n * k, t.median);
+  const inHeap = results[`${shape.name} f32`]!['wasm SIMD+FMA (relaxed), 2 threads']!;
+  copyRows.push([`${shape.name} f32`, fmt(inHeap), fmt(g), `${fmt((100 * (inHeap - g)) / inHeap, 0)}%`]);
+  console.log(`${shape.name} f32 plain arrays (copies): ${fmt(g)} GFLOPS`);
+}
+mainPool.configure({ adaptive: true });
+
 // ---- sqdist (plain Float32/Float64 arrays, as callers pass them: includes the copies) --------------
 setPoolOptions({ threads: 1 });
 await whenPoolReady();
@@ -292,6 +314,10 @@ ${mdTable(
   ],
   rows,
 )}
+
+The same products with operands in ordinary typed arrays (copied into wasm memory and back on every call), wasm FMA 2 threads:
+
+${mdTable(['GFLOPS', 'operands in wasmHeap', 'ordinary arrays', 'cost of the copies'], copyRows)}
 
 Squared distances (plain typed arrays, as callers pass them: copies into wasm memory included), ms:
 
