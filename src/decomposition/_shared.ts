@@ -185,11 +185,13 @@ export function gramSvd(
   X: F64Matrix,
   mean: Float64Array | null,
   k: number,
+  randomized?: { nOversamples: number; nIter: number; seed: number },
 ): { s: Float64Array; Vt: Float64Array; U: Float64Array; lambda: Float64Array } {
   const { rows: n, cols: d } = X;
+  const eig = (C: Float64Array, m: number) => (randomized ? randomizedTopEigen(C, m, k, randomized) : topEigen(C, m, k));
   if (d <= n) {
     const C = centredGram(X, mean);
-    const { values, rows } = topEigen(C, d, k);
+    const { values, rows } = eig(C, d);
     const kk = values.length;
     const s = new Float64Array(kk);
     for (let t = 0; t < kk; t++) s[t] = Math.sqrt(Math.max(values[t]!, 0));
@@ -200,7 +202,7 @@ export function gramSvd(
   }
   // Short and wide: eigen-decompose Xc Xcᵀ (n × n); v_t = Xcᵀ u_t / s_t.
   const G = centredOuterGram(X, mean);
-  const { values, rows: urows } = topEigen(G, n, k);
+  const { values, rows: urows } = eig(G, n);
   const kk = values.length;
   const s = new Float64Array(kk);
   for (let t = 0; t < kk; t++) s[t] = Math.sqrt(Math.max(values[t]!, 0));
@@ -355,4 +357,48 @@ export function randomizedSvdCentred(
   const U = new Float64Array(n * kk);
   gemm(n, kk, l, P, uh, U, { transB: true });
   return { s, Vt, U };
+}
+
+/**
+ * Top-k eigenpairs (descending) of a symmetric positive semi-definite d × d matrix C by randomized
+ * subspace iteration (Halko, Martinsson & Tropp 2011, Alg. 4.4 applied to C; Rayleigh–Ritz at the
+ * end): Y = C·Ω, then nIter rounds of Y ← orth(C·Y), then the eigenpairs of the small l × l matrix
+ * QᵀCQ. On C = XcᵀXc this is randomized SVD of Xc with nIter + 1 power iterations; every product is
+ * a d × d × l gemm, so for d ≲ 2000 it costs far less than a dense eigendecomposition.
+ */
+export function randomizedTopEigen(
+  C: Float64Array,
+  d: number,
+  k: number,
+  opts: { nOversamples: number; nIter: number; seed: number },
+): { values: Float64Array; rows: Float64Array } {
+  const l = Math.min(d, k + opts.nOversamples);
+  if (l >= d) return topEigen(C, d, k);
+  const rng = new Rng(opts.seed);
+  const Om = rng.fillNormal(new Float64Array(d * l));
+  const Y = new Float64Array(d * l);
+  gemm(d, l, d, C, Om, Y);
+  orthonormalizeColumns(Y, d, l);
+  for (let it = 0; it < opts.nIter; it++) {
+    gemm(d, l, d, C, Y, Om);
+    orthonormalizeColumns(Om, d, l);
+    Y.set(Om);
+  }
+  // T = Yᵀ C Y (l × l)
+  gemm(d, l, d, C, Y, Om);
+  const T = new Float64Array(l * l);
+  gemm(l, l, d, Y, Om, T, { transA: true });
+  for (let a = 0; a < l; a++) {
+    for (let b = a + 1; b < l; b++) {
+      const m = 0.5 * (T[a * l + b]! + T[b * l + a]!);
+      T[a * l + b] = m;
+      T[b * l + a] = m;
+    }
+  }
+  const { values, rows: u } = topEigen(T, l, k);
+  const kk = values.length;
+  // eigenvectors of C: rows = (Y·u_t)ᵀ  → (k × l)·(l × d)ᵀ
+  const rows = new Float64Array(kk * d);
+  gemm(kk, d, l, u, Y, rows, { transB: true });
+  return { values, rows };
 }

@@ -106,10 +106,14 @@ export function dictionaryObjective(
 }
 
 /** SVD start: top right singular vectors × singular values (rows), zero-padded past the rank. */
-export function svdDictionary(X: F64Matrix, k: number): { D: Float64Array; U: Float64Array; r: number } {
+export function svdDictionary(
+  X: F64Matrix,
+  k: number,
+  randomized?: { nOversamples: number; nIter: number; seed: number },
+): { D: Float64Array; U: Float64Array; r: number } {
   const { rows: n, cols: d } = X;
   const r = Math.min(k, n, d);
-  const { s, Vt, U } = gramSvd(X, null, r);
+  const { s, Vt, U } = gramSvd(X, null, r, randomized);
   const rr = s.length;
   flipByScores(U, n, Vt, rr, d);
   const D = new Float64Array(k * d);

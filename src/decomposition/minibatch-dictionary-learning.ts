@@ -117,7 +117,12 @@ export class MiniBatchDictionaryLearning {
   private init(M: F64Matrix, rng: Rng): MBState {
     const k = this.options.nComponents ?? M.cols;
     const d = M.cols;
-    const { D } = svdDictionary(M, k);
+    // scikit-learn starts from randomized_svd(X, k); here the same randomized subspace iteration.
+    const { D } = svdDictionary(M, k, {
+      nOversamples: 10,
+      nIter: k < 0.1 * Math.min(M.rows, d) ? 7 : 4,
+      seed: rng.int(0x7fffffff),
+    });
     return {
       k,
       d,

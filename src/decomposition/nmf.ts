@@ -124,7 +124,12 @@ export function nmfInit(
     for (let t = 0; t < n * k; t++) W[t] = Math.abs(avg * rng.normal());
     return { W, H };
   }
-  const { s, U, Vt } = gramSvd(X, null, k);
+  // scikit-learn uses randomized_svd here; the same randomized subspace iteration on the Gram matrix.
+  const { s, U, Vt } = gramSvd(X, null, k, {
+    nOversamples: 10,
+    nIter: k < 0.1 * Math.min(n, d) ? 7 : 4,
+    seed: rng.int(0x7fffffff),
+  });
   const kk = s.length;
   // Leading triplet is non-negative up to sign.
   const s0 = Math.sqrt(s[0]!);

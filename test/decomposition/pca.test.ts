@@ -4,6 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { PCA, IncrementalPCA } from '../../src/decomposition/index.js';
 import { saveModel, loadModel } from '../../src/io/index.js';
+import { columnMeans, randomizedSvdCentred, randomizedTopEigen, centredGram, topEigen } from '../../src/decomposition/_shared.js';
 import { expectClose, fixture } from './helpers.js';
 
 const F = fixture('pca.json');
@@ -63,6 +64,32 @@ describe('PCA properties', () => {
     expectClose(rand.components, exact.components, 1e-4);
     expectClose(rand.explainedVariance, exact.explainedVariance, 1e-4);
     expect(Math.abs(rand.noiseVariance - exact.noiseVariance)).toBeLessThan(1e-4 * exact.noiseVariance);
+  });
+
+  it('randomized SVD on Xc itself (the path for min(n, d) > 4096) and on the Gram matrix agree with the exact eigenpairs', () => {
+    const X = lowRankData(400, 90, 11);
+    const mean = columnMeans(X);
+    const exact = topEigen(centredGram(X, mean), 90, 8);
+    const r = randomizedSvdCentred(X, mean, 8, { nOversamples: 10, nIter: 7, seed: 1 });
+    const g = randomizedTopEigen(centredGram(X, mean), 90, 8, { nOversamples: 10, nIter: 7, seed: 1 });
+    for (let t = 0; t < 8; t++) {
+      expect(Math.abs(r.s[t]! ** 2 - exact.values[t]!) / exact.values[t]!).toBeLessThan(1e-8);
+      expect(Math.abs(g.values[t]! - exact.values[t]!) / exact.values[t]!).toBeLessThan(1e-8);
+      let dr = 0;
+      let dg = 0;
+      for (let j = 0; j < 90; j++) {
+        dr += r.Vt[t * 90 + j]! * exact.rows[t * 90 + j]!;
+        dg += g.rows[t * 90 + j]! * exact.rows[t * 90 + j]!;
+      }
+      expect(Math.abs(Math.abs(dr) - 1)).toBeLessThan(1e-8);
+      expect(Math.abs(Math.abs(dg) - 1)).toBeLessThan(1e-8);
+    }
+    // U = Xc·V/s has orthonormal columns.
+    for (let a = 0; a < 8; a++) {
+      let s2 = 0;
+      for (let i = 0; i < 400; i++) s2 += r.U[i * 8 + a]! ** 2;
+      expect(s2).toBeCloseTo(1, 8);
+    }
   });
 
   it("'auto' picks randomized for large inputs and few components, full otherwise (scikit-learn 1.2)", () => {
