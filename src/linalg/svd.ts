@@ -122,14 +122,15 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
   const hb = new Float64Array(2);
   const w = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    // Left reflector on column k (rows k..m-1), applied to columns k+1..n-1.
+    // Left reflector on column k (rows k..m−1): w = τ_q·vᵀ·A[k:, k+1:].
     householder(a[k * n + k], a, (k + 1) * n + k, m - k - 1, n, hb);
     d[k] = hb[0];
     a[k * n + k] = hb[0];
     const tq = hb[1];
     tauq[k] = tq;
-    if (tq !== 0 && k + 1 < n) {
-      const c0 = k + 1;
+    const c0 = k + 1;
+    const left = tq !== 0 && c0 < n;
+    if (left) {
       for (let j = c0; j < n; j++) w[j] = a[k * n + j];
       for (let i = k + 1; i < m; i++) {
         const vi = a[i * n + k];
@@ -139,32 +140,34 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
       }
       for (let j = c0; j < n; j++) w[j] *= tq;
       for (let j = c0; j < n; j++) a[k * n + j] -= w[j];
-      for (let i = k + 1; i < m; i++) {
-        const vi = a[i * n + k];
-        if (vi === 0) continue;
-        const ri = i * n;
-        for (let j = c0; j < n; j++) a[ri + j] -= vi * w[j];
-      }
     }
+    // Right reflector on row k (columns k+1..n−1), from the updated row k.
+    let tp = 0;
+    const rk = k * n;
     if (k < n - 2) {
-      // Right reflector on row k (columns k+1..n-1), applied to rows k+1..m-1.
-      const rk = k * n;
       householder(a[rk + k + 1], a, rk + k + 2, n - k - 2, 1, hb);
       e[k] = hb[0];
-      const tp = hb[1];
+      tp = hb[1];
       taup[k] = tp;
-      if (tp !== 0) {
-        for (let i = k + 1; i < m; i++) {
-          const ri = i * n;
-          let s = a[ri + k + 1];
-          for (let j = k + 2; j < n; j++) s += a[ri + j] * a[rk + j];
-          s *= tp;
-          a[ri + k + 1] -= s;
-          for (let j = k + 2; j < n; j++) a[ri + j] -= s * a[rk + j];
-        }
-      }
     } else if (k === n - 2) {
-      e[k] = a[k * n + k + 1];
+      e[k] = a[rk + k + 1];
+    }
+    // One pass over rows k+1..m−1 finishes the left update and applies the right reflector while
+    // the row is in cache (A[i, k+1:] −= vᵢ·w, then −= τ_p·(row·u)·u with u = (1, a[k, k+2..])).
+    if (!left && tp === 0) continue;
+    for (let i = k + 1; i < m; i++) {
+      const ri = i * n;
+      if (left) {
+        const vi = a[ri + k];
+        if (vi !== 0) for (let j = c0; j < n; j++) a[ri + j] -= vi * w[j];
+      }
+      if (tp !== 0) {
+        let sdot = a[ri + k + 1];
+        for (let j = k + 2; j < n; j++) sdot += a[ri + j] * a[rk + j];
+        sdot *= tp;
+        a[ri + k + 1] -= sdot;
+        for (let j = k + 2; j < n; j++) a[ri + j] -= sdot * a[rk + j];
+      }
     }
   }
   // V_B (n×n) = G₀…G_{n−3}·I; U_B (m×n) = H₀…H_{n−1}·I.
