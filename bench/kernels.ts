@@ -95,6 +95,7 @@ async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<num
     const f = () => v.backend.gemmF32(m, n, k, a, 0, lda, ta, b, 0, ldb, tb, c, 0, n, 1, 0);
     t = timeIt(f, {
       warmup: 2,
+      warmupMs: v.backend === tsBackend ? 1500 : 0,
       reps: v.backend === tsBackend ? 3 : 7,
       minMs: v.backend === tsBackend ? 0 : 300,
     });
@@ -104,6 +105,7 @@ async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<num
     const f = () => v.backend.gemmF64(m, n, k, a, 0, lda, ta, b, 0, ldb, tb, c, 0, n, 1, 0);
     t = timeIt(f, {
       warmup: 2,
+      warmupMs: v.backend === tsBackend ? 1500 : 0,
       reps: v.backend === tsBackend ? 3 : 7,
       minMs: v.backend === tsBackend ? 0 : 300,
     });
