@@ -103,6 +103,10 @@ case('conv2d s1 p0', 'conv2d', {'stride': 1, 'pad': 0}, [T((2, 2, 4, 4)), T((3, 
      lambda x, w: F.conv2d(x, w, stride=1, padding=0))
 case('conv2d batch of one', 'conv2d', {'stride': 2, 'pad': 0}, [T((1, 2, 5, 5)), T((3, 2, 3, 3))],
      lambda x, w: F.conv2d(x, w, stride=2))
+case('conv2d wide padding', 'conv2d', {'stride': 3, 'pad': 2}, [T((2, 2, 3, 4)), T((2, 2, 2, 2))],
+     lambda x, w: F.conv2d(x, w, stride=3, padding=2))
+case('convTranspose2d s3 p1', 'convTranspose2d', {'stride': 3, 'pad': 1, 'outputPadding': 2},
+     [T((2, 2, 2, 3)), T((2, 3, 2, 2))], lambda x, w: F.conv_transpose2d(x, w, stride=3, padding=1, output_padding=2))
 case('convTranspose2d s2 p1 op1', 'convTranspose2d', {'stride': 2, 'pad': 1, 'outputPadding': 1},
      [T((2, 3, 3, 4)), T((3, 2, 3, 3))],
      lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1))

@@ -7,6 +7,13 @@
  */
 import type { Buf } from './memory.js';
 
+// Output columns ow whose input column iw = ow·stride − pad + j lies in [0, W): [owLo, owHi).
+// Computed once per kernel column, so the inner loops carry no bounds test.
+const owLo = (j: number, stride: number, pad: number, Wo: number): number =>
+  pad > j ? Math.min(Wo, Math.ceil((pad - j) / stride)) : 0;
+const owHi = (j: number, stride: number, pad: number, W: number, Wo: number): number =>
+  Math.max(0, Math.min(Wo, Math.floor((W - 1 + pad - j) / stride) + 1));
+
 export function im2col(
   x: Buf,
   xOff: number,
@@ -35,11 +42,12 @@ export function im2col(
             for (let ow = 0; ow < Wo; ow++) cols[o + ow] = 0;
             continue;
           }
-          const xr = xOff + (c * H + ih) * W;
-          for (let ow = 0; ow < Wo; ow++) {
-            const iw = ow * stride - pad + j;
-            cols[o + ow] = iw >= 0 && iw < W ? x[xr + iw]! : 0;
-          }
+          const xr = xOff + (c * H + ih) * W + j - pad;
+          const lo = owLo(j, stride, pad, Wo),
+            hi = owHi(j, stride, pad, W, Wo);
+          for (let ow = 0; ow < lo; ow++) cols[o + ow] = 0;
+          for (let ow = lo; ow < hi; ow++) cols[o + ow] = x[xr + ow * stride]!;
+          for (let ow = hi; ow < Wo; ow++) cols[o + ow] = 0;
         }
       }
     }
@@ -71,11 +79,9 @@ export function col2imAdd(
           const ih = oh * stride - pad + i;
           if (ih < 0 || ih >= H) continue;
           const o = row + oh * Wo;
-          const xr = xOff + (c * H + ih) * W;
-          for (let ow = 0; ow < Wo; ow++) {
-            const iw = ow * stride - pad + j;
-            if (iw >= 0 && iw < W) x[xr + iw] += cols[o + ow]!;
-          }
+          const xr = xOff + (c * H + ih) * W + j - pad;
+          const hi = owHi(j, stride, pad, W, Wo);
+          for (let ow = owLo(j, stride, pad, Wo); ow < hi; ow++) x[xr + ow * stride] += cols[o + ow]!;
         }
       }
     }
