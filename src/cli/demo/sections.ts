@@ -6,9 +6,11 @@ import type { DemoSection } from './types.js';
 import { overview } from './overview.js';
 import { decomposition } from './decomposition.js';
 import { clustering } from './clustering.js';
+import { manifold } from './manifold.js';
 
 export const SECTIONS: DemoSection[] = [
   overview,
   decomposition,
   clustering,
+  manifold,
 ];
