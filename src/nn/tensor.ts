@@ -181,6 +181,18 @@ export function arenaAllocations(): number {
   return n;
 }
 
+/**
+ * Frees every arena's buffers (their WebAssembly memory goes back to the heap). Tensors made inside
+ * earlier scopes become invalid; the next scope allocates afresh. Call it after training when the
+ * process goes on to other work.
+ */
+export function releaseArenas(): void {
+  if (engine.inScope) throw new Error('releaseArenas() cannot run inside a scope');
+  for (const a of engine.arenas.values()) a.clear();
+  engine.arenas.clear();
+  engine.arena.clear();
+}
+
 /** Runs `fn` without recording the tape (inference, evaluation). */
 export function noGrad<T>(fn: () => T): T {
   const prev = engine.gradEnabled;

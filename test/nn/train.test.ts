@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.js';
 import { NumericalError, ValidationError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { wasmHeap } from '../../src/kernels/index.js';
 import type { ProgressEvent } from '../../src/core/progress.js';
 import {
   BatchNorm,
@@ -17,6 +18,7 @@ import {
   bceLoss,
   mseLoss,
   noGrad,
+  releaseArenas,
   tensor,
   train,
   type LossFn,
@@ -187,5 +189,17 @@ describe('train', () => {
     expect(() => train(makeNet(), aeLoss, X, null, { inputShape: [5] })).toThrow(
       'inputShape [5] does not hold the 12 features of X',
     );
+  });
+});
+
+describe('releaseArenas', () => {
+  it('returns the arenas’ WebAssembly memory, and training still works afterwards', () => {
+    const net = makeNet();
+    train(net, aeLoss, X, null, { epochs: 1, batchSize: 32 });
+    const before = wasmHeap.bytesInUse;
+    releaseArenas();
+    expect(wasmHeap.bytesInUse).toBeLessThan(before);
+    const r = train(net, aeLoss, X, null, { epochs: 1, batchSize: 32 });
+    expect(Number.isFinite(r.loss[0]!)).toBe(true);
   });
 });
