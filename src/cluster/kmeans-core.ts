@@ -401,18 +401,25 @@ function tightenBounds(
   upper: Float64Array,
   lower: Float64Array,
 ): void {
-  const { d, k, labels, D, cNorms } = ws;
+  const { n, d, k, labels, D, cNorms } = ws;
   const block = gather.length / d;
   rowSqNorms(k, d, C, cNorms);
-  for (let s = 0; s < m; s += block) {
-    const b = Math.min(block, m - s);
-    for (let r = 0; r < b; r++) {
-      const i = todo[s + r]!;
-      gather.set(X.subarray(i * d, i * d + d), r * d);
+  // When most points need work, tightening all of them is cheaper than gathering rows (and exact
+  // bounds are always valid), so gemm reads X in place.
+  const all = 2 * m >= n;
+  const count = all ? n : m;
+  for (let s = 0; s < count; s += block) {
+    const b = Math.min(block, count - s);
+    if (all) gemm(b, k, d, X, C, D, { transB: true, alpha: -2, aOffset: s * d });
+    else {
+      for (let r = 0; r < b; r++) {
+        const i = todo[s + r]!;
+        gather.set(X.subarray(i * d, i * d + d), r * d);
+      }
+      gemm(b, k, d, gather, C, D, { transB: true, alpha: -2 });
     }
-    gemm(b, k, d, gather, C, D, { transB: true, alpha: -2 });
     for (let r = 0; r < b; r++) {
-      const i = todo[s + r]!;
+      const i = all ? s + r : todo[s + r]!;
       const o = r * k;
       const xi = xn[i]!;
       let best = cNorms[0]! + D[o]!;
