@@ -210,6 +210,11 @@ export interface WasmHeap {
   readonly maxBytes: number;
   /** The underlying WebAssembly.Memory. */
   readonly memory: WebAssembly.Memory;
+  /**
+   * Returns the kernels' scratch regions (operand copies kept for reuse between calls) to the free
+   * list. A wasm memory never shrinks, but the space becomes available to later allocations.
+   */
+  releaseScratch(): void;
 }
 
 function allocView<T>(
@@ -276,6 +281,7 @@ export const wasmHeap: WasmHeap = {
   },
   maxBytes,
   memory,
+  releaseScratch,
 };
 
 /**
@@ -285,6 +291,12 @@ export const wasmHeap: WasmHeap = {
  */
 const scratchAddr = new Map<string, number>();
 const scratchSize = new Map<string, number>();
+
+function releaseScratch(): void {
+  for (const addr of scratchAddr.values()) freeBytes(addr);
+  scratchAddr.clear();
+  scratchSize.clear();
+}
 export function scratch(name: string, bytes: number): number {
   const have = scratchSize.get(name) ?? 0;
   if (have >= bytes) return scratchAddr.get(name)!;

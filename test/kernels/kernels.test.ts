@@ -410,5 +410,17 @@ describe('wasm operand handling', () => {
     wasmHeap.free(a);
     expect(() => wasmHeap.free(a)).toThrow(/was not allocated by wasmHeap/);
     expect(() => wasmHeap.allocF64(1e9)).toThrow(/wasm32 addresses at most 4 GiB/);
+    // scratch regions (operand copies) go back to the free list on request, and come back when needed
+    const [m, n, k] = [120, 90, 70];
+    const A = rand(m * k, 1);
+    const B = rand(k * n, 2);
+    const C = new Float64Array(m * n);
+    K.gemm(m, n, k, A, B, C);
+    const withScratch = wasmHeap.bytesInUse;
+    wasmHeap.releaseScratch();
+    expect(wasmHeap.bytesInUse).toBeLessThanOrEqual(withScratch - (m * k + k * n + m * n) * 8);
+    const C2 = new Float64Array(m * n);
+    K.gemm(m, n, k, A, B, C2);
+    expect(Array.from(C2)).toEqual(Array.from(C));
   });
 });
