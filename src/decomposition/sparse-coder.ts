@@ -31,7 +31,8 @@ export interface SparseEncodeOptions {
   algorithm?: SparseCodingAlgorithm;
   /**
    * λ of ½‖x − zD‖² + λ‖z‖₁ (lasso), the threshold (threshold), or, for 'omp', the target squared
-   * residual ε (overrides nNonzeroCoefs). Default 1 (unset for omp).
+   * residual ε of seed 004's ℓ0 problem (overrides nNonzeroCoefs; scikit-learn 1.2's sparse_encode
+   * documents this but ignores alpha for OMP). Default 1 (unset for omp).
    */
   alpha?: number;
   /** OMP sparsity K; default min(max(⌊nFeatures/10⌋, 1), nComponents). */
