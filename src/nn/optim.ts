@@ -156,8 +156,22 @@ export class Adam extends Optimizer {
       const w = p.data,
         m = this.m[k]!,
         v = this.v[k]!;
+      const a1 = 1 - b1,
+        a2 = 1 - b2;
+      if (wd === 0) {
+        // the common case, without the weight-decay term in the loop
+        for (let i = 0; i < w.length; i++) {
+          const gi = g[i]!;
+          const mi = b1 * m[i]! + a1 * gi;
+          const vi = b2 * v[i]! + a2 * gi * gi;
+          m[i] = mi;
+          v[i] = vi;
+          w[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSbc2 + eps);
+        }
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
-        const gi = wd === 0 ? g[i]! : g[i]! + wd * w[i]!;
+        const gi = g[i]! + wd * w[i]!;
         const mi = b1 * m[i]! + (1 - b1) * gi;
         const vi = b2 * v[i]! + (1 - b2) * gi * gi;
         m[i] = mi;

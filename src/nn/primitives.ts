@@ -189,6 +189,11 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const C = bd.length,
         outer = x!.size / (C * inner);
       let p = 0;
+      if (inner === 1) {
+        // dense layers: one flat loop per row (the triple loop's inner trip count of 1 costs)
+        for (let r = 0; r < outer; r++, p += C) for (let c = 0; c < C; c++) o[p + c] = xd[p + c]! + bd[c]!;
+        return;
+      }
       for (let r = 0; r < outer; r++) {
         for (let c = 0; c < C; c++) {
           const bc = bd[c]!;
@@ -203,6 +208,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         const C = db.length,
           outer = out.size / (C * inner);
         let p = 0;
+        if (inner === 1) {
+          for (let r = 0; r < outer; r++, p += C) for (let c = 0; c < C; c++) db[c] += g[p + c]!;
+          return;
+        }
         for (let r = 0; r < outer; r++) {
           for (let c = 0; c < C; c++) {
             let s = 0;
