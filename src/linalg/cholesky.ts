@@ -131,7 +131,10 @@ function crout(a: Float64Array, n: number, k0: number, kb: number): void {
   }
 }
 
-/** log det(A) = 2·Σ log Lᵢᵢ for a Cholesky factor L of A. */
+/**
+ * log det(A) = 2·Σ log Lᵢᵢ for a Cholesky factor L of A (no overflow, unlike det itself).
+ * @example const logdetSigma = choleskyLogDet(cholesky(Sigma));
+ */
 export function choleskyLogDet(L: Matrix | MatrixLike): number {
   const M = asMatrix(L, 'L');
   const n = requireSquare(M, 'L');
@@ -144,7 +147,11 @@ export function choleskyLogDet(L: Matrix | MatrixLike): number {
   return 2 * s;
 }
 
-/** A⁻¹ for symmetric positive definite A, via A⁻¹ = L⁻ᵀ·L⁻¹ (NumericalError if A is not SPD). */
+/**
+ * A⁻¹ for symmetric positive definite A, via A⁻¹ = L⁻ᵀ·L⁻¹ (NumericalError if A is not SPD); the
+ * result is exactly symmetric. Prefer `cholesky` + `solveTriangular` when only A⁻¹·B is needed.
+ * @example const precision = invSpd(covariance);
+ */
 export function invSpd(A: Matrix | MatrixLike): Matrix<Float64Array> {
   const L = cholesky(A);
   const n = L.rows;

@@ -172,7 +172,10 @@ export interface LogDetResult {
   logAbsDet: number;
 }
 
-/** Sign and log of |det A| by LU (as numpy.linalg.slogdet); never overflows. */
+/**
+ * Sign and log of |det A| by LU (as numpy.linalg.slogdet); never overflows.
+ * @example const { sign, logAbsDet } = logDet(A); // det A = sign·exp(logAbsDet)
+ */
 export function logDet(A: Matrix | MatrixLike): LogDetResult {
   const { a, n, piv, singular } = factor(A, 'A');
   if (singular !== 0) return { sign: 0, logAbsDet: -Infinity };
@@ -187,7 +190,10 @@ export function logDet(A: Matrix | MatrixLike): LogDetResult {
   return { sign, logAbsDet: s };
 }
 
-/** A⁻¹ by LU with partial pivoting (NumericalError if A is singular). Prefer `solve` when possible. */
+/**
+ * A⁻¹ by LU with partial pivoting (NumericalError if A is singular). Prefer `solve` when possible.
+ * @example const Ainv = inv(A);
+ */
 export function inv(A: Matrix | MatrixLike): Matrix<Float64Array> {
   const { a, n, piv, singular } = factor(A, 'A');
   if (singular !== 0) {

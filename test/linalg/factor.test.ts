@@ -11,6 +11,18 @@ function spd(n: number, seed: number): Matrix<Float64Array> {
   return S;
 }
 
+describe('empty (0×0) inputs', () => {
+  it('give empty results, and det = 1 as numpy.linalg.slogdet does', () => {
+    const E = new Matrix(new Float64Array(0), 0, 0);
+    expect(cholesky(E).rows).toBe(0);
+    expect(solve(E, new Float64Array(0)).length).toBe(0);
+    expect(inv(E).rows).toBe(0);
+    expect(logDet(E)).toEqual({ sign: 1, logAbsDet: 0 });
+    const { Q, R } = qr(new Matrix(new Float64Array(0), 0, 3));
+    expect([Q.rows, Q.cols, R.rows, R.cols]).toEqual([0, 0, 0, 3]);
+  });
+});
+
 describe('cholesky', () => {
   it('matches numpy.linalg.cholesky and its log-determinant', () => {
     const f = FIX.cholesky!;
