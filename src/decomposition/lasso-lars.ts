@@ -57,6 +57,26 @@ function cholSolve(L: Float64Array, ld: number, m: number, x: Float64Array): voi
  * target correlation level (nα in the 1/(2n) scaling; λ for ½‖·‖² + λ‖·‖₁). Writes the solution to
  * w[wOff .. wOff + p). Returns the number of steps and the final active set.
  */
+/** Buffers of lassoLarsGram, allocated once for many solves over one Gram matrix. */
+export class LarsWorkspace {
+  readonly c: Float64Array;
+  readonly inA: Uint8Array;
+  readonly L: Float64Array;
+  readonly sol: Float64Array;
+  readonly dA: Float64Array;
+  readonly a: Float64Array;
+  readonly A: Int32Array;
+  constructor(readonly p: number) {
+    this.c = new Float64Array(p);
+    this.inA = new Uint8Array(p);
+    this.L = new Float64Array(p * p);
+    this.sol = new Float64Array(p);
+    this.dA = new Float64Array(p);
+    this.a = new Float64Array(p);
+    this.A = new Int32Array(p);
+  }
+}
+
 export function lassoLarsGram(
   G: Float64Array,
   Xy: Float64Array,
@@ -67,19 +87,16 @@ export function lassoLarsGram(
   positive: boolean,
   w: Float64Array,
   wOff: number,
+  ws: LarsWorkspace = new LarsWorkspace(p),
 ): { nIter: number; active: Int32Array } {
-  const c = new Float64Array(p); // current correlations Xᵀ(y − Xw)
+  const { c, inA, L, sol, dA, a } = ws; // c: current correlations Xᵀ(y − Xw)
   for (let j = 0; j < p; j++) {
     c[j] = Xy[xyOff + j]!;
     w[wOff + j] = 0;
+    inA[j] = 0;
   }
-  const inA = new Uint8Array(p);
   const A: number[] = [];
   const maxActive = p;
-  const L = new Float64Array(maxActive * maxActive);
-  const sol = new Float64Array(maxActive);
-  const dA = new Float64Array(maxActive);
-  const a = new Float64Array(p);
   const tiny = 1e-14;
 
   // Variable entering first.

@@ -21,7 +21,7 @@ import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '
 import { gemm } from '../kernels/index.js';
 import { type F64Matrix } from './_shared.js';
 import { lassoGramCdInPlace } from './lasso-cd.js';
-import { lassoLarsGram } from './lasso-lars.js';
+import { LarsWorkspace, lassoLarsGram } from './lasso-lars.js';
 import { OmpWorkspace, ompGramSolve } from './omp.js';
 
 export type SparseCodingAlgorithm = 'lasso_cd' | 'lasso_lars' | 'omp' | 'threshold';
@@ -107,7 +107,8 @@ export function sparseEncodeRaw(
     for (let i = 0; i < n; i++) lassoGramCdInPlace(G, cov, i * k, norms[i]!, k, codes, i * k, l1, maxIter, tol, positive, H);
   } else if (algorithm === 'lasso_lars') {
     const l1 = o.alpha ?? 1;
-    for (let i = 0; i < n; i++) lassoLarsGram(G, cov, i * k, k, l1, maxIter, positive, codes, i * k);
+    const ws = new LarsWorkspace(k);
+    for (let i = 0; i < n; i++) lassoLarsGram(G, cov, i * k, k, l1, maxIter, positive, codes, i * k, ws);
   } else {
     const tol = o.alpha;
     const K = o.nNonzeroCoefs ?? Math.min(Math.max(Math.floor(d / 10), 1), k);
