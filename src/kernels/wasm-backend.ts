@@ -298,17 +298,35 @@ export function makeWasmBackend(
         tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
         return;
       }
-      // elements to copy: the spans of A and B as stored, and C densely
+      // elements to copy: A and B as stored (their whole span, or row by row into a dense block when
+      // they are narrow views of wider arrays), and C densely
       const aRows = ta ? k : m;
       const aCols = ta ? m : k;
       const bRows = tb ? n : k;
       const bCols = tb ? k : n;
-      const aSpan = (aRows - 1) * lda + aCols;
-      const bSpan = (bRows - 1) * ldb + bCols;
-      const shareAB = !aIn && !bIn && A === B;
+      const aPack = !aIn && aRows > 1 && lda > aCols + (aCols >> 2);
+      const bPack = !bIn && bRows > 1 && ldb > bCols + (bCols >> 2);
+      const aSpan = aPack ? aRows * aCols : (aRows - 1) * lda + aCols;
+      const bSpan = bPack ? bRows * bCols : (bRows - 1) * ldb + bCols;
+      const ldaW = aPack ? aCols : lda;
+      const ldbW = bPack ? bCols : ldb;
+      const shareAB = !aIn && !bIn && !aPack && !bPack && A === B;
       const abLo = shareAB ? Math.min(ao, bo) : 0;
       const abSpan = shareAB ? Math.max(ao + aSpan, bo + bSpan) - abLo : 0;
       const bytes = ((shareAB ? abSpan : (aIn ? 0 : aSpan) + (bIn ? 0 : bSpan)) + (cIn ? 0 : m * n)) * bpe;
+      const copyIn = (
+        addr: number,
+        X: T,
+        off: number,
+        rows: number,
+        cols: number,
+        ld: number,
+        pack: boolean,
+      ) => {
+        const v = new View(heapBuffer(), addr, pack ? rows * cols : (rows - 1) * ld + cols);
+        if (!pack) v.set(X.subarray(off, off + (rows - 1) * ld + cols));
+        else for (let r = 0; r < rows; r++) v.set(X.subarray(off + r * ld, off + r * ld + cols), r * cols);
+      };
       let aAddr = -1;
       let bAddr = -1;
       let cAddr = -1;
@@ -322,9 +340,9 @@ export function makeWasmBackend(
           }
         } else {
           aAddr = aIn ? A.byteOffset + ao * bpe : scratch('A', aSpan * bpe);
-          if (aAddr >= 0 && !aIn) new View(heapBuffer(), aAddr, aSpan).set(A.subarray(ao, ao + aSpan));
+          if (aAddr >= 0 && !aIn) copyIn(aAddr, A, ao, aRows, aCols, lda, aPack);
           bAddr = bIn ? B.byteOffset + bo * bpe : scratch('B', bSpan * bpe);
-          if (bAddr >= 0 && !bIn) new View(heapBuffer(), bAddr, bSpan).set(B.subarray(bo, bo + bSpan));
+          if (bAddr >= 0 && !bIn) copyIn(bAddr, B, bo, bRows, bCols, ldb, bPack);
         }
         cAddr = cIn ? C.byteOffset + co * bpe : scratch('C', m * n * bpe);
       }
@@ -404,7 +422,7 @@ export function makeWasmBackend(
         if (ldc === n) cv.set(C.subarray(co, co + m * n));
         else for (let i = 0; i < m; i++) cv.set(C.subarray(co + i * ldc, co + i * ldc + n), i * n);
       }
-      run(f64, m, n, k, aAddr, lda, ta, bAddr, ldb, tb, cAddr, ldcW, alpha, beta);
+      run(f64, m, n, k, aAddr, ldaW, ta, bAddr, ldbW, tb, cAddr, ldcW, alpha, beta);
       if (!cIn) {
         const cv = new View(heapBuffer(), cAddr, m * n);
         if (ldc === n) C.set(cv, co);

@@ -339,6 +339,57 @@ describe('matmul on Matrix views', () => {
 
 describe('wasm operand handling', () => {
   beforeAll(() => K.setBackend('wasm'));
+  it('copies narrow views of wide arrays densely (only the block), for every transpose', () => {
+    const W0 = 300;
+    for (const dt of DTYPES) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const [m, n, k] = [50, 40, 20];
+          const Abig = arr(dt, rand(W0 * W0, 31), false);
+          const Bbig = arr(dt, rand(W0 * W0, 32), false);
+          const C = arr(dt, rand(m * W0, 33), false);
+          const o = {
+            transA: ta,
+            transB: tb,
+            lda: W0,
+            ldb: W0,
+            ldc: W0,
+            aOffset: 7 * W0 + 100,
+            bOffset: 3 * W0 + 11,
+            cOffset: 5,
+            alpha: 1.25,
+            beta: 0.5,
+          };
+          const ref = naiveGemm(
+            m,
+            n,
+            k,
+            Abig,
+            o.aOffset,
+            W0,
+            ta,
+            Bbig,
+            o.bOffset,
+            W0,
+            tb,
+            C,
+            o.cOffset,
+            W0,
+            o.alpha,
+            o.beta,
+          );
+          K.gemm(m, n, k, Abig, Bbig, C, o);
+          expectClose(
+            C,
+            ref.C,
+            (i) => 2 * (k + 2) * eps(dt) * ref.mag[i]! + 1e-300,
+            `narrow views ${dt} ta=${ta} tb=${tb}`,
+          );
+        }
+      }
+    }
+  });
+
   it('processes products larger than the scratch budget in blocks, with the same result', () => {
     const [m, n, k] = [150, 140, 300];
     const A = rand(m * k, 1);
