@@ -70,6 +70,16 @@ describe('DictionaryLearning properties', () => {
     });
   }
 
+  it('positiveDict and positiveCode keep atoms and codes non-negative', () => {
+    const X = sparseData(60, 8, 10, 5);
+    for (let i = 0; i < X.size; i++) X.data[i] = Math.abs(X.data[i]!);
+    const dl = new DictionaryLearning({ nComponents: 6, alpha: 0.3, maxIter: 10, positiveDict: true, positiveCode: true, transformAlgorithm: 'lasso_lars' });
+    const Z = dl.fitTransform(X);
+    expect(Array.from(dl.components.data).every((v) => v >= 0)).toBe(true);
+    expect(Array.from(Z.data).every((v) => v >= 0)).toBe(true);
+    expect(Array.from(dl.transform(X).data).every((v) => v >= 0)).toBe(true);
+  });
+
   it('stops when the decrease is below tol and reports it', () => {
     const dl = new DictionaryLearning({ nComponents: 5, alpha: F.alpha, maxIter: 500, tol: 1e-4 }).fit(F.X);
     expect(dl.stopReason).toBe('converged');

@@ -117,3 +117,53 @@ describe('SparseCoder vs scikit-learn 1.2', () => {
     expect(Array.from(softThresholdArray([1.5, -0.2, -4], 0.5))).toEqual([1, 0, -3.5]);
   });
 });
+
+describe('sparse coding options', () => {
+  const { dictionary, X } = F.coder;
+  it('OMP by tolerance ε stops at the first support whose squared residual is <= ε', () => {
+    const eps = 0.5;
+    const Z = sparseEncode(X, dictionary, { algorithm: 'omp', alpha: eps });
+    for (let i = 0; i < X.length; i++) {
+      let r2 = 0;
+      for (let f = 0; f < 10; f++) {
+        let r = X[i][f];
+        for (let j = 0; j < 20; j++) r -= Z.get(i, j) * dictionary[j][f];
+        r2 += r * r;
+      }
+      expect(r2).toBeLessThanOrEqual(eps + 1e-9);
+      // One atom fewer would not reach ε: the support is minimal along the greedy path.
+      const nz = Array.from(Z.row(i)).filter((v) => v !== 0).length;
+      if (nz > 1) {
+        const fewer = sparseEncode([X[i]], dictionary, { algorithm: 'omp', nNonzeroCoefs: nz - 1 });
+        let q = 0;
+        for (let f = 0; f < 10; f++) {
+          let r = X[i][f];
+          for (let j = 0; j < 20; j++) r -= fewer.get(0, j) * dictionary[j][f];
+          q += r * r;
+        }
+        expect(q).toBeGreaterThan(eps);
+      }
+    }
+  });
+
+  it('positive lasso codes are non-negative and solve the constrained problem (KKT)', () => {
+    for (const algorithm of ['lasso_lars', 'lasso_cd'] as const) {
+      const Z = sparseEncode(X, dictionary, { algorithm, alpha: 0.2, positive: true, tol: 1e-10 });
+      for (let i = 0; i < X.length; i++) {
+        for (let j = 0; j < 20; j++) {
+          const z = Z.get(i, j);
+          expect(z).toBeGreaterThanOrEqual(0);
+          // gradient of ½‖x − zD‖²: g_j = −d_j·(x − zD); KKT: g_j = −λ where z_j > 0, g_j >= −λ where z_j = 0
+          let g = 0;
+          for (let f = 0; f < 10; f++) {
+            let r = X[i][f];
+            for (let t = 0; t < 20; t++) r -= Z.get(i, t) * dictionary[t][f];
+            g -= dictionary[j][f] * r;
+          }
+          if (z > 0) expect(g).toBeCloseTo(-0.2, 5);
+          else expect(g).toBeGreaterThanOrEqual(-0.2 - 1e-6);
+        }
+      }
+    }
+  });
+});
