@@ -21,7 +21,7 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
 import { formQ, householderQrInPlace } from './qr.js';
 import { applyQ } from './tridiagonal.js';
-import { asMatrix, denseCopy, flipColumnSigns, householder, hypot2 } from './util.js';
+import { asMatrix, denseCopy, flipColumnSigns, householder, hypot2, inWasmHeap } from './util.js';
 
 export interface SvdResult {
   /** m×r left singular vectors (r = min(m, n)). */
@@ -109,6 +109,160 @@ function svdTall(a: Float64Array, m: number, n: number): { U: Float64Array; s: F
   return res;
 }
 
+const BRD_NB = 32;
+/** From this n on, the bidiagonalisation runs in panels of BRD_NB (dgebrd/dlabrd). */
+const BRD_MIN = 128;
+
+/**
+ * Blocked bidiagonalisation of the leading panels (LAPACK dgebrd with dlabrd; Dongarra, Sorensen &
+ * Hammarling 1989): inside a panel of NB columns and rows the trailing matrix is left stale, each
+ * reflector's matrix-vector products are corrected with the panel's V, U, X, Y, and after the panel
+ * A₂₂ −= V·Yᵀ + X·Uᵀ runs as two gemms. Writes d, e, tauq, taup and the reflectors (left ones
+ * below the diagonal, right ones right of the superdiagonal) exactly as the unblocked loop does, and
+ * returns the first column left for it.
+ */
+function bidiagBlocked(
+  a: Float64Array,
+  m: number,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  tauq: Float64Array,
+  taup: Float64Array,
+): number {
+  const nb = BRD_NB;
+  const X = new Float64Array(m * nb);
+  const Y = new Float64Array(n * nb);
+  const yc = new Float64Array(n);
+  const t1 = new Float64Array(nb);
+  const t2 = new Float64Array(nb);
+  const hb = new Float64Array(2);
+  let k0 = 0;
+  while (n - k0 > 2 * nb) {
+    X.fill(0);
+    Y.fill(0);
+    for (let ii = 0; ii < nb; ii++) {
+      const i = k0 + ii;
+      const ri = i * n;
+      // Bring column i (rows i..m−1) up to date: a[:, i] −= V·Y[i, :]ᵀ + X·U[:, i].
+      if (ii > 0) {
+        for (let q = 0; q < ii; q++) t1[q] = a[(k0 + q) * n + i];
+        const yi = i * nb;
+        for (let r = i; r < m; r++) {
+          const rr = r * n;
+          const xr = r * nb;
+          let s = 0;
+          for (let q = 0; q < ii; q++) s += a[rr + k0 + q] * Y[yi + q] + X[xr + q] * t1[q];
+          a[rr + i] -= s;
+        }
+      }
+      householder(a[ri + i], a, (i + 1) * n + i, m - i - 1, n, hb);
+      d[i] = hb[0];
+      const tq = hb[1];
+      tauq[i] = tq;
+      a[ri + i] = 1;
+      // Y[:, ii] = τ_q·(A_stale[i:, i+1:]ᵀ·v − Y·(Vᵀv) − Uᵀ·(Xᵀv)), v = a[i:, i].
+      for (let c = i + 1; c < n; c++) yc[c] = 0;
+      for (let q = 0; q < ii; q++) {
+        t1[q] = 0;
+        t2[q] = 0;
+      }
+      for (let r = i; r < m; r++) {
+        const rr = r * n;
+        const vr = a[rr + i];
+        if (vr === 0) continue;
+        for (let c = i + 1; c < n; c++) yc[c] += a[rr + c] * vr;
+        const xr = r * nb;
+        for (let q = 0; q < ii; q++) {
+          t1[q] += a[rr + k0 + q] * vr;
+          t2[q] += X[xr + q] * vr;
+        }
+      }
+      for (let q = 0; q < ii; q++) {
+        const rq = (k0 + q) * n;
+        const t = t2[q];
+        for (let c = i + 1; c < n; c++) yc[c] -= a[rq + c] * t;
+      }
+      for (let c = i + 1; c < n; c++) {
+        const yr = c * nb;
+        let s = yc[c];
+        for (let q = 0; q < ii; q++) s -= Y[yr + q] * t1[q];
+        Y[yr + ii] = tq * s;
+      }
+      // Bring row i (columns i+1..n−1) up to date: a[i, :] −= Y·V[i, :]ᵀ + X[i, :]·U.
+      for (let q = 0; q <= ii; q++) t1[q] = a[ri + k0 + q];
+      for (let q = 0; q < ii; q++) t2[q] = X[i * nb + q];
+      for (let c = i + 1; c < n; c++) {
+        const yr = c * nb;
+        let s = 0;
+        for (let q = 0; q <= ii; q++) s += Y[yr + q] * t1[q];
+        a[ri + c] -= s;
+      }
+      for (let q = 0; q < ii; q++) {
+        const rq = (k0 + q) * n;
+        const t = t2[q];
+        if (t === 0) continue;
+        for (let c = i + 1; c < n; c++) a[ri + c] -= a[rq + c] * t;
+      }
+      householder(a[ri + i + 1], a, ri + i + 2, n - i - 2, 1, hb);
+      e[i] = hb[0];
+      const tp = hb[1];
+      taup[i] = tp;
+      a[ri + i + 1] = 1;
+      // X[:, ii] = τ_p·(A_stale[i+1:, i+1:]·u − V·(Yᵀu) − X·(U·u)), u = a[i, i+1:].
+      for (let q = 0; q <= ii; q++) {
+        let s1 = 0;
+        for (let c = i + 1; c < n; c++) s1 += Y[c * nb + q] * a[ri + c];
+        t1[q] = s1;
+      }
+      for (let q = 0; q < ii; q++) {
+        const rq = (k0 + q) * n;
+        let s2 = 0;
+        for (let c = i + 1; c < n; c++) s2 += a[rq + c] * a[ri + c];
+        t2[q] = s2;
+      }
+      for (let r = i + 1; r < m; r++) {
+        const rr = r * n;
+        let s = 0;
+        for (let c = i + 1; c < n; c++) s += a[rr + c] * a[ri + c];
+        const xr = r * nb;
+        for (let q = 0; q <= ii; q++) s -= a[rr + k0 + q] * t1[q];
+        for (let q = 0; q < ii; q++) s -= X[xr + q] * t2[q];
+        X[xr + ii] = tp * s;
+      }
+    }
+    // A[k1:, k1:] −= V·Yᵀ + X·U (V, U with their unit entries in place).
+    const k1 = k0 + nb;
+    gemm(m - k1, n - k1, nb, a, Y, a, {
+      transB: true,
+      alpha: -1,
+      beta: 1,
+      aOffset: k1 * n + k0,
+      lda: n,
+      bOffset: k1 * nb,
+      ldb: nb,
+      cOffset: k1 * n + k1,
+      ldc: n,
+    });
+    gemm(m - k1, n - k1, nb, X, a, a, {
+      alpha: -1,
+      beta: 1,
+      aOffset: k1 * nb,
+      lda: nb,
+      bOffset: k0 * n + k1,
+      ldb: n,
+      cOffset: k1 * n + k1,
+      ldc: n,
+    });
+    for (let i = k0; i < k1; i++) {
+      a[i * n + i] = d[i];
+      a[i * n + i + 1] = e[i];
+    }
+    k0 = k1;
+  }
+  return k0;
+}
+
 /** From this n on, only V is accumulated during the QR iteration and U comes from A·V (see below). */
 const RIGHT_ONLY_MIN = 64;
 
@@ -121,7 +275,8 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
   const taup = new Float64Array(n);
   const hb = new Float64Array(2);
   const w = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
+  const kStart = n >= BRD_MIN ? inWasmHeap(a, (h) => bidiagBlocked(h, m, n, d, e, tauq, taup)) : 0;
+  for (let k = kStart; k < n; k++) {
     // Left reflector on column k (rows k..m−1): w = τ_q·vᵀ·A[k:, k+1:].
     householder(a[k * n + k], a, (k + 1) * n + k, m - k - 1, n, hb);
     d[k] = hb[0];

@@ -68,11 +68,12 @@ describe('svd', () => {
     checkSvd(A, 1e-13);
   });
 
-  it('stays accurate when U comes from A·V (n ≥ 64): graded spectrum 1..1e-13, exact zeros, square and tall', () => {
+  it('stays accurate when U comes from A·V (n ≥ 64) and with blocked bidiagonalisation (n ≥ 128): graded spectrum 1..1e-13, exact zeros', () => {
     for (const [m, n] of [
       [150, 100],
       [100, 100],
       [100, 160],
+      [180, 150],
     ] as const) {
       const r = Math.min(m, n);
       const sig = Array.from({ length: r - 10 }, (_, i) => Math.pow(10, (-13 * i) / (r - 11)));
@@ -95,6 +96,7 @@ describe('svd', () => {
       [50, 20, 5],
       [20, 50, 6],
       [90, 70, 7],
+      [160, 140, 8],
     ] as const) {
       checkSvd(randn(m, n, seed), 1e-12);
     }
