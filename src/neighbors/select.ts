@@ -103,3 +103,65 @@ export class KBest {
     this.size = 0;
   }
 }
+
+/**
+ * n bounded max-heaps of capacity k in flat arrays (heap r occupies [r·k, r·k + k)), for the
+ * symmetric brute-force pass where each computed distance d(i, j) feeds both i's and j's heaps.
+ */
+export class KBestMany {
+  readonly dist: Float64Array;
+  readonly idx: Int32Array;
+  readonly size: Int32Array;
+  constructor(
+    readonly n: number,
+    readonly k: number,
+  ) {
+    this.dist = new Float64Array(n * k);
+    this.idx = new Int32Array(n * k);
+    this.size = new Int32Array(n);
+  }
+
+  worst(r: number): number {
+    return this.size[r]! < this.k ? Infinity : this.dist[r * this.k]!;
+  }
+
+  push(r: number, d: number, i: number): void {
+    const k = this.k;
+    const o = r * k;
+    const dist = this.dist;
+    const idx = this.idx;
+    const s = this.size[r]!;
+    if (s < k) {
+      let c = s;
+      this.size[r] = s + 1;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        const pd = dist[o + p]!;
+        if (pd > d || (pd === d && idx[o + p]! > i)) break;
+        dist[o + c] = pd;
+        idx[o + c] = idx[o + p]!;
+        c = p;
+      }
+      dist[o + c] = d;
+      idx[o + c] = i;
+      return;
+    }
+    const top = dist[o]!;
+    if (d > top || (d === top && i > idx[o]!)) return;
+    let p = 0;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= k) break;
+      let c = l;
+      const rr = l + 1;
+      if (rr < k && (dist[o + rr]! > dist[o + l]! || (dist[o + rr] === dist[o + l] && idx[o + rr]! > idx[o + l]!))) c = rr;
+      const cd = dist[o + c]!;
+      if (cd < d || (cd === d && idx[o + c]! < i)) break;
+      dist[o + p] = cd;
+      idx[o + p] = idx[o + c]!;
+      p = c;
+    }
+    dist[o + p] = d;
+    idx[o + p] = i;
+  }
+}
