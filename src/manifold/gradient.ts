@@ -17,7 +17,7 @@
  *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
  */
 import type { Csr } from './affinity.js';
-import { Fft, fft2 } from './fft.js';
+import { Fft, fft2, nextFftSize } from './fft.js';
 
 export interface GradientResult {
   /** Z = Σ_{i≠j} w_ij. */
@@ -382,6 +382,11 @@ export interface FftOptions {
 /** Buffers of the FFT method, reused across iterations (reallocated only when the grid grows). */
 export class FftWorkspace {
   size = 0;
+  /** Grid of the cached kernel transform: size, nodes per box, lower corner, side length. */
+  kN = 0;
+  kP = 0;
+  kLo = 0;
+  kCover = 0;
   fft: Fft | null = null;
   kRe = new Float64Array(0);
   kIm = new Float64Array(0);
@@ -402,6 +407,7 @@ export class FftWorkspace {
       for (const k of ['kRe', 'kIm', 'aRe', 'aIm', 'bRe', 'bIm'] as const) this[k] = new Float64Array(N * N);
       this.colRe = new Float64Array(N);
       this.colIm = new Float64Array(N);
+      this.kN = 0;
     }
     if (this.box.length !== 2 * n || this.wx.length !== n * p) {
       this.box = new Int32Array(2 * n);
@@ -427,30 +433,41 @@ export function fftRepulsive(Y: Float64Array, n: number, rep: Float64Array, ws: 
   }
   let range = hi - lo;
   if (!(range > 0)) range = 1e-6;
-  const needed = Math.max(minIntervals, Math.ceil(range * perUnit));
-  let N = 2;
-  while (N < 2 * p * needed) N <<= 1;
+  // The grid covers the map with 5% slack, so the kernel's transform (which depends only on the
+  // grid) is reused for the following iterations while the map still fits and has not shrunk.
+  const slack = 1.05;
+  const needed = Math.max(minIntervals, Math.ceil(range * slack * perUnit));
+  const N = nextFftSize(2 * p * needed);
   const nBoxes = Math.floor(N / (2 * p));
   const G = p * nBoxes;
-  const boxW = (range * (1 + 1e-10)) / nBoxes;
-  const h = boxW / p; // grid spacing
   ws.ensure(N, n, p);
   const { kRe, kIm, aRe, aIm, bRe, bIm, colRe, colIm, box, wx, wy } = ws;
   const f = ws.fft!;
-
-  // kernel on the circulant-embedded grid: K(Δ) = (1 + ‖Δ‖²)^−2 at grid offsets, wrapped mod N
-  kIm.fill(0);
-  kRe.fill(0);
-  for (let a = -(G - 1); a <= G - 1; a++) {
-    const ra = (a + N) % N;
-    const da = a * h;
-    for (let b = -(G - 1); b <= G - 1; b++) {
-      const db = b * h;
-      const w = 1 / (1 + da * da + db * db);
-      kRe[ra * N + ((b + N) % N)] = w * w;
+  const reuse = ws.kN === N && ws.kP === p && ws.kLo <= lo && ws.kLo + ws.kCover >= hi && ws.kCover <= 1.25 * range * slack;
+  if (!reuse) {
+    const cover = range * slack;
+    ws.kLo = (lo + hi) / 2 - cover / 2;
+    ws.kCover = cover;
+    ws.kN = N;
+    ws.kP = p;
+    const hh = cover / nBoxes / p;
+    // kernel on the circulant-embedded grid: K(Δ) = (1 + ‖Δ‖²)^−2 at grid offsets, wrapped mod N
+    kIm.fill(0);
+    kRe.fill(0);
+    for (let a = -(G - 1); a <= G - 1; a++) {
+      const ra = (a + N) % N;
+      const da = a * hh;
+      for (let b = -(G - 1); b <= G - 1; b++) {
+        const db = b * hh;
+        const w = 1 / (1 + da * da + db * db);
+        kRe[ra * N + ((b + N) % N)] = w * w;
+      }
     }
+    fft2(f, kRe, kIm, -1, N, N, colRe, colIm);
   }
-  fft2(f, kRe, kIm, -1, N, N, colRe, colIm);
+  lo = ws.kLo;
+  const boxW = ws.kCover / nBoxes;
+  const h = boxW / p; // grid spacing
 
   // Lagrange weights of each point on the p nodes of its box, nodes at (k + 1/2)/p of the box
   const nodes = new Float64Array(p);
