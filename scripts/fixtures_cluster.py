@@ -75,6 +75,11 @@ for method in ["single", "complete", "average", "weighted", "centroid", "median"
         entry["threshold"] = thr
         entry["sklearnThresholdLabels"] = ag2.labels_.tolist()
     out["methods"][method] = entry
+# a larger random set (no cluster structure, many near-equal heights) for the tree algorithms
+rng = np.random.default_rng(11)
+Xl = rng.normal(size=(300, 5))
+out["large"] = {"X": Xl.tolist(), "Z": {m: linkage(Xl, method=m).tolist() for m in
+                                         ["single", "complete", "average", "weighted", "centroid", "median", "ward"]}}
 dump("agglomerative.json", out)
 
 # ---------------------------------------------------------------- GaussianMixture from a fixed start

@@ -83,3 +83,20 @@ describe('AgglomerativeClustering properties', () => {
     expect(() => new AgglomerativeClustering({ linkage: 'foo' as Linkage })).toThrow("The 'linkage' option of AgglomerativeClustering must be one of");
   });
 });
+
+describe('linkage vs scipy on 300 random points', () => {
+  const large = (fx as unknown as { large: { X: number[][]; Z: Record<string, number[][]> } }).large;
+  for (const [method, Zref] of Object.entries(large.Z)) {
+    it(`${method}`, () => {
+      const Z = linkage(large.X, method as Linkage);
+      let maxRel = 0;
+      let idMismatch = 0;
+      for (let r = 0; r < Z.rows; r++) {
+        if (Z.get(r, 0) !== Zref[r]![0] || Z.get(r, 1) !== Zref[r]![1] || Z.get(r, 3) !== Zref[r]![3]) idMismatch++;
+        maxRel = Math.max(maxRel, Math.abs(Z.get(r, 2) - Zref[r]![2]!) / Math.max(1e-12, Zref[r]![2]!));
+      }
+      expect(idMismatch).toBe(0);
+      expect(maxRel).toBeLessThan(1e-9);
+    });
+  }
+});
