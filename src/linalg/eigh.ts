@@ -87,8 +87,8 @@ export function eighDense(a: Float64Array, n: number, k: number, fromTop: boolea
   }
   const inv = 1 / scale;
   for (let t = 0; t < n * n; t++) a[t] *= inv;
-  // The reduction's trailing gemm updates work on views of `a`: keep it in wasm memory meanwhile.
-  const { d, e, tau } = inWasmHeap(a, (h) => tridiagonalize(h, n));
+  // The blocked reduction's trailing gemm updates work on views of `a`: keep it in wasm memory.
+  const { d, e, tau } = n >= 160 ? inWasmHeap(a, (h) => tridiagonalize(h, n)) : tridiagonalize(a, n);
   const first = fromTop ? n - k : 0;
   if (n > DC_MIN) {
     const { lam, Q } = tridiagDC(d, e, n);
