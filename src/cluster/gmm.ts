@@ -169,8 +169,12 @@ class Work {
   X2?: Float64Array;
   xNorm?: Float64Array;
   XtX?: Float64Array;
+  /** d × K·d: the precision factors side by side (full covariances). */
+  readonly ucat: Float64Array | null;
   constructor(readonly n: number, readonly d: number, readonly k: number, s: Scratch) {
-    this.Y = s.f64(n * d);
+    // Y holds n × d (M step) or a row block × K·d (E step): at least n·d, at most ~16 MB more.
+    this.Y = s.f64(Math.max(n * d, Math.min(n, Math.max(1, Math.floor((2 << 20) / (k * d)))) * k * d));
+    this.ucat = s.f64(d * k * d);
     this.logProb = s.f64(n * k);
     this.resp = s.f64(n * k);
     this.muU = new Float64Array(d);
@@ -182,6 +186,46 @@ class Work {
 /** Weighted log densities log π_k + log N(x_i | μ_k, Σ_k) into w.logProb (n×k). */
 function weightedLogProb(X: Float64Array, n: number, d: number, k: number, type: CovarianceType, p: Params, w: Work, out: Float64Array): void {
   const logDet = logDetChol(p.precChol, type, k, d);
+  if (type === 'full' && k > 1) {
+    // All components in one product per row block: Y_b = X_b · [U_1 … U_K] (b × K·d), a wider
+    // gemm than K separate d-column ones; then ‖y − μ_k U_k‖² per component.
+    const kd = k * d;
+    const Ucat = w.ucat!;
+    for (let c = 0; c < k; c++) {
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < d; b++) Ucat[a * kd + c * d + b] = p.precChol[c * d * d + a * d + b]!;
+      }
+    }
+    const muU = w.kd; // K × d: μ_k U_k
+    for (let c = 0; c < k; c++) {
+      for (let b = 0; b < d; b++) {
+        let sum = 0;
+        for (let a = 0; a < d; a++) sum += p.means[c * d + a]! * p.precChol[c * d * d + a * d + b]!;
+        muU[c * d + b] = sum;
+      }
+    }
+    const logW = Float64Array.from(p.weights, (v) => Math.log(v));
+    const Y = w.Y;
+    const block = Math.max(1, Math.floor(Y.length / kd));
+    for (let s0 = 0; s0 < n; s0 += block) {
+      const bsz = Math.min(block, n - s0);
+      gemm(bsz, kd, d, X, Ucat, Y, { aOffset: s0 * d });
+      for (let r = 0; r < bsz; r++) {
+        const yo = r * kd;
+        const oo = (s0 + r) * k;
+        for (let c = 0; c < k; c++) {
+          let sum = 0;
+          const co = c * d;
+          for (let b = 0; b < d; b++) {
+            const v = Y[yo + co + b]! - muU[co + b]!;
+            sum += v * v;
+          }
+          out[oo + c] = -0.5 * (d * LOG_2PI + sum) + logDet[c]! + logW[c]!;
+        }
+      }
+    }
+    return;
+  }
   if (type === 'full' || type === 'tied') {
     const Y = w.Y;
     for (let c = 0; c < k; c++) {
