@@ -82,7 +82,11 @@ const cases: Case[] = small
       { op: 'eigh', label: `eigh 784×784 MNIST covariance (${mnistN} images)`, A: covariance(mnist) },
       { op: 'eigh-top', label: 'eigh 784×784 MNIST covariance, largest 50', A: covariance(mnist), k: 50 },
       { op: 'svd', label: 'svd 500×200 random', A: randn(500, 200, 2) },
-      { op: 'svd', label: 'svd 2000×784 MNIST images', A: mnist.rowSlice(0, 2000).clone() as Matrix<Float64Array> },
+      {
+        op: 'svd',
+        label: 'svd 2000×784 MNIST images',
+        A: mnist.rowSlice(0, 2000).clone() as Matrix<Float64Array>,
+      },
       { op: 'rsvd', label: 'randomizedSvd 10000×784 MNIST, k=50', A: mnist, k: 50 },
       { op: 'cholesky', label: 'cholesky 1000×1000 SPD', A: spd(1000, 4) },
       { op: 'cholesky', label: 'cholesky 2000×2000 SPD', A: spd(2000, 5) },
@@ -164,7 +168,8 @@ for (let i = 0; i < cases.length; i++) {
     const ours2 = Array.from(vals).sort((a, b) => a - b);
     const scale = Math.max(...ref.map(Math.abs));
     dev = 0;
-    for (let j = 0; j < Math.min(ref.length, ours2.length); j++) dev = Math.max(dev, Math.abs(ref[j]! - ours2[j]!));
+    for (let j = 0; j < Math.min(ref.length, ours2.length); j++)
+      dev = Math.max(dev, Math.abs(ref[j]! - ours2[j]!));
     dev /= scale;
   }
   rows.push([

@@ -24,7 +24,15 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { applyQ, tridiagonalize } from './tridiagonal.js';
 import { tridiagDC } from './tridiag-dc.js';
 import { argsortAscending, tridiagQL } from './tridiag-eig.js';
-import { asMatrix, checkCount, denseCopy, flipColumnSigns, inWasmHeap, requireSquare, symmetrize } from './util.js';
+import {
+  asMatrix,
+  checkCount,
+  denseCopy,
+  flipColumnSigns,
+  inWasmHeap,
+  requireSquare,
+  symmetrize,
+} from './util.js';
 
 /** Above this order the tridiagonal eigenproblem is solved by divide and conquer instead of QL. */
 const DC_MIN = 32;

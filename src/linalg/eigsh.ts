@@ -62,17 +62,21 @@ export function eigsh(
   k: number,
   opts: EigshOptions = {},
 ): EigshResult {
-  if (typeof op !== 'function') throw new ValidationError('op must be a function (x, y) => void writing A·x into y');
+  if (typeof op !== 'function')
+    throw new ValidationError('op must be a function (x, y) => void writing A·x into y');
   if (!Number.isInteger(n) || n < 1) throw new ValidationError(`n must be an integer >= 1; got ${n}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new ValidationError(`k must be an integer in [1, n = ${n}]; got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new ValidationError(`k must be an integer in [1, n = ${n}]; got ${k}`);
   const which = opts.which ?? 'largest';
   if (which !== 'largest' && which !== 'smallest') {
     throw new ValidationError(`which must be 'largest' or 'smallest'; got ${String(which)}`);
   }
   const tol = opts.tol ?? 1e-10;
-  if (!(tol > 0) || !Number.isFinite(tol)) throw new ValidationError(`tol must be a finite number > 0; got ${tol}`);
+  if (!(tol > 0) || !Number.isFinite(tol))
+    throw new ValidationError(`tol must be a finite number > 0; got ${tol}`);
   const maxIter = opts.maxIter ?? 300;
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1)
+    throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
   let ncv = opts.ncv ?? Math.min(n, Math.max(2 * k + 1, k + 20));
   if (!Number.isInteger(ncv) || ncv <= k || ncv > n) {
     if (!(ncv === n && k === n)) {
@@ -111,7 +115,8 @@ export function eigsh(
       op(vj, w);
       nMatvec++;
       for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(w[i])) throw new NumericalError(`eigsh: op returned a non-finite value at index ${i}`);
+        if (!Number.isFinite(w[i]))
+          throw new NumericalError(`eigsh: op returned a non-finite value at index ${i}`);
       }
       // Classical Gram–Schmidt, twice.
       h.fill(0, 0, j + 1);
@@ -140,7 +145,8 @@ export function eigsh(
             gemm(n, 1, j + 1, V, h2, w, { transA: true, alpha: -1, beta: 1 });
           }
           V.set(w, row);
-          if (!normalizeRow(V, j + 1, n)) throw new NumericalError('eigsh: could not extend the Krylov basis');
+          if (!normalizeRow(V, j + 1, n))
+            throw new NumericalError('eigsh: could not extend the Krylov basis');
         } else {
           V.fill(0, row, row + n);
         }
@@ -206,7 +212,13 @@ export function eigsh(
 }
 
 /** X (n×s) = Vᵀ·Y[:, sel] (V rows are the basis). */
-function ritzVectors(V: Float64Array, y: Float64Array, ncv: number, n: number, sel: Int32Array): Float64Array {
+function ritzVectors(
+  V: Float64Array,
+  y: Float64Array,
+  ncv: number,
+  n: number,
+  sel: Int32Array,
+): Float64Array {
   const s = sel.length;
   const Ys = new Float64Array(ncv * s);
   for (let j = 0; j < ncv; j++) for (let t = 0; t < s; t++) Ys[j * s + t] = y[j * ncv + sel[t]];

@@ -9,7 +9,15 @@ import { gemm } from '../kernels/index.js';
  * T (kb×kb upper triangular, row-major) such that H_0…H_{kb−1} = I − V·T·Vᵀ, for V (rows×kb,
  * row-major, unit lower trapezoidal) and the reflectors' tau (forward, columnwise; dlarft).
  */
-export function larft(V: Float64Array, rows: number, kb: number, tau: Float64Array, tauOff: number, T: Float64Array, tmp: Float64Array): void {
+export function larft(
+  V: Float64Array,
+  rows: number,
+  kb: number,
+  tau: Float64Array,
+  tauOff: number,
+  T: Float64Array,
+  tmp: Float64Array,
+): void {
   T.fill(0, 0, kb * kb);
   for (let jj = 0; jj < kb; jj++) {
     const t = tau[tauOff + jj];

@@ -34,7 +34,14 @@ export function luInPlace(a: Float64Array, n: number, piv: Int32Array): number {
   return state.singular;
 }
 
-function luRec(a: Float64Array, n: number, c0: number, nc: number, piv: Int32Array, state: { singular: number }): void {
+function luRec(
+  a: Float64Array,
+  n: number,
+  c0: number,
+  nc: number,
+  piv: Int32Array,
+  state: { singular: number },
+): void {
   if (nc <= LEAF) {
     panel(a, n, c0, nc, piv, state);
     return;
@@ -70,7 +77,14 @@ function luRec(a: Float64Array, n: number, c0: number, nc: number, piv: Int32Arr
 }
 
 /** Unblocked elimination of columns c0..c0+nc−1 (rows c0..n−1), swapping whole rows. */
-function panel(a: Float64Array, n: number, c0: number, nc: number, piv: Int32Array, state: { singular: number }): void {
+function panel(
+  a: Float64Array,
+  n: number,
+  c0: number,
+  nc: number,
+  piv: Int32Array,
+  state: { singular: number },
+): void {
   const cEnd = c0 + nc;
   for (let k = c0; k < cEnd; k++) {
     let p = k;
@@ -109,7 +123,10 @@ function panel(a: Float64Array, n: number, c0: number, nc: number, piv: Int32Arr
   }
 }
 
-function factor(A: Matrix | MatrixLike, name: string): { a: Float64Array; n: number; piv: Int32Array; singular: number } {
+function factor(
+  A: Matrix | MatrixLike,
+  name: string,
+): { a: Float64Array; n: number; piv: Int32Array; singular: number } {
   const M = asMatrix(A, name);
   const n = requireSquare(M, name);
   const a = denseCopy(M, name);
@@ -125,7 +142,10 @@ function factor(A: Matrix | MatrixLike, name: string): { a: Float64Array; n: num
  */
 export function solve(A: Matrix | MatrixLike, B: Float64Array): Float64Array;
 export function solve(A: Matrix | MatrixLike, B: Matrix | MatrixLike): Matrix<Float64Array>;
-export function solve(A: Matrix | MatrixLike, B: Matrix | MatrixLike | Float64Array): Float64Array | Matrix<Float64Array> {
+export function solve(
+  A: Matrix | MatrixLike,
+  B: Matrix | MatrixLike | Float64Array,
+): Float64Array | Matrix<Float64Array> {
   const M = asMatrix(A, 'A');
   const n = requireSquare(M, 'A');
   const isVec = B instanceof Float64Array;
@@ -150,7 +170,13 @@ export function solve(A: Matrix | MatrixLike, B: Matrix | MatrixLike | Float64Ar
 }
 
 /** X (n×k) ← A⁻¹·X given the packed LU factors and pivots. */
-export function luSolveInPlace(a: Float64Array, n: number, piv: Int32Array, x: Float64Array, k: number): void {
+export function luSolveInPlace(
+  a: Float64Array,
+  n: number,
+  piv: Int32Array,
+  x: Float64Array,
+  k: number,
+): void {
   for (let i = 0; i < n; i++) {
     const p = piv[i];
     if (p !== i) {

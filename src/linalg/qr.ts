@@ -81,7 +81,15 @@ function loadV(a: Float64Array, n: number, k0: number, kb: number, rows: number,
 }
 
 /** Unblocked Householder QR of columns k0..k0+kb−1, applying each reflector to columns < cEnd. */
-function qrPanel(a: Float64Array, m: number, n: number, k0: number, kb: number, cEnd: number, tau: Float64Array): void {
+function qrPanel(
+  a: Float64Array,
+  m: number,
+  n: number,
+  k0: number,
+  kb: number,
+  cEnd: number,
+  tau: Float64Array,
+): void {
   const w = new Float64Array(n);
   const hb = new Float64Array(2);
   for (let k = k0; k < k0 + kb; k++) {
@@ -114,7 +122,14 @@ function qrPanel(a: Float64Array, m: number, n: number, k0: number, kb: number, 
  * Q (m×q row-major, q ≤ m) = first q columns of H₀H₁…H_{r−1}, from the packed factorisation
  * (backward accumulation, dorgqr; blocks of NB reflectors through gemm when large).
  */
-export function formQ(a: Float64Array, m: number, n: number, tau: Float64Array, Q: Float64Array, q: number): void {
+export function formQ(
+  a: Float64Array,
+  m: number,
+  n: number,
+  tau: Float64Array,
+  Q: Float64Array,
+  q: number,
+): void {
   const r = Math.min(m, n);
   Q.fill(0, 0, m * q);
   for (let i = 0; i < Math.min(m, q); i++) Q[i * q + i] = 1;
@@ -140,7 +155,16 @@ export function formQ(a: Float64Array, m: number, n: number, tau: Float64Array, 
   }
 }
 
-function applyUnblocked(a: Float64Array, m: number, n: number, tau: Float64Array, Q: Float64Array, q: number, kLo: number, kHi: number): void {
+function applyUnblocked(
+  a: Float64Array,
+  m: number,
+  n: number,
+  tau: Float64Array,
+  Q: Float64Array,
+  q: number,
+  kLo: number,
+  kHi: number,
+): void {
   const w = new Float64Array(q);
   for (let k = kHi - 1; k >= kLo; k--) {
     const t = tau[k];

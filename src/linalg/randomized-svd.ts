@@ -43,7 +43,8 @@ export function randomizedSvd(A: Matrix | MatrixLike, k: number, opts: Randomize
     throw new ValidationError(`k must be an integer in [1, min(m, n) = ${r}]; got ${String(k)}`);
   }
   const p = opts.nOversamples ?? 10;
-  if (!Number.isInteger(p) || p < 0) throw new ValidationError(`nOversamples must be an integer >= 0; got ${p}`);
+  if (!Number.isInteger(p) || p < 0)
+    throw new ValidationError(`nOversamples must be an integer >= 0; got ${p}`);
   const nIterOpt = opts.nIter ?? 'auto';
   if (nIterOpt !== 'auto' && !(Number.isInteger(nIterOpt) && nIterOpt >= 0)) {
     throw new ValidationError(`nIter must be an integer >= 0 or 'auto'; got ${String(nIterOpt)}`);
@@ -67,7 +68,14 @@ export function randomizedSvd(A: Matrix | MatrixLike, k: number, opts: Randomize
   return finish(t.U, t.s, t.Vt, m, n, k);
 }
 
-function finish(U: Float64Array, s: Float64Array, Vt: Float64Array, m: number, n: number, k: number): SvdResult {
+function finish(
+  U: Float64Array,
+  s: Float64Array,
+  Vt: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): SvdResult {
   const flips = flipColumnSigns(U, m, k);
   for (let j = 0; j < k; j++) if (flips[j]) for (let c = 0; c < n; c++) Vt[j * n + c] = -Vt[j * n + c];
   return { U: new Matrix(U, m, k), s, Vt: new Matrix(Vt, k, n) };
@@ -137,7 +145,8 @@ function choleskyQr2(Y: Float64Array, m: number, l: number): boolean {
     if (pass === 2) {
       // Check: ‖YᵀY − I‖max after two passes.
       let dev = 0;
-      for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) dev = Math.max(dev, Math.abs(G[i * l + j] - (i === j ? 1 : 0)));
+      for (let i = 0; i < l; i++)
+        for (let j = 0; j < l; j++) dev = Math.max(dev, Math.abs(G[i * l + j] - (i === j ? 1 : 0)));
       return dev <= 1e-12;
     }
     try {

@@ -45,7 +45,11 @@ export function svd(A: Matrix | MatrixLike): SvdResult {
 export function svdDense(a: Float64Array, m: number, n: number): SvdResult {
   const r = Math.min(m, n);
   if (r === 0) {
-    return { U: new Matrix(new Float64Array(0), m, 0), s: new Float64Array(0), Vt: new Matrix(new Float64Array(0), 0, n) };
+    return {
+      U: new Matrix(new Float64Array(0), m, 0),
+      s: new Float64Array(0),
+      Vt: new Matrix(new Float64Array(0), 0, n),
+    };
   }
   let U: Float64Array;
   let Vt: Float64Array;
@@ -72,7 +76,11 @@ export function svdDense(a: Float64Array, m: number, n: number): SvdResult {
 }
 
 /** m ≥ n ≥ 1. Returns U (m×n), s (n), Vt (n×n), unsorted signs. */
-function svdTall(a: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
+function svdTall(
+  a: Float64Array,
+  m: number,
+  n: number,
+): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
   let scale = 0;
   for (let t = 0; t < m * n; t++) {
     const v = Math.abs(a[t]);
@@ -267,7 +275,11 @@ function bidiagBlocked(
 const RIGHT_ONLY_MIN = 64;
 
 /** Bidiagonalisation + Golub–Kahan QR, m ≥ n. */
-function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
+function svdSquareish(
+  a: Float64Array,
+  m: number,
+  n: number,
+): { U: Float64Array; s: Float64Array; Vt: Float64Array } {
   const a0 = n >= RIGHT_ONLY_MIN ? a.slice() : null;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -349,7 +361,13 @@ function svdSquareish(a: Float64Array, m: number, n: number): { U: Float64Array;
  * come first and the inaccurate ones of tiny σⱼ only absorb what is left; ‖A·vⱼ − σⱼ·uⱼ‖ stays at
  * O(ε·σ₁) for every j (backward stable) and U is orthonormal to working precision by construction.
  */
-function leftFromRight(a0: Float64Array, m: number, n: number, s: Float64Array, V: Float64Array): Float64Array {
+function leftFromRight(
+  a0: Float64Array,
+  m: number,
+  n: number,
+  s: Float64Array,
+  V: Float64Array,
+): Float64Array {
   const W = new Float64Array(m * n);
   gemm(m, n, n, a0, V, W);
   const inv = new Float64Array(n);
@@ -370,7 +388,15 @@ function leftFromRight(a0: Float64Array, m: number, n: number, s: Float64Array, 
 }
 
 /** Columns (x, y) of the row-major rows×ld matrix Z: (x, y) ← (cs·x + sn·y, −sn·x + cs·y). */
-function rotCols(Z: Float64Array, rows: number, ld: number, x: number, y: number, cs: number, sn: number): void {
+function rotCols(
+  Z: Float64Array,
+  rows: number,
+  ld: number,
+  x: number,
+  y: number,
+  cs: number,
+  sn: number,
+): void {
   for (let r = 0, o = 0; r < rows; r++, o += ld) {
     const a = Z[o + x];
     const b = Z[o + y];
@@ -384,7 +410,15 @@ function rotCols(Z: Float64Array, rows: number, ld: number, x: number, y: number
  * by row, the running column is carried in a register, so each entry is loaded and stored once per
  * sweep along a contiguous row (instead of two strided column passes per rotation).
  */
-function applySweep(Z: Float64Array, rows: number, ld: number, k: number, cnt: number, cs: Float64Array, sn: Float64Array): void {
+function applySweep(
+  Z: Float64Array,
+  rows: number,
+  ld: number,
+  k: number,
+  cnt: number,
+  cs: Float64Array,
+  sn: Float64Array,
+): void {
   if (cnt <= 0) return;
   for (let r = 0, o = 0; r < rows; r++, o += ld) {
     let x = Z[o + k];
@@ -405,7 +439,14 @@ function applySweep(Z: Float64Array, rows: number, ld: number, k: number, cnt: n
  * rotations go to the columns of U (m×n row-major) and V (n×n row-major). On return s is
  * non-negative and descending, and A = U·diag(s)·Vᵀ holds for the updated U, V.
  */
-export function bidiagQR(s: Float64Array, e: Float64Array, n: number, U: Float64Array | null, m: number, V: Float64Array): void {
+export function bidiagQR(
+  s: Float64Array,
+  e: Float64Array,
+  n: number,
+  U: Float64Array | null,
+  m: number,
+  V: Float64Array,
+): void {
   const eps = 2 ** -52;
   const tiny = 2 ** -966;
   let p = n;

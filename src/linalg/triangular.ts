@@ -25,7 +25,11 @@ export interface SolveTriangularOptions {
  * the same form.
  * @example const y = solveTriangular(L, b); const x = solveTriangular(L, y, { trans: true });
  */
-export function solveTriangular(L: Matrix | MatrixLike, B: Float64Array, opts?: SolveTriangularOptions): Float64Array;
+export function solveTriangular(
+  L: Matrix | MatrixLike,
+  B: Float64Array,
+  opts?: SolveTriangularOptions,
+): Float64Array;
 export function solveTriangular(
   L: Matrix | MatrixLike,
   B: Matrix | MatrixLike,

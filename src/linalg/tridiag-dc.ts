@@ -212,7 +212,14 @@ function merge(L: DcResult, R: DcResult, k: number, m: number, rho0: number, sgn
  * Roots of 1 + ρ·Σ zᵢ²/(dᵢ − λ) (d strictly increasing, z ≠ 0, ρ > 0) and the unit eigenvectors of
  * diag(d) + ρ·z·zᵀ, with ẑ recomputed from the roots (Gu–Eisenstat) so the vectors are orthogonal.
  */
-function secularVectors(d: Float64Array, z: Float64Array, K: number, rho: number, lam: Float64Array, U: Float64Array): void {
+function secularVectors(
+  d: Float64Array,
+  z: Float64Array,
+  K: number,
+  rho: number,
+  lam: Float64Array,
+  U: Float64Array,
+): void {
   let zz = 0;
   for (let i = 0; i < K; i++) zz += z[i] * z[i];
   const z2 = new Float64Array(K);
@@ -294,7 +301,10 @@ function secularVectors(d: Float64Array, z: Float64Array, K: number, rho: number
       }
       let next = tau + eta;
       if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-      if (Math.abs(next - tau) <= 2 * EPS * Math.abs(next) || hi - lo <= 4 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) {
+      if (
+        Math.abs(next - tau) <= 2 * EPS * Math.abs(next) ||
+        hi - lo <= 4 * EPS * Math.max(Math.abs(lo), Math.abs(hi))
+      ) {
         tau = next;
         break;
       }

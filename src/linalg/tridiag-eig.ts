@@ -17,7 +17,13 @@ const EPS = 2 ** -52;
  * eigenvalues (unsorted), e is destroyed. If ZT (n×c row-major, c ≥ n... any c) is given, the
  * rotations are applied to its rows 0..n−1: pass the identity to get the eigenvectors as rows.
  */
-export function tridiagQL(d: Float64Array, e: Float64Array, n: number, ZT: Float64Array | null, c: number): void {
+export function tridiagQL(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  ZT: Float64Array | null,
+  c: number,
+): void {
   if (n === 0) return;
   e[n - 1] = 0;
   let f = 0;
@@ -34,7 +40,8 @@ export function tridiagQL(d: Float64Array, e: Float64Array, n: number, ZT: Float
     }
     if (m > l) {
       do {
-        if (++iterTotal > maxIter) throw new NumericalError('eigh: the tridiagonal QL iteration did not converge');
+        if (++iterTotal > maxIter)
+          throw new NumericalError('eigh: the tridiagonal QL iteration did not converge');
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
         let r = hypot2(p, 1);

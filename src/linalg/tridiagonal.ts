@@ -133,7 +133,17 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
       for (let r0 = k1; r0 < n; r0 += UPD_ROWS) {
         const h = Math.min(UPD_ROWS, n - r0);
         const w = n - r0;
-        const o = { transB: true, alpha: -1, beta: 1, aOffset: r0 * nb, bOffset: r0 * nb, lda: nb, ldb: nb, cOffset: r0 * n + r0, ldc: n };
+        const o = {
+          transB: true,
+          alpha: -1,
+          beta: 1,
+          aOffset: r0 * nb,
+          bOffset: r0 * nb,
+          lda: nb,
+          ldb: nb,
+          cOffset: r0 * n + r0,
+          ldc: n,
+        };
         gemm(h, w, nb, V, W, a, o);
         gemm(h, w, nb, W, V, a, o);
       }
@@ -145,7 +155,14 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
 }
 
 /** dsytd2 from row k0 on, reading and updating only the upper triangle of the trailing block. */
-function unblocked(a: Float64Array, n: number, k0: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
+function unblocked(
+  a: Float64Array,
+  n: number,
+  k0: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+): void {
   const p = new Float64Array(n);
   const v = new Float64Array(n);
   const hb = new Float64Array(2);
@@ -258,7 +275,15 @@ export function applyQ(a: Float64Array, n: number, tau: Float64Array, Z: Float64
   }
 }
 
-function applyOne(a: Float64Array, n: number, k: number, t: number, Z: Float64Array, c: number, w: Float64Array): void {
+function applyOne(
+  a: Float64Array,
+  n: number,
+  k: number,
+  t: number,
+  Z: Float64Array,
+  c: number,
+  w: Float64Array,
+): void {
   if (t === 0) return;
   const s0 = k + 1;
   const src = k * n;

@@ -14,7 +14,9 @@ import { isInHeap, wasmHeap } from '../kernels/index.js';
 export function asMatrix(A: MatrixLike, name: string): Matrix {
   if (A instanceof Matrix) return A;
   if (A === null || typeof A !== 'object') {
-    throw new ValidationError(`${name} must be a Matrix or a 2-D array; got ${A === null ? 'null' : typeof A}`);
+    throw new ValidationError(
+      `${name} must be a Matrix or a 2-D array; got ${A === null ? 'null' : typeof A}`,
+    );
   }
   return toMatrix(A, name);
 }
@@ -124,7 +126,14 @@ export function norm2(x: Float64Array, off: number, n: number, stride: number): 
  * off, off+stride, ..., finds H = I − tau·v·vᵀ, v = (1, v₁..), with H·(alpha, x) = (beta, 0).
  * Overwrites x by v₁.. and returns [beta, tau]. tau = 0 (H = I) when x is already zero.
  */
-export function householder(alpha: number, a: Float64Array, off: number, n: number, stride: number, out: Float64Array): void {
+export function householder(
+  alpha: number,
+  a: Float64Array,
+  off: number,
+  n: number,
+  stride: number,
+  out: Float64Array,
+): void {
   const xnorm = norm2(a, off, n, stride);
   if (xnorm === 0) {
     out[0] = alpha;

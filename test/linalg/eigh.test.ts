@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { eigh } from '../../src/linalg/index.js';
-import { FIX, M, maxAbs, maxAbsDiff, mul, orthError, randn, scaleCols, symWithEigs, vecDiff } from './helpers.js';
+import {
+  FIX,
+  M,
+  maxAbs,
+  maxAbsDiff,
+  mul,
+  orthError,
+  randn,
+  scaleCols,
+  symWithEigs,
+  vecDiff,
+} from './helpers.js';
 
 function randSym(n: number, seed: number): Matrix<Float64Array> {
   const X = randn(n, n, seed);
@@ -78,7 +89,9 @@ describe('eigh', () => {
     expect(vecDiff(bot.values, full.values.slice(0, 3))).toBeLessThan(1e-12);
     expect(top.vectors.rows).toBe(30);
     expect(top.vectors.cols).toBe(4);
-    expect(maxAbsDiff(top.vectors, new Matrix(full.vectors.clone().data, 30, 30).T.rowSlice(26, 30).T)).toBeLessThan(1e-9);
+    expect(
+      maxAbsDiff(top.vectors, new Matrix(full.vectors.clone().data, 30, 30).T.rowSlice(26, 30).T),
+    ).toBeLessThan(1e-9);
     checkDecomposition(A, top.values, top.vectors, 1e-12);
     expect(eigh(A, { largest: 0 }).vectors.cols).toBe(0);
   });
@@ -90,7 +103,8 @@ describe('eigh', () => {
     expect(Array.from(a.vectors.data)).toEqual(Array.from(b.vectors.data));
     for (let j = 0; j < 12; j++) {
       let best = 0;
-      for (let i = 0; i < 12; i++) if (Math.abs(a.vectors.get(i, j)) > Math.abs(best)) best = a.vectors.get(i, j);
+      for (let i = 0; i < 12; i++)
+        if (Math.abs(a.vectors.get(i, j)) > Math.abs(best)) best = a.vectors.get(i, j);
       expect(best).toBeGreaterThan(0);
     }
   });
@@ -104,12 +118,24 @@ describe('eigh', () => {
     const zero = eigh(Matrix.zeros(3, 3));
     expect(Array.from(zero.values)).toEqual([0, 0, 0]);
     expect(orthError(zero.vectors)).toBe(0);
-    const diag = eigh(M([[3, 0, 0], [0, 1, 0], [0, 0, 2]]));
+    const diag = eigh(
+      M([
+        [3, 0, 0],
+        [0, 1, 0],
+        [0, 0, 2],
+      ]),
+    );
     expect(Array.from(diag.values)).toEqual([1, 2, 3]);
     for (const s of [1e300, 1e-300]) {
       const A = randSym(6, 7);
       const ref = eigh(A).values;
-      const big = eigh(new Matrix(A.data.map((v) => v * s), 6, 6)).values;
+      const big = eigh(
+        new Matrix(
+          A.data.map((v) => v * s),
+          6,
+          6,
+        ),
+      ).values;
       for (let i = 0; i < 6; i++) expect(big[i]! / s).toBeCloseTo(ref[i]!, 10);
     }
   });
@@ -125,8 +151,22 @@ describe('eigh', () => {
 
   it('rejects bad input with errors naming the argument', () => {
     expect(() => eigh(Matrix.zeros(3, 4))).toThrow('A must be square; got 3x4');
-    expect(() => eigh(M([[1, NaN], [NaN, 1]]))).toThrow('A has NaN at row 0, column 1');
-    expect(() => eigh(M([[1, 2], [3, 1]]))).toThrow('A must be symmetric');
+    expect(() =>
+      eigh(
+        M([
+          [1, NaN],
+          [NaN, 1],
+        ]),
+      ),
+    ).toThrow('A has NaN at row 0, column 1');
+    expect(() =>
+      eigh(
+        M([
+          [1, 2],
+          [3, 1],
+        ]),
+      ),
+    ).toThrow('A must be symmetric');
     expect(() => eigh(M([[1]]), { largest: 2 })).toThrow('largest must be an integer in [0, 1]; got 2');
     expect(() => eigh(M([[1]]), { largest: 1, smallest: 1 })).toThrow('at most one of largest and smallest');
   });

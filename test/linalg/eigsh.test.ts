@@ -58,10 +58,18 @@ describe('eigsh (thick-restart Lanczos)', () => {
     const b = eigsh(denseOp(A), 8, 2, { seed: 4, ncv: 5 });
     expect(Array.from(a.vectors.data)).toEqual(Array.from(b.vectors.data));
     expect(() => eigsh(denseOp(A), 8, 9)).toThrow('k must be an integer in [1, n = 8]; got 9');
-    expect(() => eigsh(denseOp(A), 8, 2, { ncv: 2 })).toThrow('ncv must be an integer in (k = 2, n = 8]; got 2');
-    expect(() => eigsh(denseOp(A), 8, 2, { which: 'middle' as never })).toThrow("which must be 'largest' or 'smallest'");
+    expect(() => eigsh(denseOp(A), 8, 2, { ncv: 2 })).toThrow(
+      'ncv must be an integer in (k = 2, n = 8]; got 2',
+    );
+    expect(() => eigsh(denseOp(A), 8, 2, { which: 'middle' as never })).toThrow(
+      "which must be 'largest' or 'smallest'",
+    );
     const B = mul(randn(100, 100, 3), randn(100, 100, 4).T);
-    const Bs = new Matrix(B.data.map((v, t) => v + B.data[(t % 100) * 100 + Math.floor(t / 100)]!), 100, 100);
+    const Bs = new Matrix(
+      B.data.map((v, t) => v + B.data[(t % 100) * 100 + Math.floor(t / 100)]!),
+      100,
+      100,
+    );
     expect(() => eigsh(denseOp(Bs), 100, 4, { ncv: 6, maxIter: 1 })).toThrow(
       'eigsh did not converge: 0 of 4 eigenpairs reached tol=1e-10 after 1 restarts',
     );

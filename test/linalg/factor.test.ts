@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { NumericalError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { cholesky, choleskyLogDet, inv, invSpd, logDet, qr, solve, solveTriangular } from '../../src/linalg/index.js';
+import {
+  cholesky,
+  choleskyLogDet,
+  inv,
+  invSpd,
+  logDet,
+  qr,
+  solve,
+  solveTriangular,
+} from '../../src/linalg/index.js';
 import { FIX, M, maxAbsDiff, mul, orthError, randn } from './helpers.js';
 
 function spd(n: number, seed: number): Matrix<Float64Array> {
@@ -45,8 +54,22 @@ describe('cholesky', () => {
   });
 
   it('throws NumericalError on matrices that are not positive definite', () => {
-    expect(() => cholesky(M([[1, 2], [2, 1]]))).toThrow(NumericalError);
-    expect(() => cholesky(M([[1, 2], [2, 1]]))).toThrow('matrix is not positive definite');
+    expect(() =>
+      cholesky(
+        M([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toThrow(NumericalError);
+    expect(() =>
+      cholesky(
+        M([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toThrow('matrix is not positive definite');
     expect(() => cholesky(M([[0]]))).toThrow('matrix is not positive definite');
     expect(() => cholesky(Matrix.zeros(2, 3))).toThrow('A must be square; got 2x3');
   });
@@ -55,7 +78,8 @@ describe('cholesky', () => {
     const A = spd(20, 5);
     const Ai = invSpd(A);
     const I = mul(A, Ai);
-    for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) expect(I.get(i, j)).toBeCloseTo(i === j ? 1 : 0, 12);
+    for (let i = 0; i < 20; i++)
+      for (let j = 0; j < 20; j++) expect(I.get(i, j)).toBeCloseTo(i === j ? 1 : 0, 12);
   });
 });
 
@@ -83,7 +107,8 @@ describe('qr', () => {
       const { Q, R } = qr(A);
       expect(maxAbsDiff(mul(Q, R), A)).toBeLessThan(1e-13);
       expect(orthError(Q)).toBeLessThan(1e-13);
-      for (let i = 0; i < R.rows; i++) for (let j = 0; j < Math.min(i, R.cols); j++) expect(R.get(i, j)).toBe(0);
+      for (let i = 0; i < R.rows; i++)
+        for (let j = 0; j < Math.min(i, R.cols); j++) expect(R.get(i, j)).toBe(0);
     }
   });
 });
@@ -139,9 +164,15 @@ describe('triangular solves', () => {
   });
 
   it('rejects singular and mismatched systems', () => {
-    expect(() => solveTriangular(M([[1, 0], [1, 0]]), new Float64Array([1, 1]))).toThrow(
-      'L is singular: diagonal entry 1 is zero',
-    );
+    expect(() =>
+      solveTriangular(
+        M([
+          [1, 0],
+          [1, 0],
+        ]),
+        new Float64Array([1, 1]),
+      ),
+    ).toThrow('L is singular: diagonal entry 1 is zero');
     expect(() => solveTriangular(M([[1]]), M([[1], [2]]))).toThrow('B has 2 rows, but L is 1x1');
   });
 });
@@ -161,7 +192,13 @@ describe('solve, logDet, inv (LU with partial pivoting)', () => {
   });
 
   it('needs pivoting: solves [[0, 1], [1, 0]] and large random systems to a small residual', () => {
-    const x = solve(M([[0, 1], [1, 0]]), new Float64Array([2, 3]));
+    const x = solve(
+      M([
+        [0, 1],
+        [1, 0],
+      ]),
+      new Float64Array([2, 3]),
+    );
     expect(Array.from(x)).toEqual([3, 2]);
     const A = randn(120, 120, 9);
     const B = randn(120, 4, 10);
@@ -170,7 +207,14 @@ describe('solve, logDet, inv (LU with partial pivoting)', () => {
     // Recursive (blocked) LU: log|det A| = ½·log det(AᵀA), the latter from a Cholesky factor.
     expect(logDet(A).logAbsDet).toBeCloseTo(choleskyLogDet(cholesky(mul(A.T, A))) / 2, 9);
     const Ai = inv(A);
-    expect(maxAbsDiff(mul(A, Ai), Matrix.fromRows(Array.from({ length: 120 }, (_, i) => Array.from({ length: 120 }, (_, j) => (i === j ? 1 : 0)))))).toBeLessThan(1e-11);
+    expect(
+      maxAbsDiff(
+        mul(A, Ai),
+        Matrix.fromRows(
+          Array.from({ length: 120 }, (_, i) => Array.from({ length: 120 }, (_, j) => (i === j ? 1 : 0))),
+        ),
+      ),
+    ).toBeLessThan(1e-11);
     // A zero column makes a pivot exactly zero, also inside the recursion.
     const Z = A.clone();
     for (let i = 0; i < 120; i++) Z.set(i, 100, 0);
@@ -179,12 +223,31 @@ describe('solve, logDet, inv (LU with partial pivoting)', () => {
   });
 
   it('reports singular matrices: NumericalError in solve/inv, sign 0 in logDet', () => {
-    const S = M([[1, 2], [2, 4]]);
+    const S = M([
+      [1, 2],
+      [2, 4],
+    ]);
     expect(() => solve(S, new Float64Array([1, 1]))).toThrow(NumericalError);
     expect(() => solve(S, new Float64Array([1, 1]))).toThrow('A is singular');
     expect(() => inv(S)).toThrow('A is singular');
     expect(logDet(S)).toEqual({ sign: 0, logAbsDet: -Infinity });
-    expect(() => solve(M([[1, 2], [3, 4]]), new Float64Array([1]))).toThrow('B has length 1, but A is 2x2');
-    expect(() => solve(M([[1, 2], [3, 4]]), M([[1], [NaN]]))).toThrow('B has NaN at row 1, column 0');
+    expect(() =>
+      solve(
+        M([
+          [1, 2],
+          [3, 4],
+        ]),
+        new Float64Array([1]),
+      ),
+    ).toThrow('B has length 1, but A is 2x2');
+    expect(() =>
+      solve(
+        M([
+          [1, 2],
+          [3, 4],
+        ]),
+        M([[1], [NaN]]),
+      ),
+    ).toThrow('B has NaN at row 1, column 0');
   });
 });

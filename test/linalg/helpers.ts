@@ -4,7 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 
 export const FIX = JSON.parse(
   readFileSync(new URL('../fixtures/linalg/linalg.json', import.meta.url), 'utf8'),
-) as Record<string, Record<string, any>>;
+) as Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture JSON of mixed shapes
 
 export function M(rows: number[][]): Matrix<Float64Array> {
   return Matrix.fromRows(rows) as Matrix<Float64Array>;
@@ -31,9 +31,11 @@ export function mul(A: Matrix, B: Matrix): Matrix<Float64Array> {
 
 export function maxAbsDiff(A: Matrix, B: Matrix | number[][]): number {
   const b = B instanceof Matrix ? B : M(B);
-  if (A.rows !== b.rows || A.cols !== b.cols) throw new Error(`shape ${A.rows}x${A.cols} vs ${b.rows}x${b.cols}`);
+  if (A.rows !== b.rows || A.cols !== b.cols)
+    throw new Error(`shape ${A.rows}x${A.cols} vs ${b.rows}x${b.cols}`);
   let d = 0;
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) d = Math.max(d, Math.abs(A.get(i, j) - b.get(i, j)));
+  for (let i = 0; i < A.rows; i++)
+    for (let j = 0; j < A.cols; j++) d = Math.max(d, Math.abs(A.get(i, j) - b.get(i, j)));
   return d;
 }
 
@@ -47,7 +49,8 @@ export function maxAbs(A: Matrix): number {
 export function orthError(Q: Matrix): number {
   const G = mul(Q.T, Q);
   let d = 0;
-  for (let i = 0; i < G.rows; i++) for (let j = 0; j < G.cols; j++) d = Math.max(d, Math.abs(G.get(i, j) - (i === j ? 1 : 0)));
+  for (let i = 0; i < G.rows; i++)
+    for (let j = 0; j < G.cols; j++) d = Math.max(d, Math.abs(G.get(i, j) - (i === j ? 1 : 0)));
   return d;
 }
 

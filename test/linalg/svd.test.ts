@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { randomizedSvd, svd } from '../../src/linalg/index.js';
-import { FIX, M, gramSchmidt, maxAbs, maxAbsDiff, mul, orthError, randn, scaleCols, vecDiff } from './helpers.js';
+import {
+  FIX,
+  M,
+  gramSchmidt,
+  maxAbs,
+  maxAbsDiff,
+  mul,
+  orthError,
+  randn,
+  scaleCols,
+  vecDiff,
+} from './helpers.js';
 
 function reconstruct(U: Matrix, s: Float64Array, Vt: Matrix): Matrix {
   return mul(scaleCols(U, s), Vt);
@@ -110,7 +121,13 @@ describe('svd', () => {
     for (const sc of [1e300, 1e-300]) {
       const A = randn(6, 4, 2);
       const ref = svd(A).s;
-      const s = svd(new Matrix(A.data.map((v) => v * sc), 6, 4)).s;
+      const s = svd(
+        new Matrix(
+          A.data.map((v) => v * sc),
+          6,
+          4,
+        ),
+      ).s;
       for (let i = 0; i < 4; i++) expect(s[i]! / sc).toBeCloseTo(ref[i]!, 10);
     }
     const e = svd(new Matrix(new Float64Array(0), 0, 3));
@@ -151,7 +168,8 @@ describe('randomizedSvd', () => {
       expect(orthError(U)).toBeLessThan(1e-13);
       // Same convention as svd: the leading vectors agree with the full SVD.
       const full = svd(A);
-      for (let j = 0; j < 5; j++) for (let i = 0; i < m; i++) expect(U.get(i, j)).toBeCloseTo(full.U.get(i, j), 9);
+      for (let j = 0; j < 5; j++)
+        for (let i = 0; i < m; i++) expect(U.get(i, j)).toBeCloseTo(full.U.get(i, j), 9);
     }
   });
 

@@ -48,7 +48,10 @@ describe('tridiagonal divide and conquer', () => {
   }
   // Wilkinson W+ (pairs of nearly equal eigenvalues), glued copies (clusters), graded, identity,
   // Toeplitz (1, 2, 1) and a diagonal with repeated values: the classic deflation stress tests.
-  cases.wilkinson = [new Float64Array(n).map((_, i) => Math.abs(i - (n - 1) / 2)), new Float64Array(n).fill(1)];
+  cases.wilkinson = [
+    new Float64Array(n).map((_, i) => Math.abs(i - (n - 1) / 2)),
+    new Float64Array(n).fill(1),
+  ];
   cases.glued = [
     new Float64Array(n).map((_, i) => Math.abs((i % 21) - 10)),
     new Float64Array(n).map((_, i) => ((i + 1) % 21 === 0 ? 1e-10 : 1)),
@@ -59,7 +62,10 @@ describe('tridiagonal divide and conquer', () => {
   ];
   cases.identity = [new Float64Array(n).fill(1), new Float64Array(n)];
   cases.toeplitz = [new Float64Array(n).fill(2), new Float64Array(n).fill(1)];
-  cases.repeated = [new Float64Array(n).map((_, i) => i % 3), new Float64Array(n).map((_, i) => (i % 4 === 0 ? 1e-13 : 0))];
+  cases.repeated = [
+    new Float64Array(n).map((_, i) => i % 3),
+    new Float64Array(n).map((_, i) => (i % 4 === 0 ? 1e-13 : 0)),
+  ];
   for (const [name, [d, e]] of Object.entries(cases)) {
     it(`gives residual and orthogonality at rounding level: ${name}`, () => {
       e[n - 1] = 0;
