@@ -58,6 +58,9 @@ for ta in (False, True):
         b = T((5, 4) if tb else (4, 5))
         case(f'matmul ta={ta} tb={tb}', 'matmul', {'transA': ta, 'transB': tb}, [a, b],
              lambda a, b, ta=ta, tb=tb: (a.t() if ta else a) @ (b.t() if tb else b))
+case('linear', 'linear', {'tied': False}, [T((3, 4)), T((5, 4)), T((5,))], F.linear)
+case('linear no bias', 'linear', {'tied': False}, [T((3, 4)), T((5, 4))], F.linear)
+case('linear tied', 'linear', {'tied': True}, [T((3, 4)), T((4, 5)), T((5,))], lambda x, w, b: x @ w + b)
 case('addBias dense', 'addBias', {'inner': 1}, [T((3, 4)), T((4,))], lambda x, b: x + b)
 case('addBias conv', 'addBias', {'inner': 6}, [T((2, 3, 2, 3)), T((3,))], lambda x, b: x + b.view(1, 3, 1, 1))
 case('add', 'add', None, [T((3, 4)), T((3, 4))], lambda a, b: a + b)

@@ -13,8 +13,7 @@ export const matmul = (a: Tensor, b: Tensor, o: { transA?: boolean; transB?: boo
 export const addBias = (x: Tensor, b: Tensor, inner = 1): Tensor => apply('addBias', [x, b], { inner });
 /** x·Wᵀ + b with W stored [out, in] (torch.nn.Linear layout); `transposed` uses x·W (tied decoder). */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null, transposed = false): Tensor {
-  const y = matmul(x, w, { transB: !transposed });
-  return b ? addBias(y, b) : y;
+  return apply('linear', b ? [x, w, b] : [x, w], { tied: transposed });
 }
 export const add = (a: Tensor, b: Tensor): Tensor => apply('add', [a, b], null);
 export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], null);

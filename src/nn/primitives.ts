@@ -39,6 +39,12 @@ export interface BatchNormAttrs {
 /** Attributes of each primitive (null: none). The keys of this interface ARE the primitive set. */
 export interface Attrs {
   matmul: { transA: boolean; transB: boolean };
+  /**
+   * Dense layer x·Wᵀ + b with W [out, in] (tied: x·W with W [in, out], the encoder's weight used
+   * transposed) and an optional bias (inputs [x, W] or [x, W, b]). Fused so the bias is the gemm's
+   * initial C (beta = 1) instead of a separate pass over the output.
+   */
+  linear: { tied: boolean };
   /** x viewed as [outer, C, inner] plus b[C] (inner = 1 for dense layers, H·W for convolutions). */
   addBias: { inner: number };
   add: null;
@@ -171,6 +177,44 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         if (!transB) gemm(k, n, m, a!.data, g, db, { transA: !transA, beta });
         else gemm(n, k, m, g, a!.data, db, { transA: true, transB: transA, beta });
       }
+    },
+  },
+
+  linear: {
+    shape([x, w, b], { tied }) {
+      rank2('linear', x!);
+      rank2('linear', w!);
+      const k = tied ? w!.shape[0]! : w!.shape[1]!;
+      const n = tied ? w!.shape[1]! : w!.shape[0]!;
+      if (x!.shape[1] !== k)
+        throw new ValidationError(
+          `linear: input ${shp(x!)} does not fit weight ${shp(w!)}${tied ? ' (tied)' : ''}`,
+        );
+      if (b && b.size !== n) throw new ValidationError(`linear: bias of ${b.size} values for ${n} outputs`);
+      return [x!.shape[0]!, n];
+    },
+    forward(out, [x, w, b], { tied }) {
+      const m = out.shape[0]!,
+        n = out.shape[1]!,
+        k = x!.shape[1]!,
+        o = out.data;
+      if (b) for (let r = 0; r < m; r++) o.set(b.data, r * n);
+      gemm(m, n, k, x!.data, w!.data, o, { transB: !tied, beta: b ? 1 : 0 });
+    },
+    backward(out, [x, w, b], { tied }, g) {
+      const m = out.shape[0]!,
+        n = out.shape[1]!,
+        k = x!.shape[1]!;
+      const dx = gradOut(x!);
+      if (dx) gemm(m, k, n, g, w!.data, dx, { transB: tied, beta: gradFresh ? 0 : 1 });
+      const dw = gradOut(w!);
+      if (dw) {
+        const beta = gradFresh ? 0 : 1;
+        if (!tied) gemm(n, k, m, g, x!.data, dw, { transA: true, beta });
+        else gemm(k, n, m, x!.data, g, dw, { transA: true, beta });
+      }
+      const db = b ? gradOf(b) : null;
+      if (db) for (let r = 0, p = 0; r < m; r++, p += n) for (let c = 0; c < n; c++) db[c] += g[p + c]!;
     },
   },
 
