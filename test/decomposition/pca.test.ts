@@ -125,6 +125,13 @@ describe('PCA properties', () => {
     expectClose(p.inverseTransform(Z), X, 1e-9);
   });
 
+  it('accepts float32 data (computes in float64)', () => {
+    const X = lowRankData(60, 5, 13);
+    const a = new PCA({ nComponents: 2 }).fit(X.toDType('float32'));
+    const b = new PCA({ nComponents: 2 }).fit(X.toDType('float32').toDType('float64'));
+    expectClose(a.components, b.components, 0);
+  });
+
   it('saves and loads', () => {
     const X = lowRankData(50, 6, 6);
     const p = new PCA({ nComponents: 3 }).fit(X);
@@ -158,6 +165,22 @@ describe('IncrementalPCA vs scikit-learn 1.2', () => {
       expectClose(p.transform(X), c.transform, 1e-8);
     });
   }
+
+  it('fit(X) equals partialFit over the same batches', () => {
+    const X = lowRankData(100, 9, 12);
+    const a = new IncrementalPCA({ nComponents: 4, batchSize: 30 }).fit(X);
+    const b = new IncrementalPCA({ nComponents: 4 });
+    // gen_batches(100, 30, min_batch_size=4): [0,30), [30,60), [60,90), [90,100).
+    b.partialFit(X.rowSlice(0, 30)).partialFit(X.rowSlice(30, 60)).partialFit(X.rowSlice(60, 90)).partialFit(X.rowSlice(90, 100));
+    expectClose(b.components, a.components, 0);
+    // A tail shorter than nComponents is merged into the previous batch: [0,30), [30,60), [60,90), [90,92) → [60,92).
+    const c = new IncrementalPCA({ nComponents: 4, batchSize: 30 }).fit(X.rowSlice(0, 92));
+    const d = new IncrementalPCA({ nComponents: 4 });
+    d.partialFit(X.rowSlice(0, 30)).partialFit(X.rowSlice(30, 60)).partialFit(X.rowSlice(60, 92));
+    expectClose(d.components, c.components, 0);
+    expect(b.nSamplesSeen).toBe(100);
+    expect(() => b.partialFit([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 9');
+  });
 
   it('partialFit over all the data in one batch equals PCA', () => {
     const X = lowRankData(80, 7, 8);
