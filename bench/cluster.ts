@@ -45,7 +45,8 @@ const Z = new PCA({ nComponents: 50, seed: 0 }).fitTransform(all.rowSlice(0, nGm
 writeFileSync(join(dir, 'gmm.npy'), writeNpy(Z));
 
 const rows: (string | number)[][] = [];
-const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? `${(a / b).toFixed(2)}×` : 'n/a');
+const ratio = (a: number | null, b: number | null) =>
+  a !== null && b !== null ? `${(a / b).toFixed(2)}×` : 'n/a';
 
 // ---------------------------------------------------------------------------------------------
 // KMeans
@@ -134,7 +135,13 @@ rows.push([
 // GMM
 log(`GMM k=10 full on PCA-50 of ${nGmm} digits, ${gmmIter} EM iterations ...`);
 t0 = performance.now();
-const gm = new GaussianMixture({ nComponents: 10, covarianceType: 'full', maxIter: gmmIter, tol: 0, seed: 0 }).fit(Z);
+const gm = new GaussianMixture({
+  nComponents: 10,
+  covarianceType: 'full',
+  maxIter: gmmIter,
+  tol: 0,
+  seed: 0,
+}).fit(Z);
 const tGmm = secs(t0);
 const skGmm = runPython<{ t: number; lb: number }>(`
 import time, json, numpy as np, warnings

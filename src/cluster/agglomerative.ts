@@ -9,7 +9,13 @@
  * dendrogram (viz/dendrogram.ts). Memory: one condensed float64 distance array, n(n−1)/2 values.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { cutTree, leavesList, linkageFromCondensed, pdistCondensed, type Linkage } from './linkage.js';
@@ -34,7 +40,10 @@ export const AGGLOMERATIVE_DEFAULTS: Readonly<AgglomerativeOptions> = Object.fre
 const TABLE: ConstraintTable<AgglomerativeOptions> = {
   nClusters: { type: 'oneOf', options: [{ type: 'int', min: 1 }, { type: 'any' }] },
   distanceThreshold: { type: 'number', min: 0 },
-  linkage: { type: 'enum', values: ['single', 'complete', 'average', 'weighted', 'centroid', 'median', 'ward'] },
+  linkage: {
+    type: 'enum',
+    values: ['single', 'complete', 'average', 'weighted', 'centroid', 'median', 'ward'],
+  },
 };
 
 /**
@@ -67,10 +76,14 @@ export class AgglomerativeClustering {
     this.options = validateOptions('AgglomerativeClustering', AGGLOMERATIVE_DEFAULTS, TABLE, o);
     const { nClusters, distanceThreshold } = this.options;
     if (nClusters !== null && !(Number.isInteger(nClusters) && nClusters >= 1)) {
-      throw new ValidationError(`The 'nClusters' option of AgglomerativeClustering must be an integer >= 1 or null; got ${String(nClusters)}.`);
+      throw new ValidationError(
+        `The 'nClusters' option of AgglomerativeClustering must be an integer >= 1 or null; got ${String(nClusters)}.`,
+      );
     }
     if ((nClusters === null) === (distanceThreshold === undefined)) {
-      throw new ValidationError('AgglomerativeClustering: exactly one of nClusters and distanceThreshold must be set');
+      throw new ValidationError(
+        'AgglomerativeClustering: exactly one of nClusters and distanceThreshold must be set',
+      );
     }
   }
 
@@ -113,8 +126,9 @@ export class AgglomerativeClustering {
   fit(X: MatrixLike): this {
     const M = toMatrix(X, 'X');
     const n = M.rows;
-    const { nClusters, distanceThreshold, linkage: method } = this.options;
-    if (nClusters !== null && n < nClusters) throw new ValidationError(`nSamples=${n} must be >= nClusters=${nClusters}`);
+    const { nClusters, linkage: method } = this.options;
+    if (nClusters !== null && n < nClusters)
+      throw new ValidationError(`nSamples=${n} must be >= nClusters=${nClusters}`);
     const Z = linkageFromCondensed(pdistCondensed(M.data as Float64Array, n, M.cols), n, method);
     this.setTree(Z, n);
     return this;

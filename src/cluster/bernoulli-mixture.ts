@@ -16,7 +16,13 @@
  * Inputs are expected binary; values in [0, 1] are accepted and act as expected counts.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -75,7 +81,15 @@ interface Params {
 }
 
 /** Weighted log-probabilities log π_k + log p(x_i | μ_k) into out (n×k). */
-function weightedLogProb(X: Float64Array, n: number, d: number, k: number, p: Params, logit: Float64Array, out: Float64Array): void {
+function weightedLogProb(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  p: Params,
+  logit: Float64Array,
+  out: Float64Array,
+): void {
   const c0 = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     let s = Math.log(p.weights[c]! + TINY);
@@ -91,7 +105,15 @@ function weightedLogProb(X: Float64Array, n: number, d: number, k: number, p: Pa
 }
 
 /** MAP M step from responsibilities (n×k). */
-function mStep(X: Float64Array, n: number, d: number, k: number, alpha: number, resp: Float64Array, p: Params): void {
+function mStep(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  alpha: number,
+  resp: Float64Array,
+  p: Params,
+): void {
   const nk = p.weights;
   nk.fill(0);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) nk[c] += resp[i * k + c]!;
@@ -179,7 +201,9 @@ export class BernoulliMixture {
       const v = a[i]!;
       if (v < 0 || v > 1) {
         const d = M.cols;
-        throw new ValidationError(`X must hold binary values (or probabilities in [0, 1]); X[${Math.floor(i / d)}, ${i % d}] = ${v}`);
+        throw new ValidationError(
+          `X must hold binary values (or probabilities in [0, 1]); X[${Math.floor(i / d)}, ${i % d}] = ${v}`,
+        );
       }
     }
   }
@@ -223,18 +247,24 @@ export class BernoulliMixture {
           for (let i = 0; i < n * k; i++) resp[i] = Math.exp(lp[i]!);
           mStep(Xd, n, d, k, o.alpha, resp, p);
           hist.push(obj);
-          const r = reporter.report(++step, -obj, { lowerBound: lb, run, stage: `init ${run + 1}/${o.nInit}` });
+          const r = reporter.report(++step, -obj, {
+            lowerBound: lb,
+            run,
+            stage: `init ${run + 1}/${o.nInit}`,
+          });
           if (Math.abs(obj - prev) < o.tol) {
             converged = true;
             break;
           }
           if (r) {
             stop = r;
-            if (obj > bestObj || best === null) [best, bestObj, bestLb, bestIter, bestHist] = [p, obj, lb, it, hist];
+            if (obj > bestObj || best === null)
+              [best, bestObj, bestLb, bestIter, bestHist] = [p, obj, lb, it, hist];
             break outer;
           }
         }
-        if (obj > bestObj || best === null) [best, bestObj, bestLb, bestIter, bestHist] = [p, obj, lb, Math.min(it, o.maxIter), hist];
+        if (obj > bestObj || best === null)
+          [best, bestObj, bestLb, bestIter, bestHist] = [p, obj, lb, Math.min(it, o.maxIter), hist];
       }
       this.p_ = best!;
       this.d_ = d;
@@ -257,7 +287,9 @@ export class BernoulliMixture {
     const p: Params = { weights: new Float64Array(k), means: new Float64Array(k * d) };
     resp.fill(0);
     if (o.initParams === 'kmeans') {
-      const lab = new KMeans({ nClusters: k, nInit: 1, seed: rng.int(0x7fffffff) }).fit(new Matrix(X, n, d)).labels;
+      const lab = new KMeans({ nClusters: k, nInit: 1, seed: rng.int(0x7fffffff) }).fit(
+        new Matrix(X, n, d),
+      ).labels;
       for (let i = 0; i < n; i++) resp[i * k + lab[i]!] = 1;
     } else if (o.initParams === 'random') {
       for (let i = 0; i < n; i++) {
@@ -333,7 +365,8 @@ export class BernoulliMixture {
   /** Draws binary samples (nSamples × nFeatures) and their components. */
   sample(nSamples: number, seed = this.options.seed): { X: Matrix<Float64Array>; y: Int32Array } {
     const p = this.p;
-    if (!Number.isInteger(nSamples) || nSamples < 1) throw new ValidationError(`nSamples must be an integer >= 1; got ${nSamples}`);
+    if (!Number.isInteger(nSamples) || nSamples < 1)
+      throw new ValidationError(`nSamples must be an integer >= 1; got ${nSamples}`);
     const d = this.d_!;
     const rng = new Rng(seed);
     const X = new Float64Array(nSamples * d);
@@ -353,7 +386,14 @@ export class BernoulliMixture {
       className: 'BernoulliMixture',
       version: 1,
       options: serialisableOptions(this.options),
-      meta: { lowerBound: this.lowerBound, objective: this.objective, converged: this.converged, nIter: this.nIter, stopReason: this.stopReason, nFeatures: this.d_ },
+      meta: {
+        lowerBound: this.lowerBound,
+        objective: this.objective,
+        converged: this.converged,
+        nIter: this.nIter,
+        stopReason: this.stopReason,
+        nFeatures: this.d_,
+      },
       arrays: {
         weights: { data: p.weights, shape: [k] },
         means: { data: p.means, shape: [k, this.d_!] },

@@ -16,7 +16,13 @@
  * Outputs are sorted (each clique ascending, lists lexicographically), so results are deterministic.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { NearestNeighbors, symmetricAdjacency } from '../neighbors/index.js';
@@ -137,7 +143,7 @@ export function maximalCliques(g: Graph, minSize = 1): number[][] {
     const np = nbr[pivot]!;
     const todo = P.filter((v) => !np.has(v));
     let Pc = P.slice();
-    let Xc = X.slice();
+    const Xc = X.slice();
     for (const v of todo) {
       const nv = nbr[v]!;
       R.push(v);
@@ -164,7 +170,8 @@ export function maximalCliques(g: Graph, minSize = 1): number[][] {
 
 /** Every clique with exactly `size` nodes (size 2: the edges; 3: the triangles; ...). */
 export function cliquesOfSize(g: Graph, size: number): number[][] {
-  if (!Number.isInteger(size) || size < 1) throw new ValidationError(`size must be an integer >= 1; got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new ValidationError(`size must be an integer >= 1; got ${size}`);
   const out: number[][] = [];
   const R: number[] = [];
   // Extend only with higher-numbered common neighbours, so each clique is produced once.

@@ -16,7 +16,13 @@
  * Dense products (x·U per component, Rᵀ·X, weighted scatter matrices) go through gemm/syrk.
  */
 import { NumericalError, ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -111,7 +117,13 @@ interface Params {
 }
 
 /** U = L⁻ᵀ for Σ = LLᵀ (scikit-learn's `_compute_precision_cholesky`). */
-function precisionCholesky(cov: Float64Array, type: CovarianceType, k: number, d: number, out: Float64Array): void {
+function precisionCholesky(
+  cov: Float64Array,
+  type: CovarianceType,
+  k: number,
+  d: number,
+  out: Float64Array,
+): void {
   const fail = () =>
     new NumericalError(
       'Fitting the mixture model failed because some components have ill-defined empirical covariance ' +
@@ -132,7 +144,8 @@ function precisionCholesky(cov: Float64Array, type: CovarianceType, k: number, d
       }
       const Linv = solveTriangular(L, I, { lower: true });
       // U = (L⁻¹)ᵀ
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) out[c * d * d + a * d + b] = Linv.data[b * d + a]!;
+      for (let a = 0; a < d; a++)
+        for (let b = 0; b < d; b++) out[c * d * d + a * d + b] = Linv.data[b * d + a]!;
     }
     return;
   }
@@ -171,7 +184,12 @@ class Work {
   XtX?: Float64Array;
   /** d × K·d: the precision factors side by side (full covariances). */
   readonly ucat: Float64Array | null;
-  constructor(readonly n: number, readonly d: number, readonly k: number, s: Scratch) {
+  constructor(
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    s: Scratch,
+  ) {
     // Y holds n × d (M step) or a row block × K·d (E step): at least n·d, at most ~16 MB more.
     this.Y = s.f64(Math.max(n * d, Math.min(n, Math.max(1, Math.floor((2 << 20) / (k * d)))) * k * d));
     this.ucat = s.f64(d * k * d);
@@ -184,7 +202,16 @@ class Work {
 }
 
 /** Weighted log densities log π_k + log N(x_i | μ_k, Σ_k) into w.logProb (n×k). */
-function weightedLogProb(X: Float64Array, n: number, d: number, k: number, type: CovarianceType, p: Params, w: Work, out: Float64Array): void {
+function weightedLogProb(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  type: CovarianceType,
+  p: Params,
+  w: Work,
+  out: Float64Array,
+): void {
   const logDet = logDetChol(p.precChol, type, k, d);
   if (type === 'full' && k > 1) {
     // All components in one product per row block: Y_b = X_b · [U_1 … U_K] (b × K·d), a wider
@@ -299,7 +326,17 @@ export function normalise(logProb: Float64Array, n: number, k: number, norm: Flo
 }
 
 /** M step from responsibilities (n×k, not logs): scikit-learn's `_estimate_gaussian_parameters`. */
-function estimateParameters(X: Float64Array, n: number, d: number, k: number, type: CovarianceType, reg: number, resp: Float64Array, w: Work, p: Params): void {
+function estimateParameters(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  type: CovarianceType,
+  reg: number,
+  resp: Float64Array,
+  w: Work,
+  p: Params,
+): void {
   const nk = p.weights;
   nk.fill(0);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) nk[c] += resp[i * k + c]!;
@@ -399,7 +436,11 @@ export class GaussianMixture {
     return this.p.covariances;
   }
   get covariancesShape(): number[] {
-    return covShape(this.options.covarianceType, this.options.nComponents, fitted(this.d_, 'GaussianMixture'));
+    return covShape(
+      this.options.covarianceType,
+      this.options.nComponents,
+      fitted(this.d_, 'GaussianMixture'),
+    );
   }
   /** Cholesky factors of the precision matrices (same shape as covariances). */
   get precisionsCholesky(): Float64Array {
@@ -477,7 +518,11 @@ export class GaussianMixture {
           for (let c = 0; c < k; c++) s += p.weights[c]!;
           for (let c = 0; c < k; c++) p.weights[c] /= s;
           hist.push(lb);
-          const r = reporter.report(++step, -lb, { lowerBound: lb, run, stage: `init ${run + 1}/${o.nInit}` });
+          const r = reporter.report(++step, -lb, {
+            lowerBound: lb,
+            run,
+            stage: `init ${run + 1}/${o.nInit}`,
+          });
           if (Math.abs(lb - prev) < o.tol) {
             converged = true;
             stop = 'converged';
@@ -568,7 +613,8 @@ export class GaussianMixture {
     for (let c = 0; c < k; c++) p.weights[c] /= n;
     if (o.weightsInit !== undefined) {
       const wi = Float64Array.from(nestedToFlat(o.weightsInit));
-      if (wi.length !== k) throw new ValidationError(`weightsInit has ${wi.length} values, expected nComponents=${k}`);
+      if (wi.length !== k)
+        throw new ValidationError(`weightsInit has ${wi.length} values, expected nComponents=${k}`);
       let s = 0;
       for (const v of wi) {
         if (!(v >= 0 && v <= 1)) throw new ValidationError('weightsInit must hold values in [0, 1]');
@@ -579,13 +625,19 @@ export class GaussianMixture {
     }
     if (o.meansInit !== undefined) {
       const mi = nestedToFlat(o.meansInit instanceof Matrix ? o.meansInit.toArray() : o.meansInit);
-      if (mi.length !== k * d) throw new ValidationError(`meansInit has ${mi.length} values, expected nComponents x nFeatures = ${k}x${d}`);
+      if (mi.length !== k * d)
+        throw new ValidationError(
+          `meansInit has ${mi.length} values, expected nComponents x nFeatures = ${k}x${d}`,
+        );
       p.means.set(mi);
     }
     if (hasPrec) {
       const pi = Float64Array.from(nestedToFlat(o.precisionsInit));
       const size = covSize(type, k, d);
-      if (pi.length !== size) throw new ValidationError(`precisionsInit has ${pi.length} values, expected ${size} for covarianceType '${type}'`);
+      if (pi.length !== size)
+        throw new ValidationError(
+          `precisionsInit has ${pi.length} values, expected ${size} for covarianceType '${type}'`,
+        );
       if (type === 'full' || type === 'tied') {
         const m = type === 'full' ? k : 1;
         for (let c = 0; c < m; c++) {
@@ -670,7 +722,14 @@ export class GaussianMixture {
     const d = fitted(this.d_, 'GaussianMixture');
     const k = this.options.nComponents;
     const type = this.options.covarianceType;
-    const cov = type === 'full' ? (k * d * (d + 1)) / 2 : type === 'diag' ? k * d : type === 'tied' ? (d * (d + 1)) / 2 : k;
+    const cov =
+      type === 'full'
+        ? (k * d * (d + 1)) / 2
+        : type === 'diag'
+          ? k * d
+          : type === 'tied'
+            ? (d * (d + 1)) / 2
+            : k;
     return cov + k * d + k - 1;
   }
 
@@ -692,7 +751,8 @@ export class GaussianMixture {
    */
   sample(nSamples: number, seed = this.options.seed): { X: Matrix<Float64Array>; y: Int32Array } {
     const p = this.p;
-    if (!Number.isInteger(nSamples) || nSamples < 1) throw new ValidationError(`nSamples must be an integer >= 1; got ${nSamples}`);
+    if (!Number.isInteger(nSamples) || nSamples < 1)
+      throw new ValidationError(`nSamples must be an integer >= 1; got ${nSamples}`);
     const d = this.d_!;
     const k = this.options.nComponents;
     const type = this.options.covarianceType;
@@ -736,7 +796,13 @@ export class GaussianMixture {
       className: 'GaussianMixture',
       version: 1,
       options: opts,
-      meta: { lowerBound: this.lowerBound, converged: this.converged, nIter: this.nIter, stopReason: this.stopReason, nFeatures: d },
+      meta: {
+        lowerBound: this.lowerBound,
+        converged: this.converged,
+        nIter: this.nIter,
+        stopReason: this.stopReason,
+        nFeatures: d,
+      },
       arrays: {
         weights: { data: p.weights, shape: [k] },
         means: { data: p.means, shape: [k, d] },
@@ -750,7 +816,12 @@ export class GaussianMixture {
   static fromState(state: ModelState): GaussianMixture {
     const m = new GaussianMixture(state.options as Partial<GaussianMixtureOptions>);
     const f = (name: string) => Float64Array.from(stateArray(state, name, Float64Array).data);
-    m.p_ = { weights: f('weights'), means: f('means'), covariances: f('covariances'), precChol: f('precisionsCholesky') };
+    m.p_ = {
+      weights: f('weights'),
+      means: f('means'),
+      covariances: f('covariances'),
+      precChol: f('precisionsCholesky'),
+    };
     m.d_ = Number(state.meta.nFeatures);
     m.lowerBound_ = Number(state.meta.lowerBound);
     m.converged_ = Boolean(state.meta.converged);

@@ -42,7 +42,12 @@ export class KMeansWorkspace {
   readonly gather: Float64Array;
   upper?: Float64Array;
   lower?: Float64Array;
-  constructor(readonly n: number, readonly d: number, readonly k: number, scratch?: Scratch) {
+  constructor(
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    scratch?: Scratch,
+  ) {
     const f64 = (m: number) => (scratch ? scratch.f64(m) : new Float64Array(m));
     this.labels = new Int32Array(n);
     this.labelsOld = new Int32Array(n);
@@ -126,7 +131,13 @@ export function assignLabels(
 }
 
 /** Exact Σ‖x_i − c_{label_i}‖². */
-export function inertiaOf(X: Float64Array, n: number, d: number, C: Float64Array, labels: Int32Array): number {
+export function inertiaOf(
+  X: Float64Array,
+  n: number,
+  d: number,
+  C: Float64Array,
+  labels: Int32Array,
+): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += sqDistRow(X, i, C, labels[i]!, d);
   return s;
@@ -211,7 +222,11 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-type StepHook = (iteration: number, labels: Int32Array, centers: Float64Array) => 'callback' | 'aborted' | null;
+type StepHook = (
+  iteration: number,
+  labels: Int32Array,
+  centers: Float64Array,
+) => 'callback' | 'aborted' | null;
 
 function swapCenters(ws: KMeansWorkspace): void {
   ws.centers.set(ws.centersNew);
@@ -261,7 +276,13 @@ export function lloyd(
   return finish(ws, X, nIter, stop, false);
 }
 
-function finish(ws: KMeansWorkspace, X: Float64Array, nIter: number, stop: KMeansRunResult['stop'], reassign: boolean): KMeansRunResult {
+function finish(
+  ws: KMeansWorkspace,
+  X: Float64Array,
+  nIter: number,
+  stop: KMeansRunResult['stop'],
+  reassign: boolean,
+): KMeansRunResult {
   const { n, d, k } = ws;
   if (reassign) assignLabels(X, n, d, ws.cNorms, ws.centers, k, ws.cNorms, ws.D, ws.block, ws.labels, null);
   return {
@@ -274,7 +295,13 @@ function finish(ws: KMeansWorkspace, X: Float64Array, nIter: number, stop: KMean
 }
 
 /** Half distances between centres and, per centre, the half distance to its nearest other centre. */
-function centerHalfDistances(C: Float64Array, k: number, d: number, chd: Float64Array, next: Float64Array): void {
+function centerHalfDistances(
+  C: Float64Array,
+  k: number,
+  d: number,
+  chd: Float64Array,
+  next: Float64Array,
+): void {
   for (let a = 0; a < k; a++) {
     chd[a * k + a] = 0;
     for (let b = a + 1; b < k; b++) {
@@ -462,7 +489,10 @@ export function kmeansPlusPlus(
   indices[0] = first;
   out.set(X.subarray(first * d, first * d + d), 0);
   const closest = new Float64Array(n);
-  sqdist(1, n, d, X.subarray(first * d, first * d + d), X, closest, { xNorms: xn.subarray(first, first + 1), yNorms: xn });
+  sqdist(1, n, d, X.subarray(first * d, first * d + d), X, closest, {
+    xNorms: xn.subarray(first, first + 1),
+    yNorms: xn,
+  });
   let pot = 0;
   for (let i = 0; i < n; i++) pot += closest[i]!;
   const T = nLocalTrials;

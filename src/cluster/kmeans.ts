@@ -14,14 +14,27 @@
  * As scikit-learn, X is centred internally (a copy) for the accuracy of ‖x‖² + ‖c‖² − 2x·c.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { rowSqNorms, sqdist } from '../kernels/index.js';
 import { Scratch } from './scratch.js';
-import { assignLabels, elkan, kmeansPlusPlus, KMeansWorkspace, lloyd, type KMeansRunResult } from './kmeans-core.js';
+import {
+  assignLabels,
+  elkan,
+  kmeansPlusPlus,
+  KMeansWorkspace,
+  lloyd,
+  type KMeansRunResult,
+} from './kmeans-core.js';
 
 export type KMeansInit = 'k-means++' | 'random' | Matrix | number[][];
 
@@ -74,7 +87,9 @@ const TABLE: ConstraintTable<KMeansOptions> = {
 export function explicitCenters(init: Matrix | number[][], k: number, d: number, name: string): Float64Array {
   const C = toMatrix(init as MatrixLike, 'init');
   if (C.rows !== k || C.cols !== d) {
-    throw new ValidationError(`${name}: init has shape ${C.rows}x${C.cols}, expected nClusters x nFeatures = ${k}x${d}`);
+    throw new ValidationError(
+      `${name}: init has shape ${C.rows}x${C.cols}, expected nClusters x nFeatures = ${k}x${d}`,
+    );
   }
   return Float64Array.from(C.data);
 }
@@ -165,26 +180,30 @@ export class KMeans {
         for (let j = 0; j < k; j++) ws.centers.set(Xc.subarray(idx[j]! * d, idx[j]! * d + d), j * d);
       } else kmeansPlusPlus(Xc, n, d, xn, k, rng, trials, ws.centers);
       const stage = `init ${run + 1}/${nInit}`;
-      const hook = o.onProgress || o.signal
-        ? (iteration: number, labels: Int32Array, C: Float64Array) => {
-            let loss: number | undefined;
-            if (o.onProgress) {
-              loss = 0;
-              for (let i = 0; i < n; i++) {
-                let s = 0;
-                const a = i * d;
-                const b = labels[i]! * d;
-                for (let t = 0; t < d; t++) {
-                  const v = Xc[a + t]! - C[b + t]!;
-                  s += v * v;
+      const hook =
+        o.onProgress || o.signal
+          ? (iteration: number, labels: Int32Array, C: Float64Array) => {
+              let loss: number | undefined;
+              if (o.onProgress) {
+                loss = 0;
+                for (let i = 0; i < n; i++) {
+                  let s = 0;
+                  const a = i * d;
+                  const b = labels[i]! * d;
+                  for (let t = 0; t < d; t++) {
+                    const v = Xc[a + t]! - C[b + t]!;
+                    s += v * v;
+                  }
+                  loss += s;
                 }
-                loss += s;
               }
+              return reporter.report(iteration, loss, { stage, run }) as 'callback' | 'aborted' | null;
             }
-            return reporter.report(iteration, loss, { stage, run }) as 'callback' | 'aborted' | null;
-          }
-        : null;
-      const r = o.algorithm === 'elkan' ? elkan(ws, Xc, xn, o.maxIter, tol, hook) : lloyd(ws, Xc, xn, o.maxIter, tol, hook);
+          : null;
+      const r =
+        o.algorithm === 'elkan'
+          ? elkan(ws, Xc, xn, o.maxIter, tol, hook)
+          : lloyd(ws, Xc, xn, o.maxIter, tol, hook);
       if (best === null || r.inertia < best.inertia) best = r;
       if (r.stop === 'callback' || r.stop === 'aborted') break;
     }
@@ -277,7 +296,19 @@ export function predictNearest(X: Float64Array, n: number, C: Matrix<Float64Arra
   const d = C.cols;
   const labels = new Int32Array(n);
   const block = Math.max(1, Math.min(n, Math.floor((1 << 20) / k)));
-  assignLabels(X, n, d, new Float64Array(0), C.data, k, new Float64Array(k), new Float64Array(block * k), block, labels, null);
+  assignLabels(
+    X,
+    n,
+    d,
+    new Float64Array(0),
+    C.data,
+    k,
+    new Float64Array(k),
+    new Float64Array(block * k),
+    block,
+    labels,
+    null,
+  );
   return labels;
 }
 

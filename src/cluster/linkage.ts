@@ -47,7 +47,10 @@ export function pdistCondensed(X: Float64Array, n: number, d: number): Float64Ar
     const e = Math.min(n - 1, s + B);
     const b = e - s;
     const m = n - s; // columns s..n-1
-    sqdist(b, m, d, X.subarray(s * d, e * d), X.subarray(s * d), D, { xNorms: norms.subarray(s, e), yNorms: norms.subarray(s) });
+    sqdist(b, m, d, X.subarray(s * d, e * d), X.subarray(s * d), D, {
+      xNorms: norms.subarray(s, e),
+      yNorms: norms.subarray(s),
+    });
     for (let r = 0; r < b; r++) {
       const i = s + r;
       let o = condensedIndex(n, i, i + 1);
@@ -59,7 +62,9 @@ export function pdistCondensed(X: Float64Array, n: number, d: number): Float64Ar
 }
 
 /** Lance–Williams update d(k, i∪j) from d(k,i)=dxi, d(k,j)=dyi, d(i,j)=dxy and sizes (scipy's). */
-function updateFor(method: Linkage): (dxi: number, dyi: number, dxy: number, sx: number, sy: number, si: number) => number {
+function updateFor(
+  method: Linkage,
+): (dxi: number, dyi: number, dxy: number, sx: number, sy: number, si: number) => number {
   switch (method) {
     case 'single':
       return (a, b) => (a < b ? a : b);
@@ -70,7 +75,8 @@ function updateFor(method: Linkage): (dxi: number, dyi: number, dxy: number, sx:
     case 'weighted':
       return (a, b) => 0.5 * (a + b);
     case 'centroid':
-      return (a, b, c, sx, sy) => Math.sqrt((sx * a * a + sy * b * b - (sx * sy * c * c) / (sx + sy)) / (sx + sy));
+      return (a, b, c, sx, sy) =>
+        Math.sqrt((sx * a * a + sy * b * b - (sx * sy * c * c) / (sx + sy)) / (sx + sy));
     case 'median':
       return (a, b, c) => Math.sqrt(0.5 * (a * a + b * b) - 0.25 * c * c);
     case 'ward':

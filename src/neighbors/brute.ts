@@ -84,7 +84,14 @@ export function bruteKnn(
  * is compared only with the rows from its own start onwards, and every distance feeds both rows'
  * heaps — half the flops of the general query.
  */
-function bruteKnnSelf(X: Float64Array, n: number, d: number, k: number, outIdx: Int32Array, outDist: Float64Array): void {
+function bruteKnnSelf(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  outIdx: Int32Array,
+  outDist: Float64Array,
+): void {
   const xn = new Float64Array(n);
   rowSqNorms(n, d, X, xn);
   const B = blockRows(n);
@@ -94,7 +101,10 @@ function bruteKnnSelf(X: Float64Array, n: number, d: number, k: number, outIdx: 
     const e = Math.min(n, s + B);
     const b = e - s;
     const w = n - s; // columns s..n-1
-    sqdist(b, w, d, X.subarray(s * d, e * d), X.subarray(s * d), D, { xNorms: xn.subarray(s, e), yNorms: xn.subarray(s) });
+    sqdist(b, w, d, X.subarray(s * d, e * d), X.subarray(s * d), D, {
+      xNorms: xn.subarray(s, e),
+      yNorms: xn.subarray(s),
+    });
     for (let r = 0; r < b; r++) {
       const i = s + r;
       const row = r * w;

@@ -11,7 +11,13 @@
  * `kNearest(X, k, { excludeSelf })` is the functional form reused by cliques, LLE, t-SNE.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { bruteKnn, bruteRadius, sortPairs } from './brute.js';
@@ -72,20 +78,40 @@ export interface CsrGraph {
 }
 
 /** Picks the structure for 'auto'. */
-export function chooseAlgorithm(algorithm: NeighborsAlgorithm, n: number, d: number, k: number): Exclude<NeighborsAlgorithm, 'auto'> {
+export function chooseAlgorithm(
+  algorithm: NeighborsAlgorithm,
+  n: number,
+  d: number,
+  k: number,
+): Exclude<NeighborsAlgorithm, 'auto'> {
   if (algorithm !== 'auto') return algorithm;
   return d <= 15 && n >= 256 && k < n / 2 ? 'kd_tree' : 'brute';
 }
 
 type Index = { kind: 'brute' } | { kind: 'kd_tree'; tree: KdTree } | { kind: 'vp_tree'; tree: VpTree };
 
-function buildIndex(kind: Exclude<NeighborsAlgorithm, 'auto'>, X: Float64Array, n: number, d: number, leafSize: number): Index {
+function buildIndex(
+  kind: Exclude<NeighborsAlgorithm, 'auto'>,
+  X: Float64Array,
+  n: number,
+  d: number,
+  leafSize: number,
+): Index {
   if (kind === 'kd_tree') return { kind, tree: new KdTree(X, n, d, leafSize) };
   if (kind === 'vp_tree') return { kind, tree: new VpTree(X, n, d, leafSize) };
   return { kind: 'brute' };
 }
 
-function queryKnn(index: Index, X: Float64Array, n: number, d: number, Q: Float64Array, m: number, k: number, excludeSelf: boolean): KNeighborsResult {
+function queryKnn(
+  index: Index,
+  X: Float64Array,
+  n: number,
+  d: number,
+  Q: Float64Array,
+  m: number,
+  k: number,
+  excludeSelf: boolean,
+): KNeighborsResult {
   const indices = new Int32Array(m * k);
   const distances = new Float64Array(m * k);
   if (index.kind === 'brute') {
@@ -102,7 +128,16 @@ function queryKnn(index: Index, X: Float64Array, n: number, d: number, Q: Float6
   return { indices, distances, k };
 }
 
-function queryRadius(index: Index, X: Float64Array, n: number, d: number, Q: Float64Array, m: number, r: number, excludeSelf: boolean): RadiusNeighborsResult {
+function queryRadius(
+  index: Index,
+  X: Float64Array,
+  n: number,
+  d: number,
+  Q: Float64Array,
+  m: number,
+  r: number,
+  excludeSelf: boolean,
+): RadiusNeighborsResult {
   if (index.kind === 'brute') return bruteRadius(X, n, d, Q, m, r, excludeSelf);
   const indices: Int32Array[] = new Array(m);
   const distances: Float64Array[] = new Array(m);
@@ -175,9 +210,13 @@ export class NearestNeighbors {
     const { Q: q, m, self } = this.prepare(Q);
     const X = this.X_!;
     const k = nNeighbors ?? this.options.nNeighbors;
-    if (!Number.isInteger(k) || k < 1) throw new ValidationError(`nNeighbors must be an integer >= 1; got ${k}`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new ValidationError(`nNeighbors must be an integer >= 1; got ${k}`);
     const avail = self ? X.rows - 1 : X.rows;
-    if (k > avail) throw new ValidationError(`nNeighbors=${k} must be <= nSamplesFit=${avail}${self ? ' (the query point itself is excluded)' : ''}`);
+    if (k > avail)
+      throw new ValidationError(
+        `nNeighbors=${k} must be <= nSamplesFit=${avail}${self ? ' (the query point itself is excluded)' : ''}`,
+      );
     return queryKnn(this.index_!, X.data, X.rows, X.cols, q, m, k, self);
   }
 
@@ -185,23 +224,33 @@ export class NearestNeighbors {
   radiusNeighbors(Q?: MatrixLike, radius?: number): RadiusNeighborsResult {
     const { Q: q, m, self } = this.prepare(Q);
     const r = radius ?? this.options.radius;
-    if (!(r > 0) || !Number.isFinite(r)) throw new ValidationError(`radius must be a finite number > 0; got ${r}`);
+    if (!(r > 0) || !Number.isFinite(r))
+      throw new ValidationError(`radius must be a finite number > 0; got ${r}`);
     const X = this.X_!;
     return queryRadius(this.index_!, X.data, X.rows, X.cols, q, m, r, self);
   }
 
   /** k-NN graph as CSR (scikit-learn's kneighbors_graph): 'connectivity' (1s) or 'distance'. */
-  kneighborsGraph(Q?: MatrixLike, nNeighbors?: number, mode: 'connectivity' | 'distance' = 'connectivity'): CsrGraph {
+  kneighborsGraph(
+    Q?: MatrixLike,
+    nNeighbors?: number,
+    mode: 'connectivity' | 'distance' = 'connectivity',
+  ): CsrGraph {
     const res = this.kneighbors(Q, nNeighbors);
     const m = res.indices.length / res.k;
     const indptr = new Int32Array(m + 1);
     for (let i = 0; i <= m; i++) indptr[i] = i * res.k;
-    const data = mode === 'distance' ? Float64Array.from(res.distances) : new Float64Array(res.indices.length).fill(1);
+    const data =
+      mode === 'distance' ? Float64Array.from(res.distances) : new Float64Array(res.indices.length).fill(1);
     return { nRows: m, nCols: this.nSamplesFit, indptr, indices: Int32Array.from(res.indices), data };
   }
 
   /** ε-neighbourhood graph as CSR (scikit-learn's radius_neighbors_graph). */
-  radiusNeighborsGraph(Q?: MatrixLike, radius?: number, mode: 'connectivity' | 'distance' = 'connectivity'): CsrGraph {
+  radiusNeighborsGraph(
+    Q?: MatrixLike,
+    radius?: number,
+    mode: 'connectivity' | 'distance' = 'connectivity',
+  ): CsrGraph {
     const res = this.radiusNeighbors(Q, radius);
     const m = res.indices.length;
     const indptr = new Int32Array(m + 1);

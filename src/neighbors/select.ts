@@ -154,7 +154,11 @@ export class KBestMany {
       if (l >= k) break;
       let c = l;
       const rr = l + 1;
-      if (rr < k && (dist[o + rr]! > dist[o + l]! || (dist[o + rr] === dist[o + l] && idx[o + rr]! > idx[o + l]!))) c = rr;
+      if (
+        rr < k &&
+        (dist[o + rr]! > dist[o + l]! || (dist[o + rr] === dist[o + l] && idx[o + rr]! > idx[o + l]!))
+      )
+        c = rr;
       const cd = dist[o + c]!;
       if (cd < d || (cd === d && idx[o + c]! < i)) break;
       dist[o + p] = cd;

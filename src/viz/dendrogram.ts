@@ -106,7 +106,8 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
   const x1 = width - right;
   const y0 = top;
   const y1 = height - bottom;
-  const hMax = z[(n - 2) * 4 + 2]! > 0 ? Math.max(...Array.from({ length: n - 1 }, (_, r) => z[r * 4 + 2]!)) : 1;
+  const hMax =
+    z[(n - 2) * 4 + 2]! > 0 ? Math.max(...Array.from({ length: n - 1 }, (_, r) => z[r * 4 + 2]!)) : 1;
   const { ticks } = niceTicks(0, hMax, 5);
   const yTop = Math.max(hMax, ticks[ticks.length - 1] ?? hMax);
   const sx = (v: number) => x0 + ((v + 0.5) / nl) * (x1 - x0);
@@ -118,10 +119,14 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
   for (const t of ticks) {
     const y = sy(t);
     parts.push(`<line x1="${px(x0 - 4)}" y1="${px(y)}" x2="${px(x1)}" y2="${px(y)}" stroke="#eee"/>`);
-    parts.push(`<text x="${px(x0 - 6)}" y="${px(y + 3)}" text-anchor="end" fill="#555">${escapeXml(formatNumber(t, 3))}</text>`);
+    parts.push(
+      `<text x="${px(x0 - 6)}" y="${px(y + 3)}" text-anchor="end" fill="#555">${escapeXml(formatNumber(t, 3))}</text>`,
+    );
   }
   const yl = options.yLabel ?? 'merge height';
-  parts.push(`<text transform="translate(14 ${px((y0 + y1) / 2)}) rotate(-90)" text-anchor="middle" fill="#333">${escapeXml(yl)}</text>`);
+  parts.push(
+    `<text transform="translate(14 ${px((y0 + y1) / 2)}) rotate(-90)" text-anchor="middle" fill="#333">${escapeXml(yl)}</text>`,
+  );
   // links
   for (let r = 0; r < n - 1; r++) {
     const node = n + r;
@@ -139,7 +144,7 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
   if (step >= 6) {
     const fs = Math.min(11, Math.max(6, step * 0.9));
     for (const leaf of leafOrder) {
-      const text = leaf < n ? options.labels?.[leaf] ?? String(leaf) : `(${sizeOf(leaf)})`;
+      const text = leaf < n ? (options.labels?.[leaf] ?? String(leaf)) : `(${sizeOf(leaf)})`;
       const cls = leaf < n && options.leafClasses ? categoricalColor(options.leafClasses[leaf]!) : '#333';
       const x = sx(xOf.get(leaf)!);
       parts.push(

@@ -25,16 +25,19 @@ export interface GraphSvgOptions {
 function hull(pts: [number, number][]): [number, number][] {
   const p = pts.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (p.length < 3) return p;
-  const cross = (o: [number, number], a: [number, number], b: [number, number]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const cross = (o: [number, number], a: [number, number], b: [number, number]) =>
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
   const lower: [number, number][] = [];
   for (const q of p) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, q) <= 0) lower.pop();
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, q) <= 0)
+      lower.pop();
     lower.push(q);
   }
   const upper: [number, number][] = [];
   for (let i = p.length - 1; i >= 0; i--) {
     const q = p[i]!;
-    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, q) <= 0) upper.pop();
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, q) <= 0)
+      upper.pop();
     upper.push(q);
   }
   return lower.slice(0, -1).concat(upper.slice(0, -1));
@@ -44,7 +47,11 @@ function hull(pts: [number, number][]): [number, number][] {
  * @param positions n × 2 node coordinates (any scale; fitted into the figure)
  * @param adjacency sorted neighbour lists (e.g. `Graph.adjacency` from cluster/cliques)
  */
-export function graphSvg(positions: Matrix, adjacency: ArrayLike<ArrayLike<number>>, options: GraphSvgOptions = {}): string {
+export function graphSvg(
+  positions: Matrix,
+  adjacency: ArrayLike<ArrayLike<number>>,
+  options: GraphSvgOptions = {},
+): string {
   const n = positions.rows;
   const width = options.width ?? 640;
   const height = options.height ?? 480;
@@ -63,7 +70,10 @@ export function graphSvg(positions: Matrix, adjacency: ArrayLike<ArrayLike<numbe
   }
   const sx = (v: number) => pad + (x1 > x0 ? (v - x0) / (x1 - x0) : 0.5) * (width - 2 * pad);
   const sy = (v: number) => top + pad + (y1 > y0 ? (y1 - v) / (y1 - y0) : 0.5) * (height - top - 2 * pad);
-  const P: [number, number][] = Array.from({ length: n }, (_, i) => [sx(positions.get(i, 0)), sy(positions.get(i, 1))]);
+  const P: [number, number][] = Array.from({ length: n }, (_, i) => [
+    sx(positions.get(i, 0)),
+    sy(positions.get(i, 1)),
+  ]);
   const groups = options.groups ?? [];
   const edgeColour = new Map<number, string>();
   const nodeGroups: number[][] = Array.from({ length: n }, () => []);
@@ -82,7 +92,9 @@ export function graphSvg(positions: Matrix, adjacency: ArrayLike<ArrayLike<numbe
   groups.forEach((g, gi) => {
     if (g.length < 3) return;
     const h = hull(g.map((v) => P[v]!));
-    parts.push(`<polygon points="${h.map(([x, y]) => `${px(x)},${px(y)}`).join(' ')}" fill="${categoricalColor(gi)}" fill-opacity="0.12" stroke="none"/>`);
+    parts.push(
+      `<polygon points="${h.map(([x, y]) => `${px(x)},${px(y)}`).join(' ')}" fill="${categoricalColor(gi)}" fill-opacity="0.12" stroke="none"/>`,
+    );
   });
   for (let a = 0; a < n; a++) {
     const nb = adjacency[a]!;
@@ -100,12 +112,17 @@ export function graphSvg(positions: Matrix, adjacency: ArrayLike<ArrayLike<numbe
     const gs = nodeGroups[i]!;
     // one ring per group the node belongs to, outermost first
     for (let t = gs.length - 1; t >= 0; t--) {
-      parts.push(`<circle cx="${px(x)}" cy="${px(y)}" r="${px(r + 3 * t)}" fill="${categoricalColor(gs[t]!)}" stroke="#fff" stroke-width="0.8"/>`);
+      parts.push(
+        `<circle cx="${px(x)}" cy="${px(y)}" r="${px(r + 3 * t)}" fill="${categoricalColor(gs[t]!)}" stroke="#fff" stroke-width="0.8"/>`,
+      );
     }
-    if (gs.length === 0) parts.push(`<circle cx="${px(x)}" cy="${px(y)}" r="${px(r)}" fill="#ddd" stroke="#888"/>`);
+    if (gs.length === 0)
+      parts.push(`<circle cx="${px(x)}" cy="${px(y)}" r="${px(r)}" fill="#ddd" stroke="#888"/>`);
     const label = options.nodeLabels?.[i];
     if (label !== undefined) {
-      parts.push(`<text x="${px(x)}" y="${px(y + 3.5)}" text-anchor="middle" font-size="10" fill="#111">${escapeXml(label)}</text>`);
+      parts.push(
+        `<text x="${px(x)}" y="${px(y + 3.5)}" text-anchor="middle" font-size="10" fill="#111">${escapeXml(label)}</text>`,
+      );
     }
   }
   const title = options.title

@@ -3,9 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { AgglomerativeClustering, linkage, leavesList, type Linkage } from '../../src/cluster/index.js';
 import { Rng } from '../../src/core/rng.js';
 
-const fx = JSON.parse(readFileSync(new URL('../fixtures/cluster/agglomerative.json', import.meta.url), 'utf8')) as {
+const fx = JSON.parse(
+  readFileSync(new URL('../fixtures/cluster/agglomerative.json', import.meta.url), 'utf8'),
+) as {
   X: number[][];
-  methods: Record<string, { Z: number[][]; fcluster4: number[]; sklearnLabels4?: number[]; threshold?: number; sklearnThresholdLabels?: number[] }>;
+  methods: Record<
+    string,
+    {
+      Z: number[][];
+      fcluster4: number[];
+      sklearnLabels4?: number[];
+      threshold?: number;
+      sklearnThresholdLabels?: number[];
+    }
+  >;
 };
 
 /** Same partition (labels equal up to renaming). */
@@ -35,14 +46,18 @@ describe('linkage vs scipy', () => {
     it(`${method}: 4 clusters equal scipy fcluster (as partitions) and scikit-learn labels`, () => {
       const ag = new AgglomerativeClustering({ nClusters: 4, linkage: method as Linkage }).fit(fx.X);
       expect(ag.nClustersFound).toBe(4);
-      if (method !== 'centroid' && method !== 'median') expect(samePartition(ag.labels, ref.fcluster4)).toBe(true);
+      if (method !== 'centroid' && method !== 'median')
+        expect(samePartition(ag.labels, ref.fcluster4)).toBe(true);
       // scikit-learn builds single linkage with its own MST, whose merge order (and so its label
       // numbering) differs from scipy's; the partition is the same.
       const same = (a: Int32Array, b: number[]) =>
         method === 'single' ? expect(samePartition(a, b)).toBe(true) : expect(Array.from(a)).toEqual(b);
       if (ref.sklearnLabels4) same(ag.labels, ref.sklearnLabels4);
       if (ref.sklearnThresholdLabels) {
-        const t = new AgglomerativeClustering({ distanceThreshold: ref.threshold!, linkage: method as Linkage }).fit(fx.X);
+        const t = new AgglomerativeClustering({
+          distanceThreshold: ref.threshold!,
+          linkage: method as Linkage,
+        }).fit(fx.X);
         expect(t.nClustersFound).toBe(20); // 19 merges above the threshold
         same(t.labels, ref.sklearnThresholdLabels);
       }
@@ -76,11 +91,21 @@ describe('AgglomerativeClustering properties', () => {
   });
 
   it('identical points merge at height 0; bad options are named', () => {
-    const ag = new AgglomerativeClustering({ nClusters: 2 }).fit([[1, 1], [1, 1], [1, 1]]);
+    const ag = new AgglomerativeClustering({ nClusters: 2 }).fit([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
     expect(Array.from(ag.distances)).toEqual([0, 0]);
-    expect(() => new AgglomerativeClustering({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nClusters=8');
-    expect(() => new AgglomerativeClustering({ nClusters: 2, distanceThreshold: 1 })).toThrow('exactly one of nClusters and distanceThreshold');
-    expect(() => new AgglomerativeClustering({ linkage: 'foo' as Linkage })).toThrow("The 'linkage' option of AgglomerativeClustering must be one of");
+    expect(() => new AgglomerativeClustering({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow(
+      'nSamples=5 must be >= nClusters=8',
+    );
+    expect(() => new AgglomerativeClustering({ nClusters: 2, distanceThreshold: 1 })).toThrow(
+      'exactly one of nClusters and distanceThreshold',
+    );
+    expect(() => new AgglomerativeClustering({ linkage: 'foo' as Linkage })).toThrow(
+      "The 'linkage' option of AgglomerativeClustering must be one of",
+    );
   });
 });
 
@@ -92,7 +117,8 @@ describe('linkage vs scipy on 300 random points', () => {
       let maxRel = 0;
       let idMismatch = 0;
       for (let r = 0; r < Z.rows; r++) {
-        if (Z.get(r, 0) !== Zref[r]![0] || Z.get(r, 1) !== Zref[r]![1] || Z.get(r, 3) !== Zref[r]![3]) idMismatch++;
+        if (Z.get(r, 0) !== Zref[r]![0] || Z.get(r, 1) !== Zref[r]![1] || Z.get(r, 3) !== Zref[r]![3])
+          idMismatch++;
         maxRel = Math.max(maxRel, Math.abs(Z.get(r, 2) - Zref[r]![2]!) / Math.max(1e-12, Zref[r]![2]!));
       }
       expect(idMismatch).toBe(0);

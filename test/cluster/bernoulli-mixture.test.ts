@@ -54,7 +54,12 @@ describe('BernoulliMixture', () => {
   });
 
   it('smoothing keeps every probability inside (0, 1): unseen ink gives a finite score', () => {
-    const X = [[0, 0, 1], [0, 0, 1], [0, 1, 1], [0, 1, 0]];
+    const X = [
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 1, 1],
+      [0, 1, 0],
+    ];
     const m = new BernoulliMixture({ nComponents: 2, alpha: 1 }).fit(X);
     for (const v of m.means.data) {
       expect(v).toBeGreaterThan(0);
@@ -65,7 +70,7 @@ describe('BernoulliMixture', () => {
     expect(m.means.get(0, 0) * 1).toBeGreaterThan(0.1);
   });
 
-  it('MNIST 3/5/8 binarised: components separate the digits (the notes\' example)', () => {
+  it("MNIST 3/5/8 binarised: components separate the digits (the notes' example)", () => {
     const { X, y } = loadMnist({ split: 'test', limit: 2000 });
     const keep: number[] = [];
     for (let i = 0; i < y.length; i++) if (y[i] === 3 || y[i] === 5 || y[i] === 8) keep.push(i);
@@ -86,7 +91,14 @@ describe('BernoulliMixture', () => {
   });
 
   it('rejects non-binary input and too many components', () => {
-    expect(() => new BernoulliMixture().fit([[0, 2], [1, 0]])).toThrow('X must hold binary values (or probabilities in [0, 1]); X[0, 1] = 2');
-    expect(() => new BernoulliMixture({ nComponents: 8 }).fit([[1], [0], [1], [0], [1]])).toThrow('nSamples=5 must be >= nComponents=8');
+    expect(() =>
+      new BernoulliMixture().fit([
+        [0, 2],
+        [1, 0],
+      ]),
+    ).toThrow('X must hold binary values (or probabilities in [0, 1]); X[0, 1] = 2');
+    expect(() => new BernoulliMixture({ nComponents: 8 }).fit([[1], [0], [1], [0], [1]])).toThrow(
+      'nSamples=5 must be >= nComponents=8',
+    );
   });
 });

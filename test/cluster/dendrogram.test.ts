@@ -29,9 +29,26 @@ describe('graphSvg', () => {
     const { graphSvg } = await import('../../src/viz/graph.js');
     const { graphFromEdges, cliquesOfSize } = await import('../../src/cluster/index.js');
     const { Matrix } = await import('../../src/core/matrix.js');
-    const g = graphFromEdges(5, [[0, 1], [0, 2], [1, 2], [2, 3], [2, 4], [3, 4]]);
-    const pos = Matrix.fromRows([[0, 0], [1, 0], [0.5, 1], [0, 2], [1, 2]]);
-    const svg = graphSvg(pos, g.adjacency, { groups: cliquesOfSize(g, 3), nodeLabels: ['a', 'b', 'c', 'd', 'e'], title: 'cliques' });
+    const g = graphFromEdges(5, [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+      [2, 3],
+      [2, 4],
+      [3, 4],
+    ]);
+    const pos = Matrix.fromRows([
+      [0, 0],
+      [1, 0],
+      [0.5, 1],
+      [0, 2],
+      [1, 2],
+    ]);
+    const svg = graphSvg(pos, g.adjacency, {
+      groups: cliquesOfSize(g, 3),
+      nodeLabels: ['a', 'b', 'c', 'd', 'e'],
+      title: 'cliques',
+    });
     expect((svg.match(/<line /g) ?? []).length).toBe(6);
     expect((svg.match(/<circle /g) ?? []).length).toBe(6); // node 2 is in both triangles
     expect((svg.match(/<polygon /g) ?? []).length).toBe(2);

@@ -26,7 +26,8 @@ const fx = JSON.parse(readFileSync(new URL('../fixtures/cluster/gmm.json', impor
   cases: Record<CovarianceType, Case>;
 };
 
-const close = (a: number, b: number, tol: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+const close = (a: number, b: number, tol: number) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
 
 describe('GaussianMixture vs scikit-learn 1.2 from the same initialisation', () => {
   for (const [type, c] of Object.entries(fx.cases) as [CovarianceType, Case][]) {
@@ -65,7 +66,9 @@ describe('GaussianMixture vs scikit-learn 1.2 from the same initialisation', () 
       const ss = g.scoreSamples(fx.X.slice(0, 10));
       for (let i = 0; i < 10; i++) close(ss[i]!, c.scoreSamples[i]!, 1e-8);
       const pp = g.predictProba(fx.X.slice(0, 5));
-      for (let i = 0; i < 5; i++) for (let k = 0; k < 3; k++) expect(Math.abs(pp.get(i, k) - c.predictProba[i]![k]!)).toBeLessThan(1e-7);
+      for (let i = 0; i < 5; i++)
+        for (let k = 0; k < 3; k++)
+          expect(Math.abs(pp.get(i, k) - c.predictProba[i]![k]!)).toBeLessThan(1e-7);
       expect(Array.from(g.predict(fx.X))).toEqual(c.predict);
       expect(Array.from(g.labels)).toEqual(c.predict);
       close(g.bic(fx.X), c.bic, 1e-8);
@@ -79,10 +82,18 @@ describe('GaussianMixture properties', () => {
   for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
     it(`${type}: the lower bound never decreases (random and k-means inits)`, () => {
       for (const initParams of ['random', 'kmeans', 'random_from_data', 'k-means++'] as const) {
-        const g = new GaussianMixture({ nComponents: 4, covarianceType: type, initParams, tol: 0, maxIter: 40, seed: 3 }).fit(fx.X);
+        const g = new GaussianMixture({
+          nComponents: 4,
+          covarianceType: type,
+          initParams,
+          tol: 0,
+          maxIter: 40,
+          seed: 3,
+        }).fit(fx.X);
         const h = g.lowerBoundHistory;
         expect(h.length).toBe(40);
-        for (let i = 1; i < h.length; i++) expect(h[i]!).toBeGreaterThanOrEqual(h[i - 1]! - 1e-10 * Math.abs(h[i - 1]!));
+        for (let i = 1; i < h.length; i++)
+          expect(h[i]!).toBeGreaterThanOrEqual(h[i - 1]! - 1e-10 * Math.abs(h[i - 1]!));
       }
     });
   }
@@ -97,7 +108,11 @@ describe('GaussianMixture properties', () => {
       for (const v of g.scoreSamples(X)) expect(Number.isFinite(v)).toBe(true);
     }
     // all-identical points: every covariance is regCovar·I
-    const g = new GaussianMixture({ nComponents: 1 }).fit([[1, 1], [1, 1], [1, 1]]);
+    const g = new GaussianMixture({ nComponents: 1 }).fit([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
     expect(g.covariances[0]).toBeCloseTo(1e-6, 15);
   });
 
@@ -111,9 +126,18 @@ describe('GaussianMixture properties', () => {
   });
 
   it('bad input errors name the problem', () => {
-    expect(() => new GaussianMixture({ nComponents: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nComponents=8');
-    expect(() => new GaussianMixture().fit([[1, NaN], [1, 2]])).toThrow('X has NaN at row 0, column 1');
+    expect(() => new GaussianMixture({ nComponents: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow(
+      'nSamples=5 must be >= nComponents=8',
+    );
+    expect(() =>
+      new GaussianMixture().fit([
+        [1, NaN],
+        [1, 2],
+      ]),
+    ).toThrow('X has NaN at row 0, column 1');
     expect(() => new GaussianMixture().predict([[1]])).toThrow('GaussianMixture is not fitted');
-    expect(() => new GaussianMixture({ nComponents: 2, weightsInit: [0.5, 0.6] }).fit(fx.X)).toThrow('weightsInit must sum to 1');
+    expect(() => new GaussianMixture({ nComponents: 2, weightsInit: [0.5, 0.6] }).fit(fx.X)).toThrow(
+      'weightsInit must sum to 1',
+    );
   });
 });

@@ -55,9 +55,18 @@ describe('KMeans properties', () => {
     const X = blobs(400, 5, 10, 9);
     for (const algorithm of ['lloyd', 'elkan'] as const) {
       const losses: number[] = [];
-      new KMeans({ nClusters: 12, nInit: 1, init: 'random', seed: 2, algorithm, tol: 0, onProgress: (e) => void losses.push(e.loss!) }).fit(X);
+      new KMeans({
+        nClusters: 12,
+        nInit: 1,
+        init: 'random',
+        seed: 2,
+        algorithm,
+        tol: 0,
+        onProgress: (e) => void losses.push(e.loss!),
+      }).fit(X);
       expect(losses.length).toBeGreaterThan(2);
-      for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]! * (1 + 1e-12));
+      for (let i = 1; i < losses.length; i++)
+        expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]! * (1 + 1e-12));
     }
   });
 
@@ -89,15 +98,35 @@ describe('KMeans properties', () => {
   });
 
   it('bad input: k > n, NaN, all-identical points', () => {
-    expect(() => new KMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nClusters=8');
-    expect(() => new KMeans({ nClusters: 2 }).fit([[1, 2], [NaN, 1], [3, 3]])).toThrow('X has NaN at row 1, column 0');
-    expect(() => new KMeans({ nClusters: 0 })).toThrow("The 'nClusters' option of KMeans must be an integer >= 1; got 0.");
+    expect(() => new KMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow(
+      'nSamples=5 must be >= nClusters=8',
+    );
+    expect(() =>
+      new KMeans({ nClusters: 2 }).fit([
+        [1, 2],
+        [NaN, 1],
+        [3, 3],
+      ]),
+    ).toThrow('X has NaN at row 1, column 0');
+    expect(() => new KMeans({ nClusters: 0 })).toThrow(
+      "The 'nClusters' option of KMeans must be an integer >= 1; got 0.",
+    );
     for (const algorithm of ['lloyd', 'elkan'] as const) {
-      const km = new KMeans({ nClusters: 3, algorithm }).fit([[2, 2], [2, 2], [2, 2], [2, 2]]);
+      const km = new KMeans({ nClusters: 3, algorithm }).fit([
+        [2, 2],
+        [2, 2],
+        [2, 2],
+        [2, 2],
+      ]);
       expect(km.inertia).toBe(0);
       for (const v of km.clusterCenters.data) expect(v).toBe(2);
     }
-    expect(() => new KMeans({ nClusters: 2, init: [[0, 0]] }).fit([[1, 1], [2, 2]])).toThrow('init has shape 1x2, expected nClusters x nFeatures = 2x2');
+    expect(() =>
+      new KMeans({ nClusters: 2, init: [[0, 0]] }).fit([
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toThrow('init has shape 1x2, expected nClusters x nFeatures = 2x2');
   });
 });
 
@@ -112,14 +141,22 @@ describe('MiniBatchKMeans', () => {
     expect(Array.from(mb2.clusterCenters.data)).toEqual(Array.from(mb.clusterCenters.data));
     expect(Array.from(mb.predict(X))).toEqual(Array.from(mb.labels));
     expect(mb.nSteps).toBeGreaterThan(0);
-    expect(() => new MiniBatchKMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow('nSamples=5 must be >= nClusters=8');
+    expect(() => new MiniBatchKMeans({ nClusters: 8 }).fit([[1], [2], [3], [4], [5]])).toThrow(
+      'nSamples=5 must be >= nClusters=8',
+    );
   });
 });
 
 describe('KMeans progress and stopping', () => {
   it('onProgress returning false stops the run and keeps a consistent partial result', () => {
     const X = blobs(300, 4, 5, 2);
-    const km = new KMeans({ nClusters: 5, nInit: 3, init: 'random', seed: 1, onProgress: (e) => e.iteration < 2 }).fit(X);
+    const km = new KMeans({
+      nClusters: 5,
+      nInit: 3,
+      init: 'random',
+      seed: 1,
+      onProgress: (e) => e.iteration < 2,
+    }).fit(X);
     expect(km.stopReason).toBe('callback');
     expect(km.nIter).toBe(2);
     expect(Array.from(km.predict(X))).toEqual(Array.from(km.labels));

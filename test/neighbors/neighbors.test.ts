@@ -69,7 +69,12 @@ describe('NearestNeighbors', () => {
   });
 
   it('kNearest matches scikit-learn conventions on a hand example', () => {
-    const X = [[0, 0], [1, 0], [0, 2], [5, 5]];
+    const X = [
+      [0, 0],
+      [1, 0],
+      [0, 2],
+      [5, 5],
+    ];
     const r = kNearest(X, 2, { excludeSelf: true });
     expect(Array.from(r.indices)).toEqual([1, 2, 0, 2, 0, 1, 2, 1]);
     expect(r.distances[0]).toBe(1);
@@ -85,8 +90,12 @@ describe('NearestNeighbors', () => {
   });
 
   it('errors name the numbers', () => {
-    expect(() => kNearest([[0], [1], [2]], 3)).toThrow('k=3 must be <= 2, the number of candidate neighbours');
-    expect(() => new NearestNeighbors().fit([[0, 1]]).kneighbors([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 2');
+    expect(() => kNearest([[0], [1], [2]], 3)).toThrow(
+      'k=3 must be <= 2, the number of candidate neighbours',
+    );
+    expect(() => new NearestNeighbors().fit([[0, 1]]).kneighbors([[1, 2, 3]])).toThrow(
+      'X has 3 features, but the model was fitted on 2',
+    );
     expect(() => new NearestNeighbors().kneighbors()).toThrow('NearestNeighbors is not fitted');
   });
 });

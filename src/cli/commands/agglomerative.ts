@@ -11,12 +11,18 @@ import { labelAgreement } from './kmeans.js';
 export function register(program: Command): void {
   const cmd = program
     .command('agglomerative')
-    .description('hierarchical clustering (single/complete/average/weighted/centroid/median/ward), cut by -k or --distance-threshold');
+    .description(
+      'hierarchical clustering (single/complete/average/weighted/centroid/median/ward), cut by -k or --distance-threshold',
+    );
   inputOptions(cmd);
   outputOptions(cmd, 'labels (n)');
   cmd
     .option('-k, --n-clusters <k>', 'number of clusters', parseInteger('--n-clusters', 1))
-    .option('--distance-threshold <h>', 'cut height instead of -k', parseFloatOption('--distance-threshold', 0))
+    .option(
+      '--distance-threshold <h>',
+      'cut height instead of -k',
+      parseFloatOption('--distance-threshold', 0),
+    )
     .option('--linkage <name>', 'single, complete, average, weighted, centroid, median or ward', 'ward')
     .option('--dendrogram <file.svg>', 'write the dendrogram (last 120 clusters) as SVG')
     .option('--linkage-out <file.csv>', 'write the scipy-style linkage matrix (a, b, height, size)')
@@ -53,7 +59,11 @@ export function register(program: Command): void {
         if (opts.dendrogram) {
           writeFileSync(
             opts.dendrogram,
-            dendrogramSvg(model.linkageMatrix, { title: `${opts.linkage} linkage`, nClusters: model.nClustersFound, leafClasses: data.y }),
+            dendrogramSvg(model.linkageMatrix, {
+              title: `${opts.linkage} linkage`,
+              nClusters: model.nClustersFound,
+              leafClasses: data.y,
+            }),
           );
         }
         if (opts.linkageOut) {

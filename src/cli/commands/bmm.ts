@@ -10,7 +10,9 @@ import { parseFloatOption, parseInteger, parseList } from '../options.js';
 import { labelAgreement } from './kmeans.js';
 
 export function register(program: Command): void {
-  const cmd = program.command('bmm').description('mixture of Bernoullis fitted by EM on binarised data (e.g. MNIST 3/5/8)');
+  const cmd = program
+    .command('bmm')
+    .description('mixture of Bernoullis fitted by EM on binarised data (e.g. MNIST 3/5/8)');
   inputOptions(cmd);
   outputOptions(cmd, 'labels (n)');
   cmd
@@ -52,7 +54,13 @@ export function register(program: Command): void {
         const B = new Float64Array(X.data.length);
         for (let i = 0; i < B.length; i++) B[i] = X.data[i]! > opts.threshold ? 1 : 0;
         const Xb = new Matrix(B, X.rows, X.cols);
-        const model = new BernoulliMixture({ nComponents: opts.nComponents, alpha: opts.alpha, maxIter: opts.maxIter, nInit: opts.nInit, seed: opts.seed }).fit(Xb);
+        const model = new BernoulliMixture({
+          nComponents: opts.nComponents,
+          alpha: opts.alpha,
+          maxIter: opts.maxIter,
+          nInit: opts.nInit,
+          seed: opts.seed,
+        }).fit(Xb);
         const summary = {
           command: 'bmm',
           source: data.source,
@@ -67,7 +75,15 @@ export function register(program: Command): void {
           elapsedMs: Date.now() - t0,
         };
         if (opts.meansPng && data.width && data.height) {
-          writeFileSync(opts.meansPng, imageGridPng(model.means, { width: data.width, height: data.height, scale: 3, normalize: 'none' }));
+          writeFileSync(
+            opts.meansPng,
+            imageGridPng(model.means, {
+              width: data.width,
+              height: data.height,
+              scale: 3,
+              normalize: 'none',
+            }),
+          );
         }
         if (opts.saveModel) saveModelFile(opts.saveModel, model);
         const files = writeResult(opts.out, model.labels, summary);

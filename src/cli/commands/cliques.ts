@@ -9,7 +9,9 @@ import { labelAgreement } from './kmeans.js';
 export function register(program: Command): void {
   const cmd = program
     .command('cliques')
-    .description('graph clustering with cliques: k-clique percolation communities of a k-NN or epsilon graph');
+    .description(
+      'graph clustering with cliques: k-clique percolation communities of a k-NN or epsilon graph',
+    );
   inputOptions(cmd);
   outputOptions(cmd, 'labels (n; -1 = in no community)');
   cmd
@@ -20,7 +22,17 @@ export function register(program: Command): void {
     .option('-k, --clique-size <k>', 'clique size of the percolation', parseInteger('--clique-size', 2), 3)
     .option('--save-model <file>', 'save the fitted model')
     .action(
-      (opts: { input: string; labelsColumn?: string; out?: string; graph: string; nNeighbors: number; mutual?: boolean; radius: number; cliqueSize: number; saveModel?: string }) => {
+      (opts: {
+        input: string;
+        labelsColumn?: string;
+        out?: string;
+        graph: string;
+        nNeighbors: number;
+        mutual?: boolean;
+        radius: number;
+        cliqueSize: number;
+        saveModel?: string;
+      }) => {
         const t0 = Date.now();
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const model = new CliqueClustering({
@@ -42,7 +54,10 @@ export function register(program: Command): void {
           maximalCliques: maximal.length,
           largestClique: Math.max(0, ...maximal.map((c) => c.length)),
           communities: model.communities.length,
-          communitySizes: model.communities.map((c) => c.length).sort((a, b) => b - a).slice(0, 20),
+          communitySizes: model.communities
+            .map((c) => c.length)
+            .sort((a, b) => b - a)
+            .slice(0, 20),
           nodesCovered: covered,
           ...labelAgreement(data, model.labels),
           elapsedMs: Date.now() - t0,

@@ -8,7 +8,9 @@ import { parseFloatOption, parseInteger } from '../options.js';
 import { labelAgreement } from './kmeans.js';
 
 export function register(program: Command): void {
-  const cmd = program.command('gmm').description('Gaussian mixture model fitted by EM (full, tied, diag or spherical covariances)');
+  const cmd = program
+    .command('gmm')
+    .description('Gaussian mixture model fitted by EM (full, tied, diag or spherical covariances)');
   inputOptions(cmd);
   outputOptions(cmd, 'labels (n)');
   cmd
@@ -40,7 +42,9 @@ export function register(program: Command): void {
       }) => {
         const t0 = Date.now();
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
-        const X = opts.pca ? new PCA({ nComponents: opts.pca, seed: opts.seed }).fitTransform(data.X) : data.X;
+        const X = opts.pca
+          ? new PCA({ nComponents: opts.pca, seed: opts.seed }).fitTransform(data.X)
+          : data.X;
         const model = new GaussianMixture({
           nComponents: opts.nComponents,
           covarianceType: opts.covarianceType as CovarianceType,

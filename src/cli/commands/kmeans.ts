@@ -15,7 +15,9 @@ export function labelAgreement(data: LoadedInput, labels: ArrayLike<number>): Re
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('kmeans').description('k-means clustering (k-means++ restarts, Lloyd or Elkan; --minibatch for large n)');
+  const cmd = program
+    .command('kmeans')
+    .description('k-means clustering (k-means++ restarts, Lloyd or Elkan; --minibatch for large n)');
   inputOptions(cmd);
   outputOptions(cmd, 'labels (n)');
   cmd
@@ -50,7 +52,13 @@ export function register(program: Command): void {
         const t0 = Date.now();
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const model = opts.minibatch
-          ? new MiniBatchKMeans({ nClusters: opts.nClusters, batchSize: opts.batchSize, nInit: Math.min(opts.nInit, 3), maxIter: opts.maxIter, seed: opts.seed })
+          ? new MiniBatchKMeans({
+              nClusters: opts.nClusters,
+              batchSize: opts.batchSize,
+              nInit: Math.min(opts.nInit, 3),
+              maxIter: opts.maxIter,
+              seed: opts.seed,
+            })
           : new KMeans({
               nClusters: opts.nClusters,
               nInit: opts.nInit,
@@ -68,13 +76,23 @@ export function register(program: Command): void {
           nFeatures: data.X.cols,
           nClusters: opts.nClusters,
           inertia: model.inertia,
-          ...(model instanceof KMeans ? { nIter: model.nIter, algorithm: opts.algorithm } : { nSteps: model.nSteps }),
+          ...(model instanceof KMeans
+            ? { nIter: model.nIter, algorithm: opts.algorithm }
+            : { nSteps: model.nSteps }),
           stopReason: model.stopReason,
           ...labelAgreement(data, model.labels),
           elapsedMs: Date.now() - t0,
         };
         if (opts.centersPng && data.width && data.height) {
-          writeFileSync(opts.centersPng, imageGridPng(model.clusterCenters, { width: data.width, height: data.height, scale: 3, normalize: 'each' }));
+          writeFileSync(
+            opts.centersPng,
+            imageGridPng(model.clusterCenters, {
+              width: data.width,
+              height: data.height,
+              scale: 3,
+              normalize: 'each',
+            }),
+          );
         }
         if (opts.saveModel) saveModelFile(opts.saveModel, model);
         const files = writeResult(opts.out, model.labels, summary);
