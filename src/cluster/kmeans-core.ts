@@ -58,7 +58,8 @@ export class KMeansWorkspace {
     this.centersNew = new Float64Array(k * d);
     this.shift = new Float64Array(k);
     this.cNorms = new Float64Array(k);
-    this.block = Math.max(1, Math.min(n, Math.floor((1 << 20) / Math.max(k, 1))));
+    // Row blocks of ~32 MB of gathered data (and a small n×k distance block): bounded memory for any n.
+    this.block = Math.max(1, Math.min(n, Math.floor((4 << 20) / Math.max(d, k))));
     this.D = f64(this.block * k);
     this.gather = f64(Math.min(n, this.block) * d);
   }
