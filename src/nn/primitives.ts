@@ -17,6 +17,7 @@ import { ValidationError } from '../core/errors.js';
 import type { Buf } from './memory.js';
 import { Tensor, engine, gradOf, gradOut, gradFresh, passGrad, tempBuf } from './tensor.js';
 import { col2imAdd, im2col } from './im2col.js';
+import { fastExp } from './fastexp.js';
 
 export interface ConvAttrs {
   stride: number;
@@ -372,7 +373,7 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [x]) {
       const xd = x!.data,
         o = out.data;
-      for (let i = 0; i < o.length; i++) o[i] = sigm(xd[i]!);
+      for (let i = 0; i < o.length; i++) o[i] = 1 / (1 + fastExp(-xd[i]!));
     },
     backward(out, [x], _a, g) {
       const dx = gradOut(x!);
