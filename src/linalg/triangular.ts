@@ -9,7 +9,7 @@
 import { NumericalError, ValidationError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
-import { asMatrix, denseCopy, inWasmHeap, requireSquare } from './util.js';
+import { asMatrix, denseCopy, inWasmHeap, readOnlyDense, requireSquare } from './util.js';
 
 export interface SolveTriangularOptions {
   /** L is lower triangular (default true); false: upper. Only that triangle is read. */
@@ -55,7 +55,8 @@ export function solveTriangular(
     x = denseCopy(BM, 'B');
     k = BM.cols;
   }
-  const l = denseCopy(M, 'L');
+  // L is only read, so a densely packed float64 L is used in place (after the finiteness check).
+  const l = readOnlyDense(M, 'L');
   triangularSolveInPlace(l, n, x, k, opts.lower ?? true, opts.trans ?? false, opts.unitDiagonal ?? false);
   return isVec ? x : new Matrix(x, n, k);
 }
@@ -83,7 +84,8 @@ export function triangularSolveInPlace(
     return;
   }
   // The recursion's gemms work on views of l and x: keep both in wasm memory meanwhile.
-  inWasmHeap(l, (hl) => inWasmHeap(x, (hx) => recurse(hl, n, 0, n, hx, k, lower, trans, unit)));
+  // l is only read: no copy back.
+  inWasmHeap(l, (hl) => inWasmHeap(x, (hx) => recurse(hl, n, 0, n, hx, k, lower, trans, unit)), false);
 }
 
 /**

@@ -34,6 +34,23 @@ export function denseCopy(M: Matrix, name: string): Float64Array {
       for (let j = 0; j < cols; j++) out[i * cols + j] = d[M.offset + i * M.rowStride + j * M.colStride]!;
     }
   }
+  checkFinite(out, cols, name);
+  return out;
+}
+
+/**
+ * M's data itself when it is a densely packed row-major float64 matrix (the caller must not write to
+ * it), else a dense copy; non-finite entries raise the same error as `denseCopy`.
+ */
+export function readOnlyDense(M: Matrix, name: string): Float64Array {
+  const { rows, cols } = M;
+  if (!(M.data instanceof Float64Array) || !M.isRowMajor()) return denseCopy(M, name);
+  const d = M.data.subarray(M.offset, M.offset + rows * cols);
+  checkFinite(d, cols, name);
+  return d;
+}
+
+function checkFinite(out: Float64Array, cols: number, name: string): void {
   // x·0 is 0 for every finite x and NaN for NaN/±Infinity: one sum per block of 1024 finds them.
   let bad = -1;
   for (let t = 0; t < out.length && bad < 0; t += 1024) {
@@ -56,7 +73,6 @@ export function denseCopy(M: Matrix, name: string): Float64Array {
     const what = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
     throw new ValidationError(`${name} has ${what} at row ${i}, column ${j}`);
   }
-  return out;
 }
 
 export function requireSquare(M: Matrix, name: string): number {

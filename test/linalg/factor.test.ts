@@ -174,6 +174,28 @@ describe('triangular solves', () => {
       ),
     ).toThrow('L is singular: diagonal entry 1 is zero');
     expect(() => solveTriangular(M([[1]]), M([[1], [2]]))).toThrow('B has 2 rows, but L is 1x1');
+    expect(() =>
+      solveTriangular(
+        M([
+          [1, 0],
+          [NaN, 1],
+        ]),
+        new Float64Array([1, 1]),
+      ),
+    ).toThrow('L has NaN at row 1, column 0');
+  });
+
+  it('leaves L and B untouched (L is read in place, B copied), also on the blocked path', () => {
+    for (const n of [5, 130]) {
+      const L = randn(n, n, 3);
+      for (let i = 0; i < n; i++) L.set(i, i, 3 + Math.abs(L.get(i, i)));
+      const B = randn(n, 2, 4);
+      const l0 = Array.from(L.data);
+      const b0 = Array.from(B.data);
+      solveTriangular(L, B, { trans: true });
+      expect(Array.from(L.data)).toEqual(l0);
+      expect(Array.from(B.data)).toEqual(b0);
+    }
   });
 });
 
