@@ -12,6 +12,11 @@ export interface Timing {
   median: number;
   min: number;
   reps: number;
+  /**
+   * Median CPU time of one call, ms (all threads of this process). On a machine shared with other
+   * work, single-threaded code's flops per CPU-second estimate its speed on a quiet machine.
+   */
+  cpuMedian: number;
 }
 
 /**
@@ -32,16 +37,26 @@ export function timeIt(
   const maxReps = o.maxReps ?? 200;
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
+  const cpus: number[] = [];
   let total = 0;
   while ((times.length < reps || total < minMs) && times.length < maxReps) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     times.push(dt);
+    cpus.push((c.user + c.system) / 1000);
     total += dt;
   }
   times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1]!, min: times[0]!, reps: times.length };
+  cpus.sort((a, b) => a - b);
+  return {
+    median: times[times.length >> 1]!,
+    min: times[0]!,
+    reps: times.length,
+    cpuMedian: cpus[cpus.length >> 1]!,
+  };
 }
 
 /** GFLOPS for `flops` done in `ms`. */
@@ -131,4 +146,15 @@ def bench(f, reps=5, min_ms=200, warmup=1, max_reps=200):
         ts.append(dt); total += dt
     ts.sort()
     return ts[len(ts) // 2]
+def bench_cpu(f, reps=5, min_ms=200, warmup=1, max_reps=200):
+    # (median wall ms, median CPU ms of the process) per call
+    for _ in range(warmup): f()
+    ts = []; cs = []
+    total = 0.0
+    while (len(ts) < reps or total < min_ms) and len(ts) < max_reps:
+        c0 = time.process_time(); t0 = time.perf_counter(); f()
+        dt = (time.perf_counter() - t0) * 1000; dc = (time.process_time() - c0) * 1000
+        ts.append(dt); cs.append(dc); total += dt
+    ts.sort(); cs.sort()
+    return [ts[len(ts) // 2], cs[len(cs) // 2]]
 `;

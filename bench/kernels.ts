@@ -76,7 +76,7 @@ if (!simd) {
   variants.splice(1, 1);
 }
 
-async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<number> {
+async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<{ wall: number; cpu: number }> {
   const { m, n, k, ta, tb } = shape;
   if (v.pool) {
     v.pool.configure({ threads: v.threads, adaptive: false });
@@ -111,7 +111,7 @@ async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<num
     });
     [a, b, c].forEach((x) => wasmHeap.free(x));
   }
-  return gflops(2 * m * n * k, t.median);
+  return { wall: gflops(2 * m * n * k, t.median), cpu: gflops(2 * m * n * k, t.cpuMedian) };
 }
 
 const shapes: Shape[] = [
@@ -123,18 +123,18 @@ const shapes: Shape[] = [
 
 // ---- numpy --------------------------------------------------------------------------------------
 const pyGemm = (threads: number) =>
-  runPython<Record<string, number>>(
+  runPython<Record<string, number | [number, number]>>(
     `${PY_TIMER}
 import numpy as np
 rng = np.random.default_rng(0)
 out = {}
 for dt in ['float32', 'float64']:
     A = rng.random((${N}, ${N})).astype(dt); B = rng.random((${N}, ${N})).astype(dt)
-    out['gemm_' + dt] = bench(lambda: A @ B, reps=7, min_ms=300)
+    out['gemm_' + dt] = bench_cpu(lambda: A @ B, reps=7, min_ms=300)
 X = rng.random((256, 784)).astype('float32'); W = rng.random((784, 128)).astype('float32'); dY = rng.random((256, 128)).astype('float32')
-out['fwd'] = bench(lambda: X @ W, reps=21, min_ms=300)
-out['gW'] = bench(lambda: X.T @ dY, reps=21, min_ms=300)
-out['gX'] = bench(lambda: dY @ W.T, reps=21, min_ms=300)
+out['fwd'] = bench_cpu(lambda: X @ W, reps=21, min_ms=300)
+out['gW'] = bench_cpu(lambda: X.T @ dY, reps=21, min_ms=300)
+out['gX'] = bench_cpu(lambda: dY @ W.T, reps=21, min_ms=300)
 for dt in ['float32', 'float64']:
     P = rng.random((${SQ.m}, ${SQ.d})).astype(dt); Q = rng.random((${SQ.n}, ${SQ.d})).astype(dt)
     def sq():
@@ -161,6 +161,7 @@ const np1 = pyGemm(1);
 
 // ---- gemm table ---------------------------------------------------------------------------------
 const rows: (string | number)[][] = [];
+const cpuRows: (string | number)[][] = [];
 const results: Record<string, Record<string, number>> = {};
 for (const shape of shapes) {
   for (const dt of shape === shapes[0] ? (['f32', 'f64'] as const) : (['f32'] as const)) {
@@ -168,8 +169,9 @@ for (const shape of shapes) {
     results[key] = {};
     for (const v of variants) {
       const g = await gemmRow(shape, dt, v);
-      results[key][v.label] = g;
-      console.log(`${key.padEnd(44)} ${v.label.padEnd(36)} ${fmt(g)} GFLOPS`);
+      results[key][v.label] = g.wall;
+      results[key][`${v.label} cpu`] = g.cpu;
+      console.log(`${key.padEnd(44)} ${v.label.padEnd(36)} ${fmt(g.wall)} GFLOPS (${fmt(g.cpu)} per CPU-s)`);
     }
     let ml: number | null = null;
     if (shape === shapes[0] && dt === 'f64') {
@@ -190,8 +192,10 @@ for (const shape of shapes) {
       shape === shapes[0]
         ? `gemm_${dt === 'f32' ? 'float32' : 'float64'}`
         : ['fwd', 'gW', 'gX'][shapes.indexOf(shape) - 1]!;
-    const npg2 = np2 ? gflops(flops, np2[pyKey]!) : null;
-    const npg1 = np1 ? gflops(flops, np1[pyKey]!) : null;
+    const pw = (r: typeof np2, i: 0 | 1) => (r ? gflops(flops, (r[pyKey] as [number, number])[i]) : null);
+    const npg2 = pw(np2, 0);
+    const npg1 = pw(np1, 0);
+    const npg1cpu = pw(np1, 1);
     const r = results[key];
     const best = r['wasm SIMD+FMA (relaxed), 2 threads']!;
     rows.push([
@@ -206,6 +210,17 @@ for (const shape of shapes) {
       fmt(npg2),
       `${fmt(best / r['TypeScript (4x4 tiles)']!)}x`,
       npg2 ? `${fmt(best / npg2, 2)}x` : '–',
+    ]);
+    const ts1 = r['TypeScript (4x4 tiles) cpu']!;
+    const fma1 = r['wasm SIMD+FMA (relaxed), 1 thread cpu']!;
+    cpuRows.push([
+      key,
+      fmt(ts1),
+      fmt(r['wasm SIMD, 1 thread cpu']),
+      fmt(fma1),
+      fmt(npg1cpu),
+      `${fmt(fma1 / ts1)}x`,
+      npg1cpu ? `${fmt(fma1 / npg1cpu, 2)}x` : '–',
     ]);
   }
 }
@@ -255,7 +270,7 @@ for (const dt of ['f32', 'f64'] as const) {
     console.log(`sqdist ${m}x${d} vs ${n} ${dt} ${b}: ${t.median.toFixed(1)} ms`);
   }
   setBackend('wasm');
-  const py = np2 ? np2[`sqdist_${dt === 'f32' ? 'float32' : 'float64'}`]! : null;
+  const py = np2 ? (np2[`sqdist_${dt === 'f32' ? 'float32' : 'float64'}`] as number) : null;
   sqRows.push([
     `sqdist ${m}x${d} vs ${n}, ${dt}`,
     fmt(cell.ts, 0),
@@ -281,7 +296,7 @@ try {
     syrk(2000, d, Z, Cov, { alpha: 1 / 1999 });
     const M = new core.Matrix(Cov, d, d);
     const t = timeIt(() => linalg.eigh!(M), { warmup: 1, reps: 3, minMs: 0 });
-    const py = np2 ? np2.eigh! : null;
+    const py = np2 ? (np2.eigh as number) : null;
     eighRow = [
       'eigh 784x784 (all pairs)',
       fmt(t.median, 0),
@@ -316,6 +331,12 @@ ${mdTable(
   ],
   rows,
 )}
+
+Single-thread speed per CPU-second (flops / CPU time of the process): independent of how busy the
+machine is, so these are the figures to compare when other work shares the cores (wall-clock rows
+above then undercount):
+
+${mdTable(['GFLOPS per CPU-s, 1 thread', 'TypeScript', 'wasm SIMD', 'wasm FMA', 'numpy 1T', 'FMA / TS', 'FMA / numpy'], cpuRows)}
 
 The same products with operands in ordinary typed arrays (copied into wasm memory and back on every call), wasm FMA 2 threads:
 
