@@ -18,7 +18,7 @@ import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '
 import { NumericalError, ValidationError } from '../core/errors.js';
 import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
 import { eigsh } from '../linalg/index.js';
-import { exactKnn, exactKnnQuery } from './knn.js';
+import { kNearest } from '../neighbors/index.js';
 import { csrFromCoo, csrMatvec, EnvelopeCholesky, reverseCuthillMcKee } from './sparse.js';
 
 export interface LleOptions {
@@ -174,7 +174,8 @@ export class LocallyLinearEmbedding {
     if (c + 1 > n) throw new ValidationError(`nComponents=${c} must be < nSamples=${n}`);
     if (c > k) throw new ValidationError(`nComponents=${c} must be <= nNeighbors=${k}`);
     const Xd = M0.contiguous().data;
-    const g = exactKnn(Xd, n, d, k);
+    // exact k-NN from src/neighbors (kd-tree for low dimension, blocked brute force otherwise)
+    const g = kNearest(M0, k);
     const W = barycenterWeights(Xd, n, Xd, d, g.indices, k, reg);
     const M = lleMatrix(n, k, g.indices, W);
     const { vectors, values, solver } = bottomEigenvectors(M, c + 1, this.options.tol, this.options.maxEnvelope, this.options.seed);
@@ -208,7 +209,7 @@ export class LocallyLinearEmbedding {
     const c = E.cols;
     const m = Q.rows;
     const Qd = Q.contiguous().data;
-    const g = exactKnnQuery(Qd, m, Xr.data, Xr.rows, Xr.cols, k);
+    const g = kNearest(Xr, k, { queries: Q });
     const W = barycenterWeights(Qd, m, Xr.data, Xr.cols, g.indices, k, this.options.reg);
     const out = new Float64Array(m * c);
     for (let i = 0; i < m; i++) {

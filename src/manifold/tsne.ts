@@ -31,6 +31,7 @@ import { ProgressReporter, type IterativeOptions, type StopReason } from '../cor
 import { sqdist, rowSqNorms } from '../kernels/index.js';
 import { binarySearchPerplexity, symmetrizeDense, symmetrizeKnn, type Csr } from './affinity.js';
 import { approxKnn, exactKnn, exactKnnQuery } from './knn.js';
+import { kNearest } from '../neighbors/index.js';
 import { BhTree, FftWorkspace, bhGradient, bhRepulsive, entropyTerm, exactGradient, fftGradient } from './gradient.js';
 import { initialEmbedding } from './init.js';
 
@@ -124,7 +125,7 @@ export function tsneMethodFor(n: number, nComponents: number, dof: number): Excl
 
 /** The k-NN method 'auto' picks: brute force while n²·d stays below ~2.5e10 multiply-adds. */
 export function knnMethodFor(n: number, d: number): 'exact' | 'approx' {
-  return n * n * d <= 2.5e10 || n <= 5000 ? 'exact' : 'approx';
+  return n * n * d <= 2.5e10 || n <= 5000 || d <= 15 ? 'exact' : 'approx';
 }
 
 export interface TsneAffinities {
@@ -157,7 +158,13 @@ export function tsneAffinities(
   }
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
   const which = neighbors === 'auto' ? knnMethodFor(n, d) : neighbors;
-  const g = which === 'exact' ? exactKnn(X, n, d, k) : approxKnn(X, n, d, k, { seed });
+  let g: { indices: Int32Array; distances: Float64Array };
+  if (which === 'exact' && d <= 15) {
+    // low dimension: the kd-tree of src/neighbors (Euclidean distances, squared here)
+    const r = kNearest(new Matrix(X, n, d), k);
+    for (let t = 0; t < r.distances.length; t++) r.distances[t] = r.distances[t]! * r.distances[t]!;
+    g = r;
+  } else g = which === 'exact' ? exactKnn(X, n, d, k) : approxKnn(X, n, d, k, { seed });
   const r = binarySearchPerplexity(g.distances, n, k, perplexity);
   return { P: symmetrizeKnn(r.P, g.indices, n, k), maxEntropyError: maxOf(r.entropyError) };
 }
