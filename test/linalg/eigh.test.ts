@@ -80,6 +80,19 @@ describe('eigh', () => {
     checkDecomposition(A, values, vectors, 1e-12);
   });
 
+  it('handles the rank-deficient covariance of image-like data (many zero eigenvalues) at blocked sizes', () => {
+    // 200 features, 60 samples (30 features always zero): rank 60, a cluster of 140 zero eigenvalues.
+    const n = 200;
+    const X = randn(60, n, 31);
+    for (let i = 0; i < 60; i++) for (let j = 0; j < 30; j++) X.set(i, j * 6, 0);
+    const C = mul(X.T, X);
+    const { values, vectors } = eigh(C);
+    checkDecomposition(C, values, vectors, 1e-12);
+    let zeros = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(values[i]!) < 1e-10 * values[n - 1]!) zeros++;
+    expect(zeros).toBe(n - 60);
+  });
+
   it('returns the k largest / smallest pairs, equal to the matching slice of the full result', () => {
     const A = randSym(30, 11);
     const full = eigh(A);
