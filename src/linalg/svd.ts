@@ -3,6 +3,7 @@
  * bidiagonalisation, Algorithm 5.4.2, then the Golub–Kahan implicit-shift QR iteration on the
  * bidiagonal, Algorithm 8.6.2, with LINPACK dsvdc's deflation and splitting tests as in JAMA).
  * Tall matrices (m ≥ 1.5n) are first reduced by QR (R-bidiagonalisation, G&VL §8.6.3 / Chan 1982).
+ * From n = 128 on the bidiagonalisation runs in panels with gemm trailing updates (dgebrd/dlabrd).
  *
  * Accuracy is the backward-stable one of LAPACK's dgesvd: every σᵢ to within c·ε·σ₁, and U, V
  * orthonormal to working precision, also for ill-conditioned and rank-deficient A (unlike the
