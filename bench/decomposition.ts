@@ -51,18 +51,29 @@ const log = (s: string) => console.error(s);
 // ---------------------------------------------------------------------------------------------
 // PCA-50
 log(`PCA-50 on ${nPca} × 784 ...`);
-const ourFull = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'full' }).fit(Xp), { reps, minMs: 0, warmup: 1 });
-const ourRand = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fit(Xp), { reps, minMs: 0, warmup: 1 });
+const ourFull = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'full' }).fit(Xp), {
+  reps,
+  minMs: 0,
+  warmup: 1,
+});
+const ourRand = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fit(Xp), {
+  reps,
+  minMs: 0,
+  warmup: 1,
+});
 const pFull = new PCA({ nComponents: 50, svdSolver: 'full' }).fit(Xp);
 const pRand = new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fit(Xp);
 let maxDev = 0;
 for (let t = 0; t < 50; t++) {
-  const rel = Math.abs(pRand.explainedVariance[t]! - pFull.explainedVariance[t]!) / pFull.explainedVariance[t]!;
+  const rel =
+    Math.abs(pRand.explainedVariance[t]! - pFull.explainedVariance[t]!) / pFull.explainedVariance[t]!;
   if (rel > maxDev) maxDev = rel;
 }
 // Largest entry difference of the top-10 components (both sign-fixed the same way).
 let compDev = 0;
-for (let t = 0; t < 10; t++) for (let j = 0; j < 784; j++) compDev = Math.max(compDev, Math.abs(pRand.components.get(t, j) - pFull.components.get(t, j)));
+for (let t = 0; t < 10; t++)
+  for (let j = 0; j < 784; j++)
+    compDev = Math.max(compDev, Math.abs(pRand.components.get(t, j) - pFull.components.get(t, j)));
 const skPca = runPython<{ full: number; rand: number; ev: number[] }>(
   `${PY_TIMER}
 import numpy as np
@@ -77,18 +88,43 @@ print(json.dumps(dict(full=full, rand=rand, ev=ev)))
 let evDev = NaN;
 if (skPca) {
   evDev = 0;
-  for (let t = 0; t < 50; t++) evDev = Math.max(evDev, Math.abs(pFull.explainedVariance[t]! - skPca.ev[t]!) / skPca.ev[t]!);
+  for (let t = 0; t < 50; t++)
+    evDev = Math.max(evDev, Math.abs(pFull.explainedVariance[t]! - skPca.ev[t]!) / skPca.ev[t]!);
 }
-rows.push({ label: `PCA-50, exact ('full'), ${nPca} × 784`, ours: ourFull.median, sk: skPca?.full ?? null, check: `explained variance vs sklearn: ${evDev.toExponential(1)}` });
-rows.push({ label: `PCA-50, randomized, ${nPca} × 784`, ours: ourRand.median, sk: skPca?.rand ?? null, check: `vs exact: top-10 components ${compDev.toExponential(1)}, explained variance (all 50) ${maxDev.toExponential(1)}` });
+rows.push({
+  label: `PCA-50, exact ('full'), ${nPca} × 784`,
+  ours: ourFull.median,
+  sk: skPca?.full ?? null,
+  check: `explained variance vs sklearn: ${evDev.toExponential(1)}`,
+});
+rows.push({
+  label: `PCA-50, randomized, ${nPca} × 784`,
+  ours: ourRand.median,
+  sk: skPca?.rand ?? null,
+  check: `vs exact: top-10 components ${compDev.toExponential(1)}, explained variance (all 50) ${maxDev.toExponential(1)}`,
+});
 // ml-pca, the JS peer: its covariance path (its fastest; the default SVD path is slower still) takes
 // minutes on 60,000 rows, so it is compared on the first nMl rows, against our exact solver there.
 log(`ml-pca on ${nMl} rows ...`);
 const Xm = Xp.rowSlice(0, nMl).clone() as Matrix<Float64Array>;
 const rowsArr = Xm.toArray();
-const mlT = timeIt(() => void new MlPCA(rowsArr, { method: 'covarianceMatrix' }), { reps: 1, minMs: 0, warmup: 0 });
-const ourSmall = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'full' }).fit(Xm), { reps, minMs: 0, warmup: 1 });
-rows.push({ label: `PCA-50 exact vs ml-pca, ${nMl} × 784`, ours: ourSmall.median, sk: null, ml: mlT.median, check: 'ml-pca one run' });
+const mlT = timeIt(() => void new MlPCA(rowsArr, { method: 'covarianceMatrix' }), {
+  reps: 1,
+  minMs: 0,
+  warmup: 0,
+});
+const ourSmall = timeIt(() => void new PCA({ nComponents: 50, svdSolver: 'full' }).fit(Xm), {
+  reps,
+  minMs: 0,
+  warmup: 1,
+});
+rows.push({
+  label: `PCA-50 exact vs ml-pca, ${nMl} × 784`,
+  ours: ourSmall.median,
+  sk: null,
+  ml: mlT.median,
+  check: 'ml-pca one run',
+});
 
 // ---------------------------------------------------------------------------------------------
 // NMF, 50 components, fixed iterations
@@ -128,7 +164,15 @@ log(`MiniBatchDictionaryLearning on ${nDict} × 784 ...`);
 let ourCost = 0;
 const ourDict = timeIt(
   () => {
-    const m = new MiniBatchDictionaryLearning({ nComponents: 100, alpha: 1, batchSize: 256, maxIter: 1, tol: 0, maxNoImprovement: 1e9, shuffle: false }).fit(Xd);
+    const m = new MiniBatchDictionaryLearning({
+      nComponents: 100,
+      alpha: 1,
+      batchSize: 256,
+      maxIter: 1,
+      tol: 0,
+      maxNoImprovement: 1e9,
+      shuffle: false,
+    }).fit(Xd);
     const c = m.batchCosts;
     ourCost = c[c.length - 1]!;
   },
@@ -146,7 +190,12 @@ t = bench(f, reps=${small ? 2 : 1}, min_ms=0, warmup=0)
 print(json.dumps(dict(t=t, cost=0)))
 `,
 );
-rows.push({ label: `MiniBatchDictionaryLearning, 100 atoms, 1 epoch of ${nDict} × 784 (batches of 256, LARS)`, ours: ourDict.median, sk: skDict?.t ?? null, check: `last batch cost ${ourCost.toFixed(2)}` });
+rows.push({
+  label: `MiniBatchDictionaryLearning, 100 atoms, 1 epoch of ${nDict} × 784 (batches of 256, LARS)`,
+  ours: ourDict.median,
+  sk: skDict?.t ?? null,
+  check: `last batch cost ${ourCost.toFixed(2)}`,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Sparse coding over a fixed dictionary (the dictionary: 100 atoms = normalised digits).
@@ -160,8 +209,20 @@ writeFileSync(join(dir, 'D.npy'), writeNpy(D));
 const Xc = all.rowSlice(0, nCode).clone() as Matrix<Float64Array>;
 writeFileSync(join(dir, 'code.npy'), writeNpy(Xc));
 log(`sparse coding ${nCode} digits ...`);
-const omp = timeIt(() => void new SparseCoder({ dictionary: D, transformAlgorithm: 'omp', transformNNonzeroCoefs: 10 }).transform(Xc), { reps, minMs: 0 });
-const lars = timeIt(() => void new SparseCoder({ dictionary: D, transformAlgorithm: 'lasso_lars', transformAlpha: 1 }).transform(Xc), { reps, minMs: 0 });
+const omp = timeIt(
+  () =>
+    void new SparseCoder({ dictionary: D, transformAlgorithm: 'omp', transformNNonzeroCoefs: 10 }).transform(
+      Xc,
+    ),
+  { reps, minMs: 0 },
+);
+const lars = timeIt(
+  () =>
+    void new SparseCoder({ dictionary: D, transformAlgorithm: 'lasso_lars', transformAlpha: 1 }).transform(
+      Xc,
+    ),
+  { reps, minMs: 0 },
+);
 const skCode = runPython<{ omp: number; lars: number }>(
   `${PY_TIMER}
 import numpy as np, warnings
@@ -173,8 +234,18 @@ lars = bench(lambda: SparseCoder(dictionary=D, transform_algorithm='lasso_lars',
 print(json.dumps(dict(omp=omp, lars=lars)))
 `,
 );
-rows.push({ label: `SparseCoder OMP (K=10), ${nCode} digits, 100 atoms`, ours: omp.median, sk: skCode?.omp ?? null, check: 'support sets equal sklearn (tests)' });
-rows.push({ label: `SparseCoder lasso-LARS (λ=1), ${nCode} digits, 100 atoms`, ours: lars.median, sk: skCode?.lars ?? null, check: 'codes equal sklearn (tests)' });
+rows.push({
+  label: `SparseCoder OMP (K=10), ${nCode} digits, 100 atoms`,
+  ours: omp.median,
+  sk: skCode?.omp ?? null,
+  check: 'support sets equal sklearn (tests)',
+});
+rows.push({
+  label: `SparseCoder lasso-LARS (λ=1), ${nCode} digits, 100 atoms`,
+  ours: lars.median,
+  sk: skCode?.lars ?? null,
+  check: 'codes equal sklearn (tests)',
+});
 
 rmSync(dir, { recursive: true, force: true });
 

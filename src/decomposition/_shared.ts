@@ -48,7 +48,13 @@ export function centredSquares(X: F64Matrix, mean: Float64Array): Float64Array {
 }
 
 /** Copies rows [r0, r1) of X minus `mean` (or as is when mean is null) into `buf` (row-major). */
-export function copyBlock(X: F64Matrix, mean: Float64Array | null, r0: number, r1: number, buf: Float64Array): void {
+export function copyBlock(
+  X: F64Matrix,
+  mean: Float64Array | null,
+  r0: number,
+  r1: number,
+  buf: Float64Array,
+): void {
   const { cols: d, data, offset: o, rowStride: rs } = X;
   for (let i = r0; i < r1; i++) {
     const src = o + i * rs;
@@ -75,7 +81,10 @@ export function centredGram(X: F64Matrix, mean: Float64Array | null): Float64Arr
     const r1 = Math.min(n, r0 + b);
     copyBlock(X, mean, r0, r1, buf);
     const rowsHere = r1 - r0;
-    syrk(rowsHere, d, rowsHere === b ? buf : buf.subarray(0, rowsHere * d), C, { alpha: 1, beta: r0 === 0 ? 0 : 1 });
+    syrk(rowsHere, d, rowsHere === b ? buf : buf.subarray(0, rowsHere * d), C, {
+      alpha: 1,
+      beta: r0 === 0 ? 0 : 1,
+    });
   }
   return C;
 }
@@ -94,7 +103,13 @@ export function centredOuterGram(X: F64Matrix, mean: Float64Array | null): Float
  * out (n × k) = (X − 1·meanᵀ) Vᵀ, with V stored k × d (rows = components). The mean is folded in
  * as a per-column offset (mean·Vᵀ) so X is not copied.
  */
-export function projectRows(X: F64Matrix, mean: Float64Array | null, V: Float64Array, k: number, out: Float64Array): void {
+export function projectRows(
+  X: F64Matrix,
+  mean: Float64Array | null,
+  V: Float64Array,
+  k: number,
+  out: Float64Array,
+): void {
   const { rows: n, cols: d } = X;
   if (X.isRowMajor()) {
     gemm(n, k, d, X.data, V, out, { transB: true, aOffset: X.offset, lda: n > 1 ? X.rowStride : d });
@@ -117,7 +132,11 @@ export function projectRows(X: F64Matrix, mean: Float64Array | null, V: Float64A
  * Top-k eigenpairs of a symmetric d × d matrix, in DESCENDING order: values (k) and vectors as
  * rows (k × d). `k = d` gives the whole spectrum.
  */
-export function topEigen(C: Float64Array, d: number, k: number): { values: Float64Array; rows: Float64Array } {
+export function topEigen(
+  C: Float64Array,
+  d: number,
+  k: number,
+): { values: Float64Array; rows: Float64Array } {
   const A = new Matrix(C, d, d);
   const r = k >= d ? eigh(A) : eigh(A, { largest: k });
   const m = r.values.length;
@@ -139,7 +158,13 @@ export function topEigen(C: Float64Array, d: number, k: number): { values: Float
  * the scores X·v_c, which are U scaled by s_c > 0) is positive. Flips `rows` (k × d) and
  * `scores` (n × k) in place.
  */
-export function flipByScores(scores: Float64Array, n: number, rows: Float64Array, k: number, d: number): void {
+export function flipByScores(
+  scores: Float64Array,
+  n: number,
+  rows: Float64Array,
+  k: number,
+  d: number,
+): void {
   for (let c = 0; c < k; c++) {
     let best = -1;
     let bi = 0;
@@ -158,7 +183,12 @@ export function flipByScores(scores: Float64Array, n: number, rows: Float64Array
 }
 
 /** svd_flip with u_based_decision=False: the largest-magnitude entry of each row of Vt is positive. */
-export function flipByRows(rows: Float64Array, k: number, d: number, other?: { data: Float64Array; n: number }): void {
+export function flipByRows(
+  rows: Float64Array,
+  k: number,
+  d: number,
+  other?: { data: Float64Array; n: number },
+): void {
   for (let c = 0; c < k; c++) {
     let best = -1;
     let bj = 0;
@@ -188,7 +218,8 @@ export function gramSvd(
   randomized?: { nOversamples: number; nIter: number; seed: number },
 ): { s: Float64Array; Vt: Float64Array; U: Float64Array; lambda: Float64Array } {
   const { rows: n, cols: d } = X;
-  const eig = (C: Float64Array, m: number) => (randomized ? randomizedTopEigen(C, m, k, randomized) : topEigen(C, m, k));
+  const eig = (C: Float64Array, m: number) =>
+    randomized ? randomizedTopEigen(C, m, k, randomized) : topEigen(C, m, k);
   if (d <= n) {
     const C = centredGram(X, mean);
     const { values, rows } = eig(C, d);
@@ -197,7 +228,8 @@ export function gramSvd(
     for (let t = 0; t < kk; t++) s[t] = Math.sqrt(Math.max(values[t]!, 0));
     const U = new Float64Array(n * kk);
     projectRows(X, mean, rows, kk, U);
-    for (let i = 0; i < n; i++) for (let t = 0; t < kk; t++) U[i * kk + t] = s[t]! > 0 ? U[i * kk + t]! / s[t]! : 0;
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < kk; t++) U[i * kk + t] = s[t]! > 0 ? U[i * kk + t]! / s[t]! : 0;
     return { s, Vt: rows, U, lambda: values };
   }
   // Short and wide: eigen-decompose Xc Xcᵀ (n × n); v_t = Xcᵀ u_t / s_t.

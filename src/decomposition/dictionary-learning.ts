@@ -17,7 +17,13 @@
  * values (scikit-learn's SVD start; here an exact truncated SVD through the Gram matrix).
  * Rows of `components` are the atoms (nComponents × nFeatures), scikit-learn's layout.
  */
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';

@@ -21,7 +21,13 @@
  * covariance is formed with syrk and every product W·Z goes through gemm.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -71,7 +77,10 @@ export const FASTICA_DEFAULTS: Readonly<FastICAOptions> = Object.freeze({
 const TABLE: ConstraintTable<FastICAOptions> = {
   nComponents: { type: 'int', min: 1 },
   algorithm: { type: 'enum', values: ['parallel', 'deflation'] },
-  whiten: { type: 'oneOf', options: [{ type: 'enum', values: ['unit-variance', 'arbitrary-variance'] }, { type: 'boolean' }] },
+  whiten: {
+    type: 'oneOf',
+    options: [{ type: 'enum', values: ['unit-variance', 'arbitrary-variance'] }, { type: 'boolean' }],
+  },
   fun: { type: 'enum', values: ['logcosh', 'exp', 'cube'] },
   alpha: { type: 'number', min: 1, max: 2 },
   maxIter: { type: 'int', min: 1 },
@@ -99,7 +108,14 @@ interface ICAFit {
  * Applies the contrast to Y (k × n, in place → g(Y)) and writes the row means of g'(Y) to gp.
  * One function per contrast keeps the loops monomorphic.
  */
-function contrast(fun: 'logcosh' | 'exp' | 'cube', alpha: number, Y: Float64Array, k: number, n: number, gp: Float64Array): void {
+function contrast(
+  fun: 'logcosh' | 'exp' | 'cube',
+  alpha: number,
+  Y: Float64Array,
+  k: number,
+  n: number,
+  gp: Float64Array,
+): void {
   for (let r = 0; r < k; r++) {
     let s = 0;
     const o = r * n;
@@ -179,7 +195,9 @@ export class FastICA {
   constructor(options: FastICAOptions = {}) {
     this.options = validateOptions('FastICA', FASTICA_DEFAULTS, TABLE, options);
     if ((this.options.whiten as unknown) === true) {
-      throw new ValidationError("The 'whiten' option of FastICA must be 'unit-variance', 'arbitrary-variance' or false; got true.");
+      throw new ValidationError(
+        "The 'whiten' option of FastICA must be 'unit-variance', 'arbitrary-variance' or false; got true.",
+      );
     }
   }
 
@@ -198,9 +216,10 @@ export class FastICA {
     const o = this.options;
     const { rows: n, cols: d } = X;
     const whiten = o.whiten;
-    let k = o.nComponents ?? d;
+    const k = o.nComponents ?? d;
     if (k > d) throw new ValidationError(`nComponents=${k} must be <= nFeatures=${d}`);
-    if (!whiten && k !== d) throw new ValidationError(`without whitening nComponents=${k} must equal nFeatures=${d}`);
+    if (!whiten && k !== d)
+      throw new ValidationError(`without whitening nComponents=${k} must equal nFeatures=${d}`);
     if (whiten && k > n) throw new ValidationError(`nComponents=${k} must be <= nSamples=${n}`);
 
     // Whitening: Z = √n · D⁻¹ Uᵀ Xcᵀ  (k × n), K = D⁻¹Uᵀ (k × d).
@@ -233,7 +252,9 @@ export class FastICA {
     if (o.wInit !== undefined) {
       const w = toMatrix(o.wInit, 'wInit');
       if (w.rows !== k || w.cols !== k) {
-        throw new ValidationError(`wInit has shape ${w.rows}x${w.cols}; expected nComponents x nComponents = ${k}x${k}`);
+        throw new ValidationError(
+          `wInit has shape ${w.rows}x${w.cols}; expected nComponents x nComponents = ${k}x${k}`,
+        );
       }
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) W[i * k + j] = w.get(i, j);
     } else {
@@ -447,7 +468,8 @@ export class FastICA {
   inverseTransform(S: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
     const M = (toMatrix(S, 'S') as F64Matrix).contiguous();
-    if (M.cols !== s.k) throw new ValidationError(`S has ${M.cols} columns, but the model has nComponents=${s.k}`);
+    if (M.cols !== s.k)
+      throw new ValidationError(`S has ${M.cols} columns, but the model has nComponents=${s.k}`);
     const out = new Float64Array(M.rows * s.d);
     for (let i = 0; i < M.rows; i++) out.set(s.mean, i * s.d);
     gemm(M.rows, s.d, s.k, M.data, s.mixing, out, { transB: true, beta: 1 });
@@ -467,7 +489,13 @@ export class FastICA {
       className: 'FastICA',
       version: 1,
       options: serialisableOptions(this.options),
-      meta: { d: s.d, k: s.k, nIter: s.nIter, stopReason: s.stopReason, lastChange: Number.isFinite(s.lastChange) ? s.lastChange : null },
+      meta: {
+        d: s.d,
+        k: s.k,
+        nIter: s.nIter,
+        stopReason: s.stopReason,
+        lastChange: Number.isFinite(s.lastChange) ? s.lastChange : null,
+      },
       arrays,
     };
   }
@@ -492,4 +520,3 @@ export class FastICA {
 }
 
 registerModel('FastICA', (s) => FastICA.fromState(s));
-

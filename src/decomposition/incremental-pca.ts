@@ -10,7 +10,13 @@
  * the kept subspace is dropped at each step, as in scikit-learn (whose numbers this matches).
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
@@ -131,7 +137,8 @@ export class IncrementalPCA {
     const rowsAll = kp + b + (prev ? 1 : 0);
     const S = new Float64Array(rowsAll * d);
     if (prev) {
-      for (let t = 0; t < kp; t++) for (let j = 0; j < d; j++) S[t * d + j] = prev.singularValues[t]! * prev.components[t * d + j]!;
+      for (let t = 0; t < kp; t++)
+        for (let j = 0; j < d; j++) S[t * d + j] = prev.singularValues[t]! * prev.components[t * d + j]!;
     }
     const centre = prev ? batchMean : mean;
     for (let i = 0; i < b; i++) for (let j = 0; j < d; j++) S[(kp + i) * d + j] = M.get(i, j) - centre[j]!;
@@ -228,7 +235,8 @@ export class IncrementalPCA {
   inverseTransform(Z: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
     const M = (toMatrix(Z, 'Z') as F64Matrix).contiguous();
-    if (M.cols !== s.k) throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
+    if (M.cols !== s.k)
+      throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
     let W = s.components;
     if (this.options.whiten) {
       W = W.slice();

@@ -211,8 +211,10 @@ export function lassoCd(X: MatrixLike, y: ArrayLike<number>, options: LassoOptio
   const alpha = options.alpha ?? 1;
   const maxIter = options.maxIter ?? 1000;
   const tol = options.tol ?? 1e-4;
-  if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new ValidationError(`alpha must be a finite number >= 0; got ${alpha}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
+  if (!(alpha >= 0) || !Number.isFinite(alpha))
+    throw new ValidationError(`alpha must be a finite number >= 0; got ${alpha}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1)
+    throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
   if (!(tol >= 0)) throw new ValidationError(`tol must be >= 0; got ${tol}`);
   const w = options.init ? toVector(options.init, 'init', p) : new Float64Array(p);
   const Xd = M.contiguous().data;

@@ -210,14 +210,20 @@ export function lassoLarsGram(
  *
  * @example const { coef, active } = lassoLars(X, y, { alpha: 0.05 });
  */
-export function lassoLars(X: MatrixLike, y: ArrayLike<number>, options: LassoLarsOptions = {}): LassoLarsResult {
+export function lassoLars(
+  X: MatrixLike,
+  y: ArrayLike<number>,
+  options: LassoLarsOptions = {},
+): LassoLarsResult {
   const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
   const { rows: n, cols: p } = M;
   const yv = toVector(y, 'y', n);
   const alpha = options.alpha ?? 1;
   const maxIter = options.maxIter ?? 500;
-  if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new ValidationError(`alpha must be a finite number >= 0; got ${alpha}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
+  if (!(alpha >= 0) || !Number.isFinite(alpha))
+    throw new ValidationError(`alpha must be a finite number >= 0; got ${alpha}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1)
+    throw new ValidationError(`maxIter must be an integer >= 1; got ${maxIter}`);
   const G = new Float64Array(p * p);
   gemm(p, p, n, M.data, M.data, G, { transA: true });
   const Xy = new Float64Array(p);

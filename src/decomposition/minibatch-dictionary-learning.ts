@@ -13,7 +13,13 @@
  * norm ÷ nComponents) or the exponentially weighted batch cost has not improved for maxNoImprovement
  * steps. Products go through gemm/syrk.
  */
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -50,24 +56,25 @@ export interface MiniBatchDictionaryLearningOptions extends IterativeOptions {
   seed?: number;
 }
 
-export const MINIBATCH_DICTIONARY_LEARNING_DEFAULTS: Readonly<MiniBatchDictionaryLearningOptions> = Object.freeze({
-  nComponents: undefined,
-  alpha: 1,
-  maxIter: 10,
-  batchSize: 256,
-  shuffle: true,
-  tol: 1e-3,
-  maxNoImprovement: 10,
-  fitAlgorithm: 'lars',
-  transformAlgorithm: 'omp',
-  transformNNonzeroCoefs: undefined,
-  transformAlpha: undefined,
-  positiveCode: false,
-  positiveDict: false,
-  seed: 0,
-  onProgress: undefined,
-  signal: undefined,
-});
+export const MINIBATCH_DICTIONARY_LEARNING_DEFAULTS: Readonly<MiniBatchDictionaryLearningOptions> =
+  Object.freeze({
+    nComponents: undefined,
+    alpha: 1,
+    maxIter: 10,
+    batchSize: 256,
+    shuffle: true,
+    tol: 1e-3,
+    maxNoImprovement: 10,
+    fitAlgorithm: 'lars',
+    transformAlgorithm: 'omp',
+    transformNNonzeroCoefs: undefined,
+    transformAlpha: undefined,
+    positiveCode: false,
+    positiveDict: false,
+    seed: 0,
+    onProgress: undefined,
+    signal: undefined,
+  });
 
 const TABLE: ConstraintTable<MiniBatchDictionaryLearningOptions> = {
   nComponents: { type: 'int', min: 1 },
@@ -111,7 +118,12 @@ export class MiniBatchDictionaryLearning {
   private st?: MBState;
 
   constructor(options: MiniBatchDictionaryLearningOptions = {}) {
-    this.options = validateOptions('MiniBatchDictionaryLearning', MINIBATCH_DICTIONARY_LEARNING_DEFAULTS, TABLE, options);
+    this.options = validateOptions(
+      'MiniBatchDictionaryLearning',
+      MINIBATCH_DICTIONARY_LEARNING_DEFAULTS,
+      TABLE,
+      options,
+    );
   }
 
   private init(M: F64Matrix, rng: Rng): MBState {
@@ -285,7 +297,14 @@ export class MiniBatchDictionaryLearning {
       className: 'MiniBatchDictionaryLearning',
       version: 1,
       options: serialisableOptions(this.options),
-      meta: { k: s.k, d: s.d, nSteps: s.nSteps, nIter: s.nIter, stopReason: s.stopReason, rng: s.rng.state() },
+      meta: {
+        k: s.k,
+        d: s.d,
+        nSteps: s.nSteps,
+        nIter: s.nIter,
+        stopReason: s.stopReason,
+        rng: s.rng.state(),
+      },
       arrays: {
         D: { data: s.D, shape: [s.k, s.d] },
         A: { data: s.A, shape: [s.k, s.k] },

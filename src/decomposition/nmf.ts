@@ -23,7 +23,13 @@
  * (‖X‖² − 2⟨W, XHᵀ⟩ + ⟨WᵀW, HHᵀ⟩), never by forming WH.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -97,7 +103,10 @@ export function assertNonNegative(M: Matrix, name: string, who: string): void {
   for (let i = 0; i < M.rows; i++) {
     for (let j = 0; j < M.cols; j++) {
       const v = M.get(i, j);
-      if (v < 0) throw new ValidationError(`${name} has a negative value at row ${i}, column ${j}: ${v}; ${who} needs non-negative data`);
+      if (v < 0)
+        throw new ValidationError(
+          `${name} has a negative value at row ${i}, column ${j}: ${v}; ${who} needs non-negative data`,
+        );
     }
   }
 }
@@ -187,7 +196,14 @@ export function nmfInit(
  * so rows are independent and looping rows outside (each row's columns in the same order) gives the
  * identical iterates, while keeping the row and HHt in cache instead of streaming W k times.
  */
-function cdSweep(W: Float64Array, n: number, k: number, HHt: Float64Array, XHt: Float64Array, perm: Int32Array): number {
+function cdSweep(
+  W: Float64Array,
+  n: number,
+  k: number,
+  HHt: Float64Array,
+  XHt: Float64Array,
+  perm: Int32Array,
+): number {
   let violation = 0;
   const k4 = k - (k % 4);
   for (let i = 0; i < n; i++) {
@@ -287,11 +303,14 @@ export class NMF {
     let mode = o.init ?? (k <= Math.min(n, d) ? 'nndsvda' : 'random');
     if (init && o.init === undefined) mode = 'custom';
     if (mode !== 'random' && mode !== 'custom' && k > Math.min(n, d)) {
-      throw new ValidationError(`init '${mode}' needs nComponents=${k} <= min(nSamples=${n}, nFeatures=${d})`);
+      throw new ValidationError(
+        `init '${mode}' needs nComponents=${k} <= min(nSamples=${n}, nFeatures=${d})`,
+      );
     }
     let sum = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sum += M.get(i, j);
-    if (sum === 0 && mode !== 'custom') throw new ValidationError('X is all zeros; NMF needs at least one positive value');
+    if (sum === 0 && mode !== 'custom')
+      throw new ValidationError('X is all zeros; NMF needs at least one positive value');
     const rng = new Rng(o.seed);
     let W: Float64Array;
     let H: Float64Array;
@@ -299,8 +318,10 @@ export class NMF {
       if (!init) throw new ValidationError("init 'custom' needs fit(X, { W, H })");
       const Wm = toMatrix(init.W, 'W') as F64Matrix;
       const Hm = toMatrix(init.H, 'H') as F64Matrix;
-      if (Wm.rows !== n || Wm.cols !== k) throw new ValidationError(`W has shape ${Wm.rows}x${Wm.cols}; expected ${n}x${k}`);
-      if (Hm.rows !== k || Hm.cols !== d) throw new ValidationError(`H has shape ${Hm.rows}x${Hm.cols}; expected ${k}x${d}`);
+      if (Wm.rows !== n || Wm.cols !== k)
+        throw new ValidationError(`W has shape ${Wm.rows}x${Wm.cols}; expected ${n}x${k}`);
+      if (Hm.rows !== k || Hm.cols !== d)
+        throw new ValidationError(`H has shape ${Hm.rows}x${Hm.cols}; expected ${k}x${d}`);
       assertNonNegative(Wm, 'W', 'NMF');
       assertNonNegative(Hm, 'H', 'NMF');
       W = Wm.clone().data as Float64Array;
@@ -310,7 +331,16 @@ export class NMF {
     }
     const work = makeWork(M, k);
     const r = this.solve(work, W, H, true, rng);
-    this.st = { n, d, k, H, nIter: r.nIter, stopReason: r.stop, reconstructionErr: Math.sqrt(2 * r.loss0), losses: r.losses };
+    this.st = {
+      n,
+      d,
+      k,
+      H,
+      nIter: r.nIter,
+      stopReason: r.stop,
+      reconstructionErr: Math.sqrt(2 * r.loss0),
+      losses: r.losses,
+    };
     return new Matrix(W, n, k);
   }
 
@@ -514,7 +544,8 @@ export class NMF {
   inverseTransform(W: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
     const M = (toMatrix(W, 'W') as F64Matrix).contiguous();
-    if (M.cols !== s.k) throw new ValidationError(`W has ${M.cols} columns, but the model has nComponents=${s.k}`);
+    if (M.cols !== s.k)
+      throw new ValidationError(`W has ${M.cols} columns, but the model has nComponents=${s.k}`);
     const out = new Float64Array(M.rows * s.d);
     gemm(M.rows, s.d, s.k, M.data, s.H, out);
     return new Matrix(out, M.rows, s.d);
@@ -526,8 +557,18 @@ export class NMF {
       className: 'NMF',
       version: 1,
       options: serialisableOptions(this.options),
-      meta: { n: s.n, d: s.d, k: s.k, nIter: s.nIter, stopReason: s.stopReason, reconstructionErr: s.reconstructionErr },
-      arrays: { H: { data: s.H, shape: [s.k, s.d] }, losses: { data: Float64Array.from(s.losses), shape: [s.losses.length] } },
+      meta: {
+        n: s.n,
+        d: s.d,
+        k: s.k,
+        nIter: s.nIter,
+        stopReason: s.stopReason,
+        reconstructionErr: s.reconstructionErr,
+      },
+      arrays: {
+        H: { data: s.H, shape: [s.k, s.d] },
+        losses: { data: Float64Array.from(s.losses), shape: [s.losses.length] },
+      },
     };
   }
 

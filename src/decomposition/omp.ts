@@ -44,7 +44,10 @@ export class OmpWorkspace {
   readonly L: Float64Array;
   readonly idx: Int32Array;
   readonly ld: number;
-  constructor(readonly p: number, maxFeatures: number) {
+  constructor(
+    readonly p: number,
+    maxFeatures: number,
+  ) {
     this.G = new Float64Array(p * p);
     this.xy = new Float64Array(p);
     this.alpha = new Float64Array(p);
@@ -177,11 +180,13 @@ export function ompGramSolve(
 
 function resolveTarget(p: number, o: OmpOptions): { k: number; tol: number | undefined } {
   if (o.tol !== undefined) {
-    if (!(o.tol >= 0) || !Number.isFinite(o.tol)) throw new ValidationError(`tol must be a finite number >= 0; got ${o.tol}`);
+    if (!(o.tol >= 0) || !Number.isFinite(o.tol))
+      throw new ValidationError(`tol must be a finite number >= 0; got ${o.tol}`);
     return { k: p, tol: o.tol };
   }
   const k = o.nNonzeroCoefs ?? Math.max(Math.floor(0.1 * p), 1);
-  if (!Number.isInteger(k) || k < 1) throw new ValidationError(`nNonzeroCoefs must be an integer >= 1; got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new ValidationError(`nNonzeroCoefs must be an integer >= 1; got ${k}`);
   if (k > p) throw new ValidationError(`nNonzeroCoefs=${k} must be <= nFeatures=${p}`);
   return { k, tol: undefined };
 }

@@ -28,7 +28,13 @@
  * of largest magnitude gets a positive score, so results are deterministic and match scikit-learn.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
@@ -85,7 +91,13 @@ const TABLE: ConstraintTable<PCAOptions> = {
   nComponents: { type: 'number', min: 0, exclusiveMin: true },
   svdSolver: { type: 'enum', values: ['auto', 'full', 'randomized'] },
   whiten: { type: 'boolean' },
-  iteratedPower: { type: 'oneOf', options: [{ type: 'int', min: 0 }, { type: 'enum', values: ['auto'] }] },
+  iteratedPower: {
+    type: 'oneOf',
+    options: [
+      { type: 'int', min: 0 },
+      { type: 'enum', values: ['auto'] },
+    ],
+  },
   nOversamples: { type: 'int', min: 0 },
   seed: { type: 'int' },
 };
@@ -122,7 +134,9 @@ export class PCA {
     this.options = validateOptions('PCA', PCA_DEFAULTS, TABLE, options);
     const k = this.options.nComponents;
     if (k !== undefined && k >= 1 && !Number.isInteger(k)) {
-      throw new ValidationError(`The 'nComponents' option of PCA must be an integer >= 1 or a fraction in (0, 1); got ${k}.`);
+      throw new ValidationError(
+        `The 'nComponents' option of PCA must be an integer >= 1 or a fraction in (0, 1); got ${k}.`,
+      );
     }
   }
 
@@ -152,7 +166,9 @@ export class PCA {
       else solver = req >= 1 && req < 0.8 * minDim ? 'randomized' : 'full';
     } else solver = o.svdSolver!;
     if (solver === 'randomized' && (req === undefined || isFraction)) {
-      throw new ValidationError(`svdSolver 'randomized' needs an integer nComponents; got ${req ?? 'undefined (all)'}`);
+      throw new ValidationError(
+        `svdSolver 'randomized' needs an integer nComponents; got ${req ?? 'undefined (all)'}`,
+      );
     }
 
     const mean = columnMeans(X);
@@ -337,7 +353,8 @@ export class PCA {
   inverseTransform(Z: MatrixLike): Matrix<Float64Array> {
     const s = this.fit_;
     const M = toMatrix(Z, 'Z') as F64Matrix;
-    if (M.cols !== s.k) throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
+    if (M.cols !== s.k)
+      throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
     const n = M.rows;
     const d = s.nFeatures;
     const k = s.k;

@@ -15,7 +15,13 @@
  * solvers then work in the nComponents-dimensional code space only.
  */
 import { ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
@@ -104,7 +110,8 @@ export function sparseEncodeRaw(
     const H = new Float64Array(k);
     const l1 = o.alpha ?? 1;
     const tol = o.tol ?? 1e-4;
-    for (let i = 0; i < n; i++) lassoGramCdInPlace(G, cov, i * k, norms[i]!, k, codes, i * k, l1, maxIter, tol, positive, H);
+    for (let i = 0; i < n; i++)
+      lassoGramCdInPlace(G, cov, i * k, norms[i]!, k, codes, i * k, l1, maxIter, tol, positive, H);
   } else if (algorithm === 'lasso_lars') {
     const l1 = o.alpha ?? 1;
     const ws = new LarsWorkspace(k);
@@ -113,13 +120,18 @@ export function sparseEncodeRaw(
     const tol = o.alpha;
     const K = o.nNonzeroCoefs ?? Math.min(Math.max(Math.floor(d / 10), 1), k);
     const ws = new OmpWorkspace(k, tol !== undefined ? k : K);
-    for (let i = 0; i < n; i++) ompGramSolve(ws, G, cov, i * k, tol !== undefined ? norms[i]! : 0, K, tol, codes, i * k);
+    for (let i = 0; i < n; i++)
+      ompGramSolve(ws, G, cov, i * k, tol !== undefined ? norms[i]! : 0, K, tol, codes, i * k);
   }
   return codes;
 }
 
 /** Sparse codes (n × nComponents) of the rows of X over the dictionary (nComponents × nFeatures). */
-export function sparseEncode(X: MatrixLike, dictionary: MatrixLike, options: SparseEncodeOptions = {}): Matrix<Float64Array> {
+export function sparseEncode(
+  X: MatrixLike,
+  dictionary: MatrixLike,
+  options: SparseEncodeOptions = {},
+): Matrix<Float64Array> {
   const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
   const D = (toMatrix(dictionary, 'dictionary') as F64Matrix).contiguous();
   if (D.cols !== M.cols) {
@@ -132,13 +144,20 @@ export function sparseEncode(X: MatrixLike, dictionary: MatrixLike, options: Spa
 function checkEncodeOptions(o: SparseEncodeOptions, k: number): void {
   const alg = o.algorithm ?? 'lasso_lars';
   if (!['lasso_cd', 'lasso_lars', 'omp', 'threshold'].includes(alg)) {
-    throw new ValidationError(`algorithm must be one of "lasso_cd", "lasso_lars", "omp", "threshold"; got ${JSON.stringify(alg)}`);
+    throw new ValidationError(
+      `algorithm must be one of "lasso_cd", "lasso_lars", "omp", "threshold"; got ${JSON.stringify(alg)}`,
+    );
   }
   if (o.alpha !== undefined && !(o.alpha >= 0 && Number.isFinite(o.alpha))) {
     throw new ValidationError(`alpha must be a finite number >= 0; got ${o.alpha}`);
   }
-  if (o.nNonzeroCoefs !== undefined && !(Number.isInteger(o.nNonzeroCoefs) && o.nNonzeroCoefs >= 1 && o.nNonzeroCoefs <= k)) {
-    throw new ValidationError(`nNonzeroCoefs must be an integer in [1, nComponents=${k}]; got ${o.nNonzeroCoefs}`);
+  if (
+    o.nNonzeroCoefs !== undefined &&
+    !(Number.isInteger(o.nNonzeroCoefs) && o.nNonzeroCoefs >= 1 && o.nNonzeroCoefs <= k)
+  ) {
+    throw new ValidationError(
+      `nNonzeroCoefs must be an integer in [1, nComponents=${k}]; got ${o.nNonzeroCoefs}`,
+    );
   }
 }
 
@@ -192,7 +211,8 @@ export class SparseCoder {
 
   constructor(options: SparseCoderOptions = {}) {
     const o = validateOptions('SparseCoder', SPARSE_CODER_DEFAULTS, CODER_TABLE, options);
-    if (o.dictionary === undefined) throw new ValidationError("SparseCoder needs the 'dictionary' option (nComponents × nFeatures)");
+    if (o.dictionary === undefined)
+      throw new ValidationError("SparseCoder needs the 'dictionary' option (nComponents × nFeatures)");
     const D = (toMatrix(o.dictionary as MatrixLike, 'dictionary') as F64Matrix).clone();
     this.D = D.data;
     this.k = D.rows;

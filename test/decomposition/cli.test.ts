@@ -12,7 +12,17 @@ const csv = (rows: number[][]) => rows.map((r) => r.join(',')).join('\n') + '\n'
 writeFileSync(join(dir, 'tall.csv'), csv(P.data.tall));
 writeFileSync(join(dir, 'ica.csv'), csv(ICA.X3));
 writeFileSync(join(dir, 'nmf.csv'), csv(fixture('nmf.json').X));
-writeFileSync(join(dir, 'dict.csv'), csv([[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 1]]));
+writeFileSync(
+  join(dir, 'dict.csv'),
+  csv([
+    [1, 0, 0, 0, 0, 0],
+    [0, 1, 0, 0, 0, 0],
+    [0, 0, 1, 0, 0, 0],
+    [0, 0, 0, 1, 0, 0],
+    [0, 0, 0, 0, 1, 0],
+    [0, 0, 0, 0, 0, 1],
+  ]),
+);
 
 async function run(...args: string[]): Promise<number> {
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -29,29 +39,76 @@ const rows = (f: string) => readFileSync(join(dir, f), 'utf8').trim().split('\n'
 
 describe('decomposition CLI commands', () => {
   it('pca writes the scores and the explained variance of scikit-learn', async () => {
-    expect(await run('pca', '-i', join(dir, 'tall.csv'), '-k', '3', '-o', join(dir, 'pca.csv'), '--save-model', join(dir, 'pca.model'))).toBe(0);
+    expect(
+      await run(
+        'pca',
+        '-i',
+        join(dir, 'tall.csv'),
+        '-k',
+        '3',
+        '-o',
+        join(dir, 'pca.csv'),
+        '--save-model',
+        join(dir, 'pca.model'),
+      ),
+    ).toBe(0);
     const s = json('pca.json');
-    const ref = P.cases.find((c: { data: string; nComponents: number; whiten: boolean }) => c.data === 'tall' && c.nComponents === 3 && !c.whiten);
-    for (let t = 0; t < 3; t++) expect(s.explainedVarianceRatio[t]).toBeCloseTo(ref.explainedVarianceRatio[t], 10);
+    const ref = P.cases.find(
+      (c: { data: string; nComponents: number; whiten: boolean }) =>
+        c.data === 'tall' && c.nComponents === 3 && !c.whiten,
+    );
+    for (let t = 0; t < 3; t++)
+      expect(s.explainedVarianceRatio[t]).toBeCloseTo(ref.explainedVarianceRatio[t], 10);
     const lines = rows('pca.csv');
     expect(lines[0]).toBe('pc1,pc2,pc3');
     expect(lines.length).toBe(41);
     expect(Number(lines[1]!.split(',')[0])).toBeCloseTo(ref.transform[0][0], 8);
     expect(await run('pca', '-i', join(dir, 'tall.csv'), '-k', '0.9', '-o', join(dir, 'pca90.csv'))).toBe(0);
-    expect(json('pca90.json').nComponents).toBe(P.cases.find((c: { data: string; nComponents: number }) => c.data === 'tall' && c.nComponents === 0.9).nComponentsFitted);
+    expect(json('pca90.json').nComponents).toBe(
+      P.cases.find((c: { data: string; nComponents: number }) => c.data === 'tall' && c.nComponents === 0.9)
+        .nComponentsFitted,
+    );
     expect(await run('pca', '-i', join(dir, 'tall.csv'), '-k', '2.5')).toBe(2);
   });
 
   it('ica, nmf, dictionary and sparse-code run and summarise', async () => {
-    expect(await run('ica', '-i', join(dir, 'ica.csv'), '--seed', '1', '-o', join(dir, 'ica.csv.out.csv'))).toBe(0);
+    expect(
+      await run('ica', '-i', join(dir, 'ica.csv'), '--seed', '1', '-o', join(dir, 'ica.csv.out.csv')),
+    ).toBe(0);
     expect(json('ica.csv.out.json').converged).toBe(true);
     expect(await run('nmf', '-i', join(dir, 'nmf.csv'), '-k', '4', '-o', join(dir, 'nmf-w.csv'))).toBe(0);
     const n = json('nmf-w.json');
     expect(n.nComponents).toBe(4);
     expect(n.reconstructionErr).toBeGreaterThan(0);
-    expect(await run('dictionary', '-i', join(dir, 'tall.csv'), '-k', '8', '--alpha', '0.5', '--max-iter', '5', '-o', join(dir, 'codes.csv'))).toBe(0);
+    expect(
+      await run(
+        'dictionary',
+        '-i',
+        join(dir, 'tall.csv'),
+        '-k',
+        '8',
+        '--alpha',
+        '0.5',
+        '--max-iter',
+        '5',
+        '-o',
+        join(dir, 'codes.csv'),
+      ),
+    ).toBe(0);
     expect(json('codes.json').nComponents).toBe(8);
-    expect(await run('sparse-code', '-i', join(dir, 'tall.csv'), '-d', join(dir, 'dict.csv'), '--n-nonzero', '6', '-o', join(dir, 'sc.csv'))).toBe(0);
+    expect(
+      await run(
+        'sparse-code',
+        '-i',
+        join(dir, 'tall.csv'),
+        '-d',
+        join(dir, 'dict.csv'),
+        '--n-nonzero',
+        '6',
+        '-o',
+        join(dir, 'sc.csv'),
+      ),
+    ).toBe(0);
     // The identity dictionary with 6 atoms reproduces every row exactly.
     expect(json('sc.json').meanSquaredResidual).toBeLessThan(1e-20);
   });
@@ -65,6 +122,8 @@ describe('decomposition CLI commands', () => {
     spy.mockRestore();
     out.mockRestore();
     expect(code).toBe(1);
-    expect(err.join('')).toContain('X has a negative value at row 1, column 1: -0.5; NMF needs non-negative data');
+    expect(err.join('')).toContain(
+      'X has a negative value at row 1, column 1: -0.5; NMF needs non-negative data',
+    );
   });
 });

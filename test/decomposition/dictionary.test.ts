@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import { DictionaryLearning, MiniBatchDictionaryLearning, sparseEncode } from '../../src/decomposition/index.js';
+import {
+  DictionaryLearning,
+  MiniBatchDictionaryLearning,
+  sparseEncode,
+} from '../../src/decomposition/index.js';
 import { saveModel, loadModel } from '../../src/io/index.js';
 import { expectClose, fixture } from './helpers.js';
 
@@ -26,7 +30,13 @@ function sparseData(n: number, d: number, atoms: number, seed: number): Matrix<F
 describe('DictionaryLearning vs scikit-learn 1.2 (dict_learning, same SVD start)', () => {
   for (const r of F.runs) {
     it(`fitAlgorithm=${r.fitAlgorithm}: same objective history and atoms`, () => {
-      const dl = new DictionaryLearning({ nComponents: 5, alpha: F.alpha, maxIter: 15, tol: 1e-12, fitAlgorithm: r.fitAlgorithm });
+      const dl = new DictionaryLearning({
+        nComponents: 5,
+        alpha: F.alpha,
+        maxIter: 15,
+        tol: 1e-12,
+        fitAlgorithm: r.fitAlgorithm,
+      });
       const codes = dl.fitTransform(F.X);
       expect(dl.nIter).toBe(r.nIter);
       const tol = r.fitAlgorithm === 'lars' ? 1e-8 : 1e-5;
@@ -73,7 +83,14 @@ describe('DictionaryLearning properties', () => {
   it('positiveDict and positiveCode keep atoms and codes non-negative', () => {
     const X = sparseData(60, 8, 10, 5);
     for (let i = 0; i < X.size; i++) X.data[i] = Math.abs(X.data[i]!);
-    const dl = new DictionaryLearning({ nComponents: 6, alpha: 0.3, maxIter: 10, positiveDict: true, positiveCode: true, transformAlgorithm: 'lasso_lars' });
+    const dl = new DictionaryLearning({
+      nComponents: 6,
+      alpha: 0.3,
+      maxIter: 10,
+      positiveDict: true,
+      positiveCode: true,
+      transformAlgorithm: 'lasso_lars',
+    });
     const Z = dl.fitTransform(X);
     expect(Array.from(dl.components.data).every((v) => v >= 0)).toBe(true);
     expect(Array.from(Z.data).every((v) => v >= 0)).toBe(true);
@@ -104,7 +121,15 @@ describe('MiniBatchDictionaryLearning', () => {
       }
       return f;
     };
-    const online = new MiniBatchDictionaryLearning({ nComponents: 15, alpha, batchSize: 32, maxIter: 10, seed: 3, tol: 0, maxNoImprovement: 10000 }).fit(X);
+    const online = new MiniBatchDictionaryLearning({
+      nComponents: 15,
+      alpha,
+      batchSize: 32,
+      maxIter: 10,
+      seed: 3,
+      tol: 0,
+      maxNoImprovement: 10000,
+    }).fit(X);
     const batch = new DictionaryLearning({ nComponents: 15, alpha, maxIter: 30, seed: 3 }).fit(X);
     const rng = new Rng(5);
     const R = new Float64Array(15 * 10);
@@ -131,11 +156,23 @@ describe('MiniBatchDictionaryLearning', () => {
 
   it('partialFit over the batches equals fit without shuffling for one epoch', () => {
     const X = sparseData(128, 6, 8, 9);
-    const a = new MiniBatchDictionaryLearning({ nComponents: 8, batchSize: 32, maxIter: 1, shuffle: false, tol: 0 }).fit(X);
+    const a = new MiniBatchDictionaryLearning({
+      nComponents: 8,
+      batchSize: 32,
+      maxIter: 1,
+      shuffle: false,
+      tol: 0,
+    }).fit(X);
     const b = new MiniBatchDictionaryLearning({ nComponents: 8, batchSize: 32 });
     // fit initialises from all of X; partialFit from its first batch, so start b from a's init instead:
     // compare the per-step costs of a with a fresh run of the same schedule.
-    const c = new MiniBatchDictionaryLearning({ nComponents: 8, batchSize: 32, maxIter: 1, shuffle: false, tol: 0 }).fit(X);
+    const c = new MiniBatchDictionaryLearning({
+      nComponents: 8,
+      batchSize: 32,
+      maxIter: 1,
+      shuffle: false,
+      tol: 0,
+    }).fit(X);
     expectClose(c.components, a.components, 0);
     for (let s = 0; s < 4; s++) b.partialFit(X.rowSlice(s * 32, (s + 1) * 32));
     expect(b.nSteps).toBe(4);

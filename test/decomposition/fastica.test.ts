@@ -81,7 +81,12 @@ describe('FastICA', () => {
 
   it('reports progress and stops when asked', () => {
     const seen: number[] = [];
-    const ica = new FastICA({ seed: 0, tol: 0, maxIter: 50, onProgress: (e) => (seen.push(e.iteration), e.iteration < 3) });
+    const ica = new FastICA({
+      seed: 0,
+      tol: 0,
+      maxIter: 50,
+      onProgress: (e) => (seen.push(e.iteration), e.iteration < 3),
+    });
     ica.fit(F.X3);
     expect(seen).toEqual([1, 2, 3]);
     expect(ica.stopReason).toBe('callback');
@@ -93,10 +98,28 @@ describe('FastICA', () => {
 
   it('rejects bad input', () => {
     expect(() => new FastICA({ nComponents: 4 }).fit(F.X3)).toThrow('nComponents=4 must be <= nFeatures=3');
-    expect(() => new FastICA({ whiten: false, nComponents: 2 }).fit(F.X3)).toThrow('without whitening nComponents=2 must equal nFeatures=3');
-    expect(() => new FastICA({ wInit: [[1, 0], [0, 1]] }).fit(F.X3)).toThrow('wInit has shape 2x2; expected nComponents x nComponents = 3x3');
-    expect(() => new FastICA({ fun: 'tanh' as never })).toThrow(`The 'fun' option of FastICA must be one of "logcosh", "exp", "cube"; got "tanh".`);
-    const rankDeficient = [[1, 2, 3], [2, 4, 6], [3, 6, 9], [4, 8, 12]];
-    expect(() => new FastICA({ nComponents: 2 }).fit(rankDeficient)).toThrow('X has rank 1 after centring, below nComponents=2: cannot whiten');
+    expect(() => new FastICA({ whiten: false, nComponents: 2 }).fit(F.X3)).toThrow(
+      'without whitening nComponents=2 must equal nFeatures=3',
+    );
+    expect(() =>
+      new FastICA({
+        wInit: [
+          [1, 0],
+          [0, 1],
+        ],
+      }).fit(F.X3),
+    ).toThrow('wInit has shape 2x2; expected nComponents x nComponents = 3x3');
+    expect(() => new FastICA({ fun: 'tanh' as never })).toThrow(
+      `The 'fun' option of FastICA must be one of "logcosh", "exp", "cube"; got "tanh".`,
+    );
+    const rankDeficient = [
+      [1, 2, 3],
+      [2, 4, 6],
+      [3, 6, 9],
+      [4, 8, 12],
+    ];
+    expect(() => new FastICA({ nComponents: 2 }).fit(rankDeficient)).toThrow(
+      'X has rank 1 after centring, below nComponents=2: cannot whiten',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixture JSON is loosely typed on purpose
 export function fixture<T = any>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/decomposition/${name}`, import.meta.url), 'utf8')) as T;
 }
@@ -13,7 +14,11 @@ export function flat(a: Matrix | ArrayLike<number> | number[][]): number[] {
 }
 
 /** max |a − b| ≤ tol · max(1, |b|) elementwise. */
-export function expectClose(a: Matrix | ArrayLike<number> | number[][], b: Matrix | ArrayLike<number> | number[][], tol: number): void {
+export function expectClose(
+  a: Matrix | ArrayLike<number> | number[][],
+  b: Matrix | ArrayLike<number> | number[][],
+  tol: number,
+): void {
   const x = flat(a);
   const y = flat(b);
   expect(x.length).toBe(y.length);
@@ -26,5 +31,6 @@ export function expectClose(a: Matrix | ArrayLike<number> | number[][], b: Matri
       at = i;
     }
   }
-  if (!(worst <= tol)) throw new Error(`max error ${worst} at index ${at}: ${x[at]} vs ${y[at]} (tol ${tol})`);
+  if (!(worst <= tol))
+    throw new Error(`max error ${worst} at index ${at}: ${x[at]} vs ${y[at]} (tol ${tol})`);
 }

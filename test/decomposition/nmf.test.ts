@@ -26,7 +26,15 @@ describe('NMF vs scikit-learn 1.2', () => {
 
   for (const r of F.runs) {
     it(`solver=${r.solver} alphaW=${r.alphaW} l1Ratio=${r.l1Ratio} from the same custom init`, () => {
-      const m = new NMF({ nComponents: 4, solver: r.solver, maxIter: 300, tol: 1e-4, alphaW: r.alphaW, l1Ratio: r.l1Ratio, init: 'custom' });
+      const m = new NMF({
+        nComponents: 4,
+        solver: r.solver,
+        maxIter: 300,
+        tol: 1e-4,
+        alphaW: r.alphaW,
+        l1Ratio: r.l1Ratio,
+        init: 'custom',
+      });
       const W = m.fitTransform(X, { W: F.W0, H: F.H0 });
       expect(m.nIter).toBe(r.nIter);
       expectClose(W, r.W, 1e-8);
@@ -43,10 +51,19 @@ describe('NMF properties', () => {
       it(`${solver}/${init}: objective never increases, factors stay non-negative`, () => {
         const Y = nonNegativeData(60, 20, 3);
         const losses: number[] = [];
-        const m = new NMF({ nComponents: 5, solver, init, tol: 0, maxIter: 60, seed: 2, onProgress: (e) => void losses.push(e.loss!) });
+        const m = new NMF({
+          nComponents: 5,
+          solver,
+          init,
+          tol: 0,
+          maxIter: 60,
+          seed: 2,
+          onProgress: (e) => void losses.push(e.loss!),
+        });
         const W = m.fitTransform(Y);
         expect(losses.length).toBe(60);
-        for (let t = 1; t < losses.length; t++) expect(losses[t]!).toBeLessThanOrEqual(losses[t - 1]! * (1 + 1e-12));
+        for (let t = 1; t < losses.length; t++)
+          expect(losses[t]!).toBeLessThanOrEqual(losses[t - 1]! * (1 + 1e-12));
         expect(Array.from(W.data).every((v) => v >= 0)).toBe(true);
         expect(Array.from(m.components.data).every((v) => v >= 0)).toBe(true);
         // The tracked objective is ½‖X − WH‖² computed without forming WH.
@@ -63,14 +80,27 @@ describe('NMF properties', () => {
     const bad = F.X.map((r: number[]) => r.slice());
     bad[3][7] = -0.5;
     expect(() => new NMF({ nComponents: 2 }).fit(bad)).toThrow(ValidationError);
-    expect(() => new NMF({ nComponents: 2 }).fit(bad)).toThrow('X has a negative value at row 3, column 7: -0.5; NMF needs non-negative data');
+    expect(() => new NMF({ nComponents: 2 }).fit(bad)).toThrow(
+      'X has a negative value at row 3, column 7: -0.5; NMF needs non-negative data',
+    );
   });
 
   it('rejects impossible settings', () => {
-    expect(() => new NMF({ nComponents: 40, init: 'nndsvd' }).fit(X)).toThrow("init 'nndsvd' needs nComponents=40 <= min(nSamples=30, nFeatures=12)");
-    expect(() => new NMF({ nComponents: 2 }).fit([[0, 0], [0, 0]])).toThrow('X is all zeros; NMF needs at least one positive value');
-    expect(() => new NMF({ nComponents: 4, init: 'custom' }).fit(X)).toThrow("init 'custom' needs fit(X, { W, H })");
-    expect(() => new NMF({ solver: 'als' as never })).toThrow(`The 'solver' option of NMF must be one of "cd", "mu"; got "als".`);
+    expect(() => new NMF({ nComponents: 40, init: 'nndsvd' }).fit(X)).toThrow(
+      "init 'nndsvd' needs nComponents=40 <= min(nSamples=30, nFeatures=12)",
+    );
+    expect(() =>
+      new NMF({ nComponents: 2 }).fit([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toThrow('X is all zeros; NMF needs at least one positive value');
+    expect(() => new NMF({ nComponents: 4, init: 'custom' }).fit(X)).toThrow(
+      "init 'custom' needs fit(X, { W, H })",
+    );
+    expect(() => new NMF({ solver: 'als' as never })).toThrow(
+      `The 'solver' option of NMF must be one of "cd", "mu"; got "als".`,
+    );
     const m = new NMF({ nComponents: 2 }).fit(X);
     expect(() => m.transform([[1, 2]])).toThrow('X has 2 features, but the model was fitted on 12');
   });

@@ -4,7 +4,13 @@ import { Rng } from '../../src/core/rng.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { PCA, IncrementalPCA } from '../../src/decomposition/index.js';
 import { saveModel, loadModel } from '../../src/io/index.js';
-import { columnMeans, randomizedSvdCentred, randomizedTopEigen, centredGram, topEigen } from '../../src/decomposition/_shared.js';
+import {
+  columnMeans,
+  randomizedSvdCentred,
+  randomizedTopEigen,
+  centredGram,
+  topEigen,
+} from '../../src/decomposition/_shared.js';
 import { expectClose, fixture } from './helpers.js';
 
 const F = fixture('pca.json');
@@ -13,7 +19,9 @@ describe('PCA vs scikit-learn 1.2 (svd_solver=full), float64', () => {
   for (const c of F.cases) {
     it(`${c.data} nComponents=${c.nComponents} whiten=${c.whiten}`, () => {
       const X = F.data[c.data] as number[][];
-      const p = new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten, svdSolver: 'full' }).fit(X);
+      const p = new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten, svdSolver: 'full' }).fit(
+        X,
+      );
       expect(p.nComponents).toBe(c.nComponentsFitted);
       // The last component of the 12-sample wide case spans the null space of the centred data
       // (singular value 0): any unit vector there is valid, so compare only the determined ones.
@@ -30,7 +38,11 @@ describe('PCA vs scikit-learn 1.2 (svd_solver=full), float64', () => {
         expectClose(p.transform(X), c.transform, 1e-8);
         const Z = p.transform(X).rowSlice(0, 5);
         expectClose(p.inverseTransform(Z), c.inverse, 1e-8);
-        expectClose(new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten }).fitTransform(X), c.transform, 1e-8);
+        expectClose(
+          new PCA({ nComponents: c.nComponents ?? undefined, whiten: c.whiten }).fitTransform(X),
+          c.transform,
+          1e-8,
+        );
       }
     });
   }
@@ -140,11 +152,23 @@ describe('PCA properties', () => {
   });
 
   it('rejects bad options and shapes with named errors', () => {
-    expect(() => new PCA({ nComponents: 2.5 })).toThrow(/'nComponents' option of PCA must be an integer >= 1 or a fraction/);
+    expect(() => new PCA({ nComponents: 2.5 })).toThrow(
+      /'nComponents' option of PCA must be an integer >= 1 or a fraction/,
+    );
     expect(() => new PCA({ nComponents: 0 })).toThrow(ValidationError);
-    expect(() => new PCA({ nComponents: 7 }).fit([[1, 2], [3, 4], [5, 7]])).toThrow('nComponents=7 must be <= min(nSamples=3, nFeatures=2)=2');
+    expect(() =>
+      new PCA({ nComponents: 7 }).fit([
+        [1, 2],
+        [3, 4],
+        [5, 7],
+      ]),
+    ).toThrow('nComponents=7 must be <= min(nSamples=3, nFeatures=2)=2');
     expect(() => new PCA().fit([[1, 2]])).toThrow('PCA needs at least 2 samples; got nSamples=1');
-    const p = new PCA({ nComponents: 1 }).fit([[1, 2], [3, 4], [5, 7]]);
+    const p = new PCA({ nComponents: 1 }).fit([
+      [1, 2],
+      [3, 4],
+      [5, 7],
+    ]);
     expect(() => p.transform([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 2');
     expect(() => new PCA().components).toThrow('PCA is not fitted');
   });
@@ -154,7 +178,11 @@ describe('IncrementalPCA vs scikit-learn 1.2', () => {
   for (const c of F.incremental.cases) {
     it(`nComponents=${c.nComponents} batchSize=${c.batchSize} whiten=${c.whiten}`, () => {
       const X = F.incremental.X as number[][];
-      const p = new IncrementalPCA({ nComponents: c.nComponents, batchSize: c.batchSize, whiten: c.whiten }).fit(X);
+      const p = new IncrementalPCA({
+        nComponents: c.nComponents,
+        batchSize: c.batchSize,
+        whiten: c.whiten,
+      }).fit(X);
       expectClose(p.components, c.components, 1e-8);
       expectClose(p.explainedVariance, c.explainedVariance, 1e-8);
       expectClose(p.explainedVarianceRatio, c.explainedVarianceRatio, 1e-8);
@@ -171,7 +199,10 @@ describe('IncrementalPCA vs scikit-learn 1.2', () => {
     const a = new IncrementalPCA({ nComponents: 4, batchSize: 30 }).fit(X);
     const b = new IncrementalPCA({ nComponents: 4 });
     // gen_batches(100, 30, min_batch_size=4): [0,30), [30,60), [60,90), [90,100).
-    b.partialFit(X.rowSlice(0, 30)).partialFit(X.rowSlice(30, 60)).partialFit(X.rowSlice(60, 90)).partialFit(X.rowSlice(90, 100));
+    b.partialFit(X.rowSlice(0, 30))
+      .partialFit(X.rowSlice(30, 60))
+      .partialFit(X.rowSlice(60, 90))
+      .partialFit(X.rowSlice(90, 100));
     expectClose(b.components, a.components, 0);
     // A tail shorter than nComponents is merged into the previous batch: [0,30), [30,60), [60,90), [90,92) → [60,92).
     const c = new IncrementalPCA({ nComponents: 4, batchSize: 30 }).fit(X.rowSlice(0, 92));

@@ -47,7 +47,9 @@ describe('lasso vs scikit-learn 1.2', () => {
       // Both solve the same strictly convex problem: LARS is at CD's optimum.
       expectClose(r.coef, c.cdExact, 1e-8);
       expect(lassoObjective(X, y, r.coef, c.alpha)).toBeCloseTo(lassoObjective(X, y, c.cdExact, c.alpha), 12);
-      const nz = Array.from(r.coef).flatMap((v, j) => (v !== 0 ? [j] : [])).sort((a, b) => a - b);
+      const nz = Array.from(r.coef)
+        .flatMap((v, j) => (v !== 0 ? [j] : []))
+        .sort((a, b) => a - b);
       expect(Array.from(r.active).sort((a, b) => a - b)).toEqual(nz);
     });
   }
@@ -62,11 +64,12 @@ describe('lasso vs scikit-learn 1.2', () => {
 describe('OMP vs scikit-learn 1.2', () => {
   const D = F.omp.D as number[][];
   const G = new Matrix(new Float64Array(60 * 60), 60, 60);
-  for (let a = 0; a < 60; a++) for (let b = 0; b < 60; b++) {
-    let s = 0;
-    for (let i = 0; i < 40; i++) s += D[i]![a]! * D[i]![b]!;
-    G.set(a, b, s);
-  }
+  for (let a = 0; a < 60; a++)
+    for (let b = 0; b < 60; b++) {
+      let s = 0;
+      for (let i = 0; i < 40; i++) s += D[i]![a]! * D[i]![b]!;
+      G.set(a, b, s);
+    }
   for (const c of F.omp.cases) {
     it(`signal ${c.signal}, ${c.kind}: same support and coefficients`, () => {
       const y = F.omp.Y[c.signal] as number[];
@@ -82,7 +85,9 @@ describe('OMP vs scikit-learn 1.2', () => {
     });
   }
   it('rejects impossible targets', () => {
-    expect(() => orthogonalMp(D, F.omp.Y[0], { nNonzeroCoefs: 61 })).toThrow('nNonzeroCoefs=61 must be <= nFeatures=60');
+    expect(() => orthogonalMp(D, F.omp.Y[0], { nNonzeroCoefs: 61 })).toThrow(
+      'nNonzeroCoefs=61 must be <= nFeatures=60',
+    );
     expect(() => orthogonalMp(D, [1, 2, 3])).toThrow('y has 3 entries; expected 40');
   });
 });
@@ -90,13 +95,27 @@ describe('OMP vs scikit-learn 1.2', () => {
 describe('SparseCoder vs scikit-learn 1.2', () => {
   const { dictionary, X, codes } = F.coder;
   it('lasso_lars, lasso_cd, threshold and omp codes equal scikit-learn', () => {
-    const lars = new SparseCoder({ dictionary, transformAlgorithm: 'lasso_lars', transformAlpha: 0.3 }).transform(X);
+    const lars = new SparseCoder({
+      dictionary,
+      transformAlgorithm: 'lasso_lars',
+      transformAlpha: 0.3,
+    }).transform(X);
     expectClose(lars, codes.lasso_lars, 1e-8);
-    const cd = new SparseCoder({ dictionary, transformAlgorithm: 'lasso_cd', transformAlpha: 0.3 }).transform(X);
+    const cd = new SparseCoder({ dictionary, transformAlgorithm: 'lasso_cd', transformAlpha: 0.3 }).transform(
+      X,
+    );
     expectClose(cd, codes.lasso_cd, 1e-8);
-    const th = new SparseCoder({ dictionary, transformAlgorithm: 'threshold', transformAlpha: 0.3 }).transform(X);
+    const th = new SparseCoder({
+      dictionary,
+      transformAlgorithm: 'threshold',
+      transformAlpha: 0.3,
+    }).transform(X);
     expectClose(th, codes.threshold, 1e-12);
-    const omp = new SparseCoder({ dictionary, transformAlgorithm: 'omp', transformNNonzeroCoefs: 3 }).transform(X);
+    const omp = new SparseCoder({
+      dictionary,
+      transformAlgorithm: 'omp',
+      transformNNonzeroCoefs: 3,
+    }).transform(X);
     expectClose(omp, codes.omp, 1e-9);
     expectClose(sparseEncode(X, dictionary, { algorithm: 'omp', nNonzeroCoefs: 3 }), codes.omp, 1e-9);
   });
@@ -107,7 +126,9 @@ describe('SparseCoder vs scikit-learn 1.2', () => {
     expectClose(back.transform(X), c.transform(X), 0);
     expect(() => c.transform([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 10');
     expect(() => new SparseCoder({})).toThrow("SparseCoder needs the 'dictionary' option");
-    expect(() => new SparseCoder({ dictionary, transformNNonzeroCoefs: 21 })).toThrow('nNonzeroCoefs must be an integer in [1, nComponents=20]; got 21');
+    expect(() => new SparseCoder({ dictionary, transformNNonzeroCoefs: 21 })).toThrow(
+      'nNonzeroCoefs must be an integer in [1, nComponents=20]; got 21',
+    );
   });
 
   it('soft thresholding is the prox of t|.|', () => {

@@ -12,13 +12,22 @@ export function register(program: Command): void {
   inputOptions(cmd);
   outputOptions(cmd, 'codes (n × k)');
   cmd
-    .option('-k, --n-components <k>', 'number of atoms (may exceed the number of features)', parseInteger('--n-components', 1), 32)
+    .option(
+      '-k, --n-components <k>',
+      'number of atoms (may exceed the number of features)',
+      parseInteger('--n-components', 1),
+      32,
+    )
     .option('--alpha <x>', 'l1 penalty of the codes while learning', parseFloatOption('--alpha', 0), 1)
     .option('--online', 'mini-batch online learning (Mairal et al. 2010) instead of batch')
     .option('--batch-size <n>', 'rows per mini-batch (--online)', parseInteger('--batch-size', 1), 256)
     .option('--max-iter <n>', 'iterations (batch) or epochs (--online)', parseInteger('--max-iter', 1))
     .option('--fit-algorithm <name>', "'lars' or 'cd'", 'lars')
-    .option('--transform <name>', "coding of the output: 'omp', 'lasso_lars', 'lasso_cd' or 'threshold'", 'omp')
+    .option(
+      '--transform <name>',
+      "coding of the output: 'omp', 'lasso_lars', 'lasso_cd' or 'threshold'",
+      'omp',
+    )
     .option('--n-nonzero <k>', 'OMP sparsity of the output codes', parseInteger('--n-nonzero', 1))
     .option('--seed <n>', 'seed', parseInteger('--seed'), 0)
     .option('--save-model <file>', 'save the fitted model (holds the atoms)')
@@ -49,7 +58,11 @@ export function register(program: Command): void {
           seed: opts.seed,
         };
         const model = opts.online
-          ? new MiniBatchDictionaryLearning({ ...common, batchSize: opts.batchSize, maxIter: opts.maxIter ?? 10 })
+          ? new MiniBatchDictionaryLearning({
+              ...common,
+              batchSize: opts.batchSize,
+              maxIter: opts.maxIter ?? 10,
+            })
           : new DictionaryLearning({ ...common, maxIter: opts.maxIter ?? 100 });
         model.fit(data.X);
         const Z = model.transform(data.X);
@@ -69,7 +82,9 @@ export function register(program: Command): void {
         };
         if (model instanceof DictionaryLearning) summary.objective = model.objectiveHistory.at(-1);
         if (opts.saveModel) saveModelFile(opts.saveModel, model);
-        const files = writeResult(opts.out, Z, summary, { header: Array.from({ length: Z.cols }, (_, j) => `atom${j + 1}`) });
+        const files = writeResult(opts.out, Z, summary, {
+          header: Array.from({ length: Z.cols }, (_, j) => `atom${j + 1}`),
+        });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );

@@ -9,7 +9,9 @@ import { parseInteger } from '../options.js';
 function parseComponents(v: string): number {
   const x = Number(v);
   if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || (x >= 1 && !Number.isInteger(x))) {
-    throw new InvalidArgumentError(`--n-components must be an integer >= 1 or a fraction of variance in (0, 1); got '${v}'.`);
+    throw new InvalidArgumentError(
+      `--n-components must be an integer >= 1 or a fraction of variance in (0, 1); got '${v}'.`,
+    );
   }
   return x;
 }
@@ -21,33 +23,56 @@ export function register(program: Command): void {
   inputOptions(cmd);
   outputOptions(cmd, 'scores (n × k)');
   cmd
-    .option('-k, --n-components <k>', 'components: an integer, or a fraction of variance to keep (e.g. 0.95)', parseComponents, 2)
+    .option(
+      '-k, --n-components <k>',
+      'components: an integer, or a fraction of variance to keep (e.g. 0.95)',
+      parseComponents,
+      2,
+    )
     .option('--solver <name>', "'auto', 'full' or 'randomized'", 'auto')
     .option('--whiten', 'scale the scores to unit variance')
     .option('--seed <n>', 'seed of the randomized solver', parseInteger('--seed'), 0)
     .option('--save-model <file>', 'save the fitted model')
-    .action((opts: { input: string; labelsColumn?: string; out?: string; nComponents: number; solver: string; whiten?: boolean; seed: number; saveModel?: string }) => {
-      const t0 = Date.now();
-      const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
-      const pca = new PCA({ nComponents: opts.nComponents, svdSolver: opts.solver as 'auto', whiten: opts.whiten ?? false, seed: opts.seed });
-      const Z = pca.fitTransform(data.X);
-      const ratio = Array.from(pca.explainedVarianceRatio);
-      let cum = 0;
-      const summary = {
-        command: 'pca',
-        source: data.source,
-        nSamples: data.X.rows,
-        nFeatures: data.X.cols,
-        nComponents: pca.nComponents,
-        solver: pca.solver,
-        explainedVariance: Array.from(pca.explainedVariance),
-        explainedVarianceRatio: ratio,
-        cumulativeVarianceRatio: ratio.map((r) => (cum += r)),
-        noiseVariance: pca.noiseVariance,
-        elapsedMs: Date.now() - t0,
-      };
-      if (opts.saveModel) saveModelFile(opts.saveModel, pca);
-      const files = writeResult(opts.out, Z, summary, { header: Array.from({ length: Z.cols }, (_, j) => `pc${j + 1}`) });
-      for (const f of files) process.stdout.write(`${f}\n`);
-    });
+    .action(
+      (opts: {
+        input: string;
+        labelsColumn?: string;
+        out?: string;
+        nComponents: number;
+        solver: string;
+        whiten?: boolean;
+        seed: number;
+        saveModel?: string;
+      }) => {
+        const t0 = Date.now();
+        const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
+        const pca = new PCA({
+          nComponents: opts.nComponents,
+          svdSolver: opts.solver as 'auto',
+          whiten: opts.whiten ?? false,
+          seed: opts.seed,
+        });
+        const Z = pca.fitTransform(data.X);
+        const ratio = Array.from(pca.explainedVarianceRatio);
+        let cum = 0;
+        const summary = {
+          command: 'pca',
+          source: data.source,
+          nSamples: data.X.rows,
+          nFeatures: data.X.cols,
+          nComponents: pca.nComponents,
+          solver: pca.solver,
+          explainedVariance: Array.from(pca.explainedVariance),
+          explainedVarianceRatio: ratio,
+          cumulativeVarianceRatio: ratio.map((r) => (cum += r)),
+          noiseVariance: pca.noiseVariance,
+          elapsedMs: Date.now() - t0,
+        };
+        if (opts.saveModel) saveModelFile(opts.saveModel, pca);
+        const files = writeResult(opts.out, Z, summary, {
+          header: Array.from({ length: Z.cols }, (_, j) => `pc${j + 1}`),
+        });
+        for (const f of files) process.stdout.write(`${f}\n`);
+      },
+    );
 }
