@@ -441,11 +441,39 @@ describe('wasm operand handling', () => {
     }
   });
 
+  it('wasmHeap: random allocations and frees never overlap (contents survive)', () => {
+    const live: { v: Float32Array | Float64Array; tag: number }[] = [];
+    const before = wasmHeap.bytesInUse;
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let step = 0; step < 2000; step++) {
+      if (live.length > 0 && next() < 0.45) {
+        const i = Math.floor(next() * live.length);
+        const { v, tag } = live[i]!;
+        if (!v.every((x) => x === tag)) throw new Error(`allocation ${tag} was overwritten`);
+        wasmHeap.free(v);
+        live.splice(i, 1);
+      } else {
+        const n = 1 + Math.floor(next() ** 3 * 30_000);
+        const v = next() < 0.5 ? wasmHeap.allocF32(n) : wasmHeap.allocF64(n);
+        expect(v.every((x) => x === 0)).toBe(true);
+        v.fill(step);
+        live.push({ v, tag: step });
+      }
+    }
+    for (const { v, tag } of live) {
+      expect(v.every((x) => x === tag)).toBe(true);
+      wasmHeap.free(v);
+    }
+    expect(wasmHeap.bytesInUse).toBe(before);
+  });
+
   it('wasmHeap: views stay valid while the memory grows; free/reuse; clear error past 4 GiB', () => {
     const a = wasmHeap.allocF32(1000);
     a.fill(7);
     const before = wasmHeap.capacity;
-    const big = wasmHeap.allocF64(8_000_000); // 64 MB: grows the memory
+    const bigN = Math.ceil(wasmHeap.capacity / 8) + 1_000_000; // more than the whole memory: must grow
+    const big = wasmHeap.allocF64(bigN);
     expect(wasmHeap.capacity).toBeGreaterThan(before);
     expect(a[999]).toBe(7);
     a[0] = 3;
@@ -455,7 +483,7 @@ describe('wasm operand handling', () => {
     const used = wasmHeap.bytesInUse;
     wasmHeap.free(big);
     expect(wasmHeap.bytesInUse).toBeLessThan(used);
-    const again = wasmHeap.allocF64(8_000_000);
+    const again = wasmHeap.allocF64(bigN);
     expect(again.every((v) => v === 0)).toBe(true);
     wasmHeap.free(again);
     wasmHeap.free(a);
