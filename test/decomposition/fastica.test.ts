@@ -96,6 +96,23 @@ describe('FastICA', () => {
     expect(full.converged).toBe(false);
   });
 
+  it('deflation stopped after the first unit still returns an orthogonal unmixing matrix', () => {
+    const ica = new FastICA({ algorithm: 'deflation', seed: 3, onProgress: () => false });
+    ica.fit(F.X3);
+    expect(ica.stopReason).toBe('callback');
+    // whitened-space rows of W are orthonormal: components·C·componentsᵀ ∝ I (C = covariance of X)
+    const C = ica.components;
+    const Y = ica.transform(F.X3);
+    for (let a = 0; a < 3; a++) {
+      for (let b = a + 1; b < 3; b++) {
+        let s = 0;
+        for (let i = 0; i < Y.rows; i++) s += Y.get(i, a) * Y.get(i, b);
+        expect(Math.abs(s / Y.rows)).toBeLessThan(1e-9);
+      }
+    }
+    expect(C.rows).toBe(3);
+  });
+
   it('rejects bad input', () => {
     expect(() => new FastICA({ nComponents: 4 }).fit(F.X3)).toThrow('nComponents=4 must be <= nFeatures=3');
     expect(() => new FastICA({ whiten: false, nComponents: 2 }).fit(F.X3)).toThrow(

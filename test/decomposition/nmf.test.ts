@@ -76,6 +76,23 @@ describe('NMF properties', () => {
     }
   }
 
+  it('shuffled coordinate order and penalties keep the objective monotone', () => {
+    const Y = nonNegativeData(50, 15, 8);
+    const losses: number[] = [];
+    new NMF({
+      nComponents: 4,
+      shuffle: true,
+      alphaW: 0.01,
+      l1Ratio: 0.3,
+      tol: 0,
+      maxIter: 40,
+      seed: 5,
+      onProgress: (e) => void losses.push(e.loss!),
+    }).fit(Y);
+    for (let t = 1; t < losses.length; t++)
+      expect(losses[t]!).toBeLessThanOrEqual(losses[t - 1]! * (1 + 1e-12));
+  });
+
   it('names the first negative entry', () => {
     const bad = F.X.map((r: number[]) => r.slice());
     bad[3][7] = -0.5;
