@@ -121,7 +121,14 @@ function tickList(a: AxisSpec): [number, string][] {
     });
   }
   const { ticks, step } = niceTicks(a.domain[0], a.domain[1], a.ticks ?? 5);
-  return ticks.map((v) => [v, formatTick(v, step)]);
+  const ref = Math.max(0, ...ticks.map(Math.abs));
+  return ticks.map((v) => [v, formatTick(v, step, ref)]);
+}
+
+/** Left margin that fits the y tick labels and the y axis title (at least `min`). */
+export function leftMargin(y: AxisSpec, min: number): number {
+  const widest = Math.max(0, ...tickList(y).map(([, t]) => textWidth(t, 11)));
+  return Math.max(min, Math.ceil(widest) + 12 + (y.label ? 20 : 0));
 }
 
 export interface LegendItem {

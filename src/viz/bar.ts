@@ -3,7 +3,7 @@
  * several series are given, as SVG.
  */
 import { ValidationError } from '../core/errors.js';
-import { axes, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
 import { categoricalColor } from './colors.js';
 import { niceDomain, px } from './format.js';
 
@@ -54,20 +54,17 @@ export function barChartSvg(
   const height = options.height ?? 320;
   const showLegend = list.length > 1;
   const legendWidth = showLegend ? Math.max(...list.map((s) => textWidth(s.name))) + 30 : 0;
+  const ySpec = { domain: niceDomain(lo, hi), label: options.yLabel };
   const box: Box = {
     width,
     height,
-    left: options.yLabel ? 66 : 54,
+    left: leftMargin(ySpec, options.yLabel ? 58 : 46),
     right: 14 + legendWidth,
     top: options.title ? 30 : 12,
     bottom: options.xLabel ? 42 : 26,
   };
   const n = categories.length;
-  const { svg, sx, sy } = axes(
-    box,
-    { domain: [-0.5, n - 0.5], categories, label: options.xLabel },
-    { domain: niceDomain(lo, hi), label: options.yLabel },
-  );
+  const { svg, sx, sy } = axes(box, { domain: [-0.5, n - 0.5], categories, label: options.xLabel }, ySpec);
   const groupW = (sx(1) - sx(0)) * 0.8;
   const barW = groupW / list.length;
   let body = svg;

@@ -42,14 +42,18 @@ function trimExp(s: string): string {
   return s.replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
-/** Formats a tick value; `step` decides the number of decimals so ticks line up (0.5, 1.0, 1.5). */
-export function formatTick(x: number, step: number): string {
+/**
+ * Formats a tick value; `step` decides the number of decimals so ticks line up (0.5, 1.0, 1.5), and
+ * `ref` (the largest |tick| of the axis, default |x|) picks one unit suffix for the whole axis:
+ * 350k … 700k, 0.5M … 2.5M, rather than a mix of 500,000 and 1.0M.
+ */
+export function formatTick(x: number, step: number, ref = Math.abs(x)): string {
   if (x === 0) return '0';
   const ax = Math.abs(x);
-  if (ax < 1e-4) return trimExp(x.toExponential(2));
-  if (ax >= 1e6) {
-    // 2.1M reads faster than 2.1e6 or 2,100,000 on an axis.
-    const [div, suffix] = ax >= 1e12 ? [1e12, 'T'] : ax >= 1e9 ? [1e9, 'G'] : [1e6, 'M'];
+  if (ax < 1e-4 && ref < 1e-3) return trimExp(x.toExponential(2));
+  if (ref >= 1e5) {
+    const [div, suffix] =
+      ref >= 1e12 ? [1e12, 'T'] : ref >= 1e9 ? [1e9, 'G'] : ref >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
     const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / div) + 1e-9)));
     return (x / div).toFixed(dec) + suffix;
   }

@@ -145,9 +145,10 @@ export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string 
   body += `<defs><linearGradient id="hm-bar" x1="0" y1="0" x2="0" y2="1">${stops.join('')}</linearGradient></defs>`;
   body += `<rect x="${barX}" y="${top}" width="12" height="${barH}" fill="url(#hm-bar)" stroke="#999" stroke-width="0.5"/>`;
   const { ticks, step } = niceTicks(lo, hi, 4);
+  const ref = Math.max(0, ...ticks.map(Math.abs));
   for (const t of ticks) {
     const y = top + barH * (1 - (t - lo) / span);
-    body += `<path d="M${barX + 12} ${px(y)}h3" stroke="#555"/><text x="${barX + 17}" y="${px(y)}" dominant-baseline="middle" font-size="10" fill="#444">${escapeXml(formatTick(t, step))}</text>`;
+    body += `<path d="M${barX + 12} ${px(y)}h3" stroke="#555"/><text x="${barX + 17}" y="${px(y)}" dominant-baseline="middle" font-size="10" fill="#444">${escapeXml(formatTick(t, step, ref))}</text>`;
   }
   const h = Math.max(height, top + barH + 10);
   const title = options.title ? `<title>${escapeXml(options.title)}</title>` : '';

@@ -3,7 +3,7 @@
  * (inertia vs k, reconstruction error vs components), as SVG, with an optional log y axis.
  */
 import { ValidationError } from '../core/errors.js';
-import { axes, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
 import { categoricalColor } from './colors.js';
 import { niceDomain, px } from './format.js';
 
@@ -61,20 +61,20 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
   const height = options.height ?? 340;
   const showLegend = series.length > 1;
   const legendWidth = showLegend ? Math.max(...series.map((s) => textWidth(s.name))) + 32 : 0;
-  const box: Box = {
-    width,
-    height,
-    left: options.yLabel ? 64 : 52,
-    right: 16 + legendWidth,
-    top: options.title ? 30 : 12,
-    bottom: options.xLabel ? 42 : 26,
-  };
   let yDomain: [number, number];
   if (logY) {
     // Pad 4% of the log range on each side rather than rounding out to whole decades.
     const span = Math.max(Math.log10(ymax / ymin), 0.3);
     yDomain = [ymin / Math.pow(10, span * 0.04), ymax * Math.pow(10, span * 0.04)];
   } else yDomain = niceDomain(ymin, ymax);
+  const box: Box = {
+    width,
+    height,
+    left: leftMargin({ domain: yDomain, log: logY, label: options.yLabel }, options.yLabel ? 58 : 46),
+    right: 16 + legendWidth,
+    top: options.title ? 30 : 12,
+    bottom: options.xLabel ? 42 : 26,
+  };
   const xDomain: [number, number] =
     xmin === xmax ? (logX ? [xmin / 2, xmax * 2] : [xmin - 1, xmax + 1]) : [xmin, xmax];
   const { svg, sx, sy } = axes(

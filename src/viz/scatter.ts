@@ -7,7 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { toMatrix } from '../core/validate.js';
-import { axes, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
 import { categoricalColor } from './colors.js';
 import { escapeXml, niceDomain, px } from './format.js';
 
@@ -160,10 +160,11 @@ export function scatterSvg(
   const showLegend = !!labels && (options.legend ?? true) && labelSet.length <= 30;
   const names = labelSet.map((l) => options.labelNames?.[l] ?? String(l));
   const legendWidth = showLegend ? Math.max(...names.map((s) => textWidth(s)), 10) + 34 : 0;
+  const ySpec = { domain: niceDomain(ymin, ymax), label: options.yLabel };
   const box: Box = {
     width,
     height,
-    left: options.yLabel ? 58 : 46,
+    left: leftMargin(ySpec, options.yLabel ? 58 : 46),
     right: 14 + legendWidth,
     top: options.title ? 30 : 12,
     bottom: (options.xLabel ? 40 : 26) + (skipped > 0 || n > m ? 14 : 0),
@@ -172,11 +173,7 @@ export function scatterSvg(
     svg: axisSvg,
     sx,
     sy,
-  } = axes(
-    box,
-    { domain: niceDomain(xmin, xmax), label: options.xLabel },
-    { domain: niceDomain(ymin, ymax), label: options.yLabel },
-  );
+  } = axes(box, { domain: niceDomain(xmin, xmax), label: options.xLabel }, ySpec);
 
   const groups: string[] = [];
   const one: string[] = [];

@@ -36,6 +36,9 @@ describe('text helpers', () => {
     expect(formatTick(0.30000000000000004, 0.1)).toBe('0.3');
     expect(formatTick(2_100_000, 100_000)).toBe('2.1M');
     expect(formatTick(15000, 5000)).toBe('15,000');
+    // One suffix per axis, chosen by its largest tick.
+    expect([350_000, 700_000].map((v) => formatTick(v, 50_000, 700_000))).toEqual(['350k', '700k']);
+    expect([500_000, 2_500_000].map((v) => formatTick(v, 500_000, 2_500_000))).toEqual(['0.5M', '2.5M']);
   });
 
   it('makes log ticks at 1-2-5 for short ranges and decades for long ones', () => {
