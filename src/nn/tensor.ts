@@ -9,6 +9,9 @@
  *
  * Lifetime: inside `scope()` (one training step) intermediate buffers come from the step arena
  * (memory.ts) and are only valid until the next scope; copy out what you keep (`toArray`).
+ * The tape is emptied by `backward()` and at the start of every scope: a forward pass outside a
+ * scope that is never differentiated keeps its tensors alive until then, so run inference under
+ * `noGrad`/`evalMode` (as `predict` does).
  */
 import { Rng } from '../core/rng.js';
 import { ValidationError } from '../core/errors.js';
