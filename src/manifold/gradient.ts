@@ -248,6 +248,68 @@ export class BhTree {
 }
 
 /**
+ * Barnes-Hut repulsion specialised to 2-D and α = 1 (the common case): no dimension or exponent
+ * branches in the traversal. Same contract as `bhRepulsive` with `self` = true.
+ */
+function bhRepulsive2dCauchy(tree: BhTree, Y: Float64Array, n: number, theta: number, rep: Float64Array): number {
+  const theta2 = theta * theta;
+  const stack = new Int32Array(256);
+  const { com, count, child, half, start, end, perm } = tree;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const y0 = Y[2 * i]!;
+    const y1 = Y[2 * i + 1]!;
+    let sumW = 0;
+    let r0 = 0;
+    let r1 = 0;
+    let sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const node = stack[--sp]!;
+      const cnt = count[node]!;
+      if (cnt === 0) continue;
+      const ch = child[node]!;
+      if (ch < 0) {
+        for (let q = start[node]!; q < end[node]!; q++) {
+          const j = perm[q]!;
+          if (j === i) continue;
+          const d0 = y0 - Y[2 * j]!;
+          const d1 = y1 - Y[2 * j + 1]!;
+          const w = 1 / (1 + d0 * d0 + d1 * d1);
+          sumW += w;
+          const ww = w * w;
+          r0 += ww * d0;
+          r1 += ww * d1;
+        }
+        continue;
+      }
+      const d0 = y0 - com[2 * node]!;
+      const d1 = y1 - com[2 * node + 1]!;
+      const dd = d0 * d0 + d1 * d1;
+      const width = 2 * half[node]!;
+      if (width * width < theta2 * dd) {
+        const w = 1 / (1 + dd);
+        const cw = cnt * w;
+        sumW += cw;
+        const cww = cw * w;
+        r0 += cww * d0;
+        r1 += cww * d1;
+      } else {
+        if (sp + 4 > stack.length) throw new Error('Barnes-Hut stack overflow');
+        stack[sp++] = ch;
+        stack[sp++] = ch + 1;
+        stack[sp++] = ch + 2;
+        stack[sp++] = ch + 3;
+      }
+    }
+    rep[2 * i] = r0;
+    rep[2 * i + 1] = r1;
+    total += sumW;
+  }
+  return total;
+}
+
+/**
  * Barnes-Hut repulsion: rep_i = Σ_j w_ij u_ij (y_i − y_j) (unnormalised) for the query points
  * (rows of Yq, or the tree's own points when `self` is true: the point itself is skipped).
  * Returns Σ_i Σ_j w_ij.
@@ -359,7 +421,7 @@ export function bhGradient(
   computeKl = true,
 ): { Z: number; kl: number } {
   tree.build(Y, n);
-  const Z = bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
+  const Z = dim === 2 && dof === 1 ? bhRepulsive2dCauchy(tree, Y, n, theta, rep) : bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
   grad.fill(0);
   const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
   for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;

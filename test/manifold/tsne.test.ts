@@ -326,7 +326,7 @@ describe('TSNE estimator', () => {
   it('picks the gradient method by size', () => {
     expect(tsneMethodFor(500, 2, 1)).toBe('exact');
     expect(tsneMethodFor(3000, 2, 1)).toBe('barnes-hut');
-    expect(tsneMethodFor(20000, 2, 1)).toBe('fft');
+    expect(tsneMethodFor(20000, 2, 1)).toBe('fft+barnes-hut');
     expect(tsneMethodFor(20000, 3, 1)).toBe('barnes-hut');
     expect(tsneMethodFor(20000, 2, 0.5)).toBe('barnes-hut');
   });
