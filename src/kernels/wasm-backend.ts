@@ -98,6 +98,11 @@ export function _setScratchBudget(bytes: number): void {
   scratchBudget = bytes;
 }
 
+/** Scratch space could not be had: the wasm memory is full. */
+class OutOfWasmMemory extends Error {
+  override readonly name = 'OutOfWasmMemory';
+}
+
 /** Below this many flops, operands that would need copying go to the TypeScript kernels instead. */
 const COPY_MIN_FLOPS = 1 << 16;
 
@@ -346,8 +351,13 @@ export function makeWasmBackend(
         }
         cAddr = cIn ? C.byteOffset + co * bpe : scratch('C', m * n * bpe);
       }
+      if (bytes <= scratchBudget && (aAddr < 0 || bAddr < 0 || cAddr < 0)) {
+        // the wasm memory itself is full (wasm32 limit, or a fixed private memory): plain TypeScript
+        tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+        return;
+      }
       if (aAddr < 0 || bAddr < 0 || cAddr < 0) {
-        // too big for one go: split the largest dimension and recurse (each half fits eventually)
+        // too big for the copy budget: split the largest dimension and recurse (each half fits eventually)
         if (m >= n && m >= k && m > 1) {
           const h = m >> 1;
           gemmBlock(h, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
@@ -471,10 +481,10 @@ export function makeWasmBackend(
       }
       // Y and its norms (in the heap or copied once)
       const yAddr = isInHeap(Y) ? Y.byteOffset : scratch('B', Math.max(1, n * d) * bpe);
-      if (yAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+      if (yAddr < 0) throw new OutOfWasmMemory();
       if (!isInHeap(Y)) new View(heapBuffer(), yAddr, n * d).set(Y.subarray(0, n * d));
       const ynAddr = scratch('yn', n * bpe);
-      if (ynAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+      if (ynAddr < 0) throw new OutOfWasmMemory();
       if (yn) new View(heapBuffer(), ynAddr, n).set(yn.subarray(0, n));
       else norms(n, d, yAddr, d, ynAddr);
       // rows of X per block so that the X block and the D block fit the rest of the budget
@@ -483,12 +493,12 @@ export function makeWasmBackend(
       for (let i0 = 0; i0 < m; i0 += rowsPer) {
         const r = Math.min(rowsPer, m - i0);
         const xAddr = isInHeap(X) ? X.byteOffset + i0 * d * bpe : scratch('A', Math.max(1, r * d) * bpe);
-        if (xAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+        if (xAddr < 0) throw new OutOfWasmMemory();
         if (!isInHeap(X)) new View(heapBuffer(), xAddr, r * d).set(X.subarray(i0 * d, (i0 + r) * d));
         const xnAddr = scratch('xn', r * bpe);
         const dIn = isInHeap(D);
         const dAddr = dIn ? D.byteOffset + (dOff + i0 * ldd) * bpe : scratch('C', r * n * bpe);
-        if (xnAddr < 0 || dAddr < 0) throw new Error('kernels: no wasm memory left for sqdist');
+        if (xnAddr < 0 || dAddr < 0) throw new OutOfWasmMemory();
         const lddW = dIn ? ldd : n;
         if (xn) new View(heapBuffer(), xnAddr, r).set(xn.subarray(i0, i0 + r));
         else norms(r, d, xAddr, d, xnAddr);
@@ -502,8 +512,15 @@ export function makeWasmBackend(
         }
       }
     };
-    return (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null): void =>
-      impl(m, n, d, X, Y, D, xn, yn, 0, n);
+    return (m: number, n: number, d: number, X: T, Y: T, D: T, xn: T | null, yn: T | null): void => {
+      try {
+        impl(m, n, d, X, Y, D, xn, yn, 0, n);
+      } catch (e) {
+        if (!(e instanceof OutOfWasmMemory)) throw e;
+        // no room left in wasm memory for the copies: plain TypeScript (D is fully rewritten)
+        (tsImpl as (...a: unknown[]) => void)(m, n, d, X, Y, D, xn, yn);
+      }
+    };
   }
 
   const allIn = (...arrs: Float[]): boolean => {
