@@ -60,6 +60,12 @@ describe('the unsupervised command', () => {
     // The real MNIST training split: 60,000 digits, 5,923 zeros (LeCun et al.).
     expect(summary.sections[0].metrics.nTrain).toBe(60000);
     expect(summary.sections[0].metrics.nTest).toBe(10000);
+    // Pixel statistics of the training split, as numpy computes them from the same IDX file.
+    const m = summary.sections[0].metrics;
+    expect(m.meanPixel).toBeCloseTo(0.1306604762738429, 12);
+    expect(m.stdPixel).toBeCloseTo(0.30810780385646264, 10);
+    expect(m.zeroFraction).toBeCloseTo(0.8087977040816327, 14);
+    expect(m.deadPixels).toBe(67);
     expect(html).toContain('<td class="num">5923</td>');
   });
 });
