@@ -9,7 +9,7 @@ export * from './neighbors/index.js';
 export * from './cluster/index.js';
 export * from './decomposition/index.js';
 export * from './manifold/index.js';
-export * from './nn/index.js';
+export * as nn from './nn/index.js';
 export * from './models/index.js';
 export * from './metrics/index.js';
 export * from './datasets/index.js';
