@@ -199,6 +199,8 @@ export class WorkerPool {
   private failures = 0;
   private spawned = 0;
   private WorkerClass: WorkerCtor | null = null;
+  /** Workspaces of workers shut down between calls (idle, so safe to hand to a new worker). */
+  private spareWork: number[] = [];
   private started = false;
 
   constructor(
@@ -290,7 +292,7 @@ export class WorkerPool {
       return;
     }
     this.spawned++;
-    const work = this.allocWorkspace();
+    const work = this.spareWork.pop() ?? this.allocWorkspace();
     if (work < 0) {
       void worker.terminate().catch(() => undefined);
       this.failures++;
@@ -437,6 +439,7 @@ export class WorkerPool {
     this.started = false;
     for (const s of this.slots) {
       if (!s) continue;
+      if (s.alive) this.spareWork.push(s.work); // idle: every dispatch was waited for
       s.alive = false;
       Atomics.store(s.ctrl, SHUTDOWN, 1);
       s.gen = (s.gen + 1) | 0;
