@@ -68,6 +68,11 @@ export function lassoCdInPlace(
     R[i] = s;
     yy += y[i]! * y[i]!;
   }
+  if (yy === 0) {
+    // y = 0: w = 0 is the solution (the relative gap test below could never pass).
+    w.fill(0);
+    return { nIter: 0, gap: 0, converged: true };
+  }
   const gapTol = tol * yy;
   let gap = tol + 1;
   let it = 0;
@@ -139,6 +144,10 @@ export function lassoGramCdInPlace(
   positive: boolean,
   H: Float64Array,
 ): { nIter: number; gap: number; converged: boolean } {
+  if (yy === 0) {
+    for (let j = 0; j < p; j++) w[wOff + j] = 0;
+    return { nIter: 0, gap: 0, converged: true };
+  }
   // H = G w
   for (let a = 0; a < p; a++) {
     let s = 0;

@@ -54,6 +54,18 @@ describe('lasso vs scikit-learn 1.2', () => {
     });
   }
 
+  it('y = 0 gives w = 0 at once', () => {
+    const { X } = F.problems.tall;
+    const r = lassoCd(X, new Array(30).fill(0), { alpha: 0.1 });
+    expect(r.converged).toBe(true);
+    expect(r.nIter).toBe(0);
+    expect(
+      Array.from(
+        sparseEncode([new Array(10).fill(0)], F.coder.dictionary, { algorithm: 'lasso_cd', alpha: 0.1 }).data,
+      ).every((v) => v === 0),
+    ).toBe(true);
+  });
+
   it('alpha above max|Xᵀy|/n gives the zero vector', () => {
     const { X, y } = F.problems.tall;
     expect(Array.from(lassoLars(X, y, { alpha: 1e3 }).coef).every((v) => v === 0)).toBe(true);
