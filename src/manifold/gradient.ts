@@ -103,12 +103,40 @@ export function exactGradient(
   dof: number,
   grad: Float64Array,
   plogp: number,
+  computeKl = true,
 ): { Z: number; kl: number } {
   grad.fill(0);
-  const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad);
+  const sumPLogW = computeKl ? attractive(Y, dim, P, exaggeration, dof, grad) : attractive(Y, dim, P, exaggeration, dof, grad, false);
   const e = -(dof + 1) / 2;
   let Z = 0;
   const rep = new Float64Array(n * dim);
+  if (dim === 2 && dof === 1) {
+    // the common case without dimension loops or powers
+    for (let i = 0; i < n; i++) {
+      const y0 = Y[2 * i]!;
+      const y1 = Y[2 * i + 1]!;
+      let r0 = 0;
+      let r1 = 0;
+      for (let j = i + 1; j < n; j++) {
+        const d0 = y0 - Y[2 * j]!;
+        const d1 = y1 - Y[2 * j + 1]!;
+        const w = 1 / (1 + d0 * d0 + d1 * d1);
+        Z += w;
+        const ww = w * w;
+        const t0 = ww * d0;
+        const t1 = ww * d1;
+        r0 += t0;
+        r1 += t1;
+        rep[2 * j]! -= t0;
+        rep[2 * j + 1]! -= t1;
+      }
+      rep[2 * i]! += r0;
+      rep[2 * i + 1]! += r1;
+    }
+    Z *= 2;
+    for (let t = 0; t < n * 2; t++) grad[t]! -= rep[t]! / Z;
+    return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+  }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       let d2 = 0;
@@ -129,7 +157,7 @@ export function exactGradient(
     }
   }
   for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;
-  return { Z, kl: plogp - sumPLogW + Math.log(Z) };
+  return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -335,7 +335,7 @@ export class TSNE {
     const o = this.options;
     const n = r.Y.length / o.nComponents;
     if (r.method === 'exact') {
-      return exactGradient(r.Y, n, o.nComponents, r.P, exaggeration, o.degreesOfFreedom, r.grad, r.plogp).kl;
+      return exactGradient(r.Y, n, o.nComponents, r.P, exaggeration, o.degreesOfFreedom, r.grad, r.plogp, computeKl).kl;
     }
     const useBh = r.method === 'barnes-hut' || (r.method === 'fft+barnes-hut' && !fftCheaper(r.Y, n));
     if (useBh) {
