@@ -9,8 +9,7 @@
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { gemm, syrk } from '../kernels/index.js';
-import { eigh } from '../linalg/index.js';
-import { qr } from '../linalg/qr.js';
+import { eigh, qr } from '../linalg/index.js';
 
 export type F64Matrix = Matrix<Float64Array>;
 

@@ -8,6 +8,8 @@
  * values plus one row that corrects for the shift of the mean, and the stack's thin SVD gives the
  * new components. Exact when the rank of the data is ≤ nComponents; otherwise the variance outside
  * the kept subspace is dropped at each step, as in scikit-learn (whose numbers this matches).
+ * The stack's SVD is taken through the Gram matrix of its smaller side (syrk + eigh) rather than a
+ * bidiagonal SVD: the leading triplets are what the update keeps, and it is one kernel product.
  */
 import { ValidationError } from '../core/errors.js';
 import {
