@@ -284,7 +284,10 @@ function bhRepulsive2dCauchy(tree: BhTree, Y: Float64Array, n: number, theta: nu
   const stack = new Int32Array(256);
   const { com, count, child, half, start, end, perm } = tree;
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  // visit the points in the tree's order (leaf by leaf): neighbouring queries walk the same nodes,
+  // which keeps them in cache
+  for (let qi = 0; qi < n; qi++) {
+    const i = perm[qi]!;
     const y0 = Y[2 * i]!;
     const y1 = Y[2 * i + 1]!;
     let sumW = 0;
