@@ -1,14 +1,14 @@
 /**
  * PNG figures: images (one per row of a matrix, e.g. MNIST digits, PCA components, VAE samples)
  * laid out in a grid. Grayscale grids are written as 8-bit grayscale PNGs (a third of the size of
- * RGB); colormapped grids as 8-bit RGB. The encoder (png-encode.ts) has no Node dependency, so
- * these figures can be made in the browser too.
+ * RGB); colormapped grids as 8-bit RGB. Encoding is fast-png's (pure JavaScript with fflate's deflate),
+ * so these figures can be made in the browser too.
  */
 import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { colormapRgb, type Colormap } from './colors.js';
-import { encodePngBytes } from './png-encode.js';
+import { encode as encodePngLib } from 'fast-png';
 
 export type Normalize = 'global' | 'each' | 'none';
 
@@ -177,7 +177,7 @@ export function encodePng(
       `encodePng: ${kind} pixels need ${width * height * bpp} bytes; got ${pixels.length}`,
     );
   }
-  return encodePngBytes(pixels, width, height, bpp);
+  return encodePngLib({ width, height, data: pixels, depth: 8, channels: bpp });
 }
 
 export interface LabelledGridOptions extends ImageGridOptions {
