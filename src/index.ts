@@ -14,3 +14,4 @@ export * from './models/index.js';
 export * from './metrics/index.js';
 export * from './datasets/index.js';
 export * from './io/index.js';
+export * as viz from './viz/index.js';
