@@ -35,6 +35,7 @@ import { kNearest } from '../neighbors/index.js';
 import { BhTree, FftWorkspace, bhGradient, bhRepulsive, entropyTerm, exactGradient, fftGradient } from './gradient.js';
 import { initialEmbedding } from './init.js';
 import { nextFftSize } from './fft.js';
+import { reverseCuthillMcKee } from './sparse.js';
 
 export type TsneMethod = 'auto' | 'exact' | 'barnes-hut' | 'fft';
 /** What 'auto' resolves to; 'fft+barnes-hut' picks the cheaper of the two at every iteration. */
@@ -198,6 +199,8 @@ function maxOf(a: Float64Array): number {
 }
 
 interface RunState {
+  /** Optimisation order (new → original index), or null for the original order. */
+  order: Int32Array | null;
   P: Csr;
   plogp: number;
   Y: Float64Array;
@@ -240,7 +243,10 @@ export class TSNE {
 
   /** Embedding (nSamples × nComponents) after fit, or the current one while stepping. */
   get embedding(): Matrix<Float64Array> {
-    if (this.run) return new Matrix(this.run.Y.slice(), this.run.Y.length / this.options.nComponents, this.options.nComponents);
+    if (this.run) {
+      const c = this.options.nComponents;
+      return new Matrix(unpermuteRows(this.run.Y, this.run.order, c), this.run.Y.length / c, c);
+    }
     return fitted(this._embedding, 'TSNE');
   }
 
@@ -301,11 +307,18 @@ export class TSNE {
     }
     const method = this.resolveMethod(n);
     const Xd = M.contiguous().data;
-    const { P } = tsneAffinities(Xd, n, d, o.perplexity, method === 'exact', o.neighbors, o.seed);
+    const aff = tsneAffinities(Xd, n, d, o.perplexity, method === 'exact', o.neighbors, o.seed);
     const c = o.nComponents;
-    const Y = initialEmbedding(Xd, n, d, c, o.init, o.seed);
+    const Y0 = initialEmbedding(Xd, n, d, c, o.init, o.seed);
     this.X = new Matrix(Xd.slice(), n, d);
+    // Large maps are optimised in reverse Cuthill-McKee order of the P graph, so that a point's
+    // neighbours sit at nearby indices and the attractive sum reads the map from cache; the
+    // embedding is returned in the caller's order.
+    const order = method !== 'exact' && n >= 5000 ? reverseCuthillMcKee(aff.P) : null;
+    const P = order ? permuteCsr(aff.P, order) : aff.P;
+    const Y = order ? permuteRows(Y0, order, c) : Y0;
     this.run = {
+      order,
       P,
       plogp: entropyTerm(P),
       Y,
@@ -424,7 +437,7 @@ export class TSNE {
   private finish(reason: StopReason): void {
     const r = this.run!;
     const c = this.options.nComponents;
-    this._embedding = new Matrix(r.Y, r.Y.length / c, c);
+    this._embedding = new Matrix(unpermuteRows(r.Y, r.order, c), r.Y.length / c, c);
     this._methodIters = { fft: r.fftIters, barnesHut: r.bhIters };
     this._kl = r.kl;
     this._nIter = r.iter;
@@ -553,6 +566,42 @@ export class TSNE {
 }
 
 registerModel('TSNE', (s) => TSNE.fromState(s));
+
+/** Rows of Y (n × c) in the new order: out[i] = Y[order[i]]. */
+function permuteRows(Y: Float64Array, order: Int32Array, c: number): Float64Array {
+  const out = new Float64Array(Y.length);
+  for (let i = 0; i < order.length; i++) for (let q = 0; q < c; q++) out[i * c + q] = Y[order[i]! * c + q]!;
+  return out;
+}
+
+/** Back to the original order: out[order[i]] = Y[i] (a copy either way). */
+function unpermuteRows(Y: Float64Array, order: Int32Array | null, c: number): Float64Array {
+  if (!order) return Y.slice();
+  const out = new Float64Array(Y.length);
+  for (let i = 0; i < order.length; i++) for (let q = 0; q < c; q++) out[order[i]! * c + q] = Y[i * c + q]!;
+  return out;
+}
+
+/** P with rows and columns renumbered: new index i ↔ old index order[i]. */
+function permuteCsr(P: Csr, order: Int32Array): Csr {
+  const n = P.n;
+  const inv = new Int32Array(n);
+  for (let i = 0; i < n; i++) inv[order[i]!] = i;
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + (P.indptr[order[i]! + 1]! - P.indptr[order[i]!]!);
+  const indices = new Int32Array(P.indices.length);
+  const data = new Float64Array(P.data.length);
+  for (let i = 0; i < n; i++) {
+    const old = order[i]!;
+    let q = indptr[i]!;
+    for (let t = P.indptr[old]!; t < P.indptr[old + 1]!; t++) {
+      indices[q] = inv[P.indices[t]!]!;
+      data[q] = P.data[t]!;
+      q++;
+    }
+  }
+  return { n, indptr, indices, data };
+}
 
 function recenter(Y: Float64Array, n: number, c: number): void {
   for (let q = 0; q < c; q++) {

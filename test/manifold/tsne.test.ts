@@ -323,6 +323,13 @@ describe('TSNE estimator', () => {
     for (const v of t.embedding.data) expect(Number.isFinite(v)).toBe(true);
   });
 
+  it('large maps are optimised in a permuted order and returned in the caller\'s order', async () => {
+    const { initialEmbedding } = await import('../../src/manifold/index.js');
+    const big = blobs(5000, 4, 5, 2, 5);
+    const t = new TSNE({ nIter: 0 }).fit(new Matrix(big.X, 5000, 4));
+    expect(t.embedding.data).toEqual(initialEmbedding(big.X, 5000, 4, 2, 'pca', 0));
+  });
+
   it('picks the gradient method by size', () => {
     expect(tsneMethodFor(500, 2, 1)).toBe('exact');
     expect(tsneMethodFor(3000, 2, 1)).toBe('barnes-hut');
