@@ -1,5 +1,5 @@
 /**
- * Figures and the HTML report: PNG image grids (own encoder, browser-safe), SVG charts as strings
+ * Figures and the HTML report: PNG image grids (fast-png encoder, browser-safe), SVG charts as strings
  * (scatter, line, bar, heatmap, dendrogram), escaped HTML tables, and the report writer used by
  * `unsupervised demo`. Nothing here needs Node except `writeReport`, which fetches fs at call time.
  */

@@ -8,6 +8,7 @@ import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { colormapRgb, type Colormap } from './colors.js';
+import { escapeXml } from './format.js';
 import { encode as encodePngLib } from 'fast-png';
 
 export type Normalize = 'global' | 'each' | 'none';
@@ -85,7 +86,8 @@ function plan(n: number, d: number, o: ImageGridOptions): Plan {
  *   writeFileSync('digits.png', imageGridPng(X.rowSlice(0, 100), { width: 28, height: 28, cols: 10, scale: 2 }))
  */
 export function imageGridPng(images: MatrixLike, options: ImageGridOptions): Uint8Array {
-  const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 });
+  // contiguous(): a row-slice view (X.rowSlice(100, 200)) starts at its offset, not at 0.
+  const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 }).contiguous();
   const p = plan(M.rows, M.cols, options);
   const normalize = options.normalize ?? 'global';
   if (normalize !== 'global' && normalize !== 'each' && normalize !== 'none') {
@@ -204,16 +206,15 @@ export function labelledImageGridSvg(images: MatrixLike, options: LabelledGridOp
   const height = top + p.outH;
   const cellW = p.w * p.scale + p.pad;
   const cellH = p.h * p.scale + p.pad;
-  const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   let body = `<image x="${left}" y="${top}" width="${p.outW}" height="${p.outH}" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`;
   rowLabels.slice(0, p.rows).forEach((s, r) => {
-    body += `<text x="${left - 6}" y="${top + p.pad + r * cellH + (p.h * p.scale) / 2}" text-anchor="end" dominant-baseline="central">${esc(s)}</text>`;
+    body += `<text x="${left - 6}" y="${top + p.pad + r * cellH + (p.h * p.scale) / 2}" text-anchor="end" dominant-baseline="central">${escapeXml(s)}</text>`;
   });
   colLabels.slice(0, p.cols).forEach((s, c) => {
-    body += `<text x="${left + p.pad + c * cellW + (p.w * p.scale) / 2}" y="${top - 4}" text-anchor="middle">${esc(s)}</text>`;
+    body += `<text x="${left + p.pad + c * cellW + (p.w * p.scale) / 2}" y="${top - 4}" text-anchor="middle">${escapeXml(s)}</text>`;
   });
   if (options.title) {
-    body += `<text x="${left + p.outW / 2}" y="16" text-anchor="middle" font-size="13" font-weight="600">${esc(options.title)}</text>`;
+    body += `<text x="${left + p.outW / 2}" y="16" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(options.title)}</text>`;
   }
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +

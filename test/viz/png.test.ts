@@ -101,6 +101,12 @@ describe('imageGridPng', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  it('draws the rows of a row-slice view, not the rows at the start of its buffer', () => {
+    const view = images.rowSlice(1, 2); // image B, at offset 4 of the shared buffer
+    const g = decode(imageGridPng(view, { width: 2, height: 2, padding: 0, normalize: 'none' }));
+    expect([g.gray(0, 0), g.gray(1, 0), g.gray(0, 1), g.gray(1, 1)]).toEqual([255, 255, 0, 0]);
+  });
+
   it('names the mismatch between row length and width*height', () => {
     expect(() => imageGridPng(images, { width: 3, height: 2 })).toThrow(
       'imageGridPng: images have 4 values per row, but width*height = 3*2 = 6',
@@ -167,7 +173,7 @@ describe('labelledImageGridSvg', () => {
     expect(elements.filter((e) => e === 'text')).toHaveLength(4);
     const b64 = /href="data:image\/png;base64,([^"]+)"/.exec(svg)![1]!;
     expect(Buffer.from(b64, 'base64').equals(Buffer.from(imageGridPng(X, opts)))).toBe(true);
-    expect(svg).toContain('orig &#60;x&#62;');
-    expect(svg).toContain('recon &#38; co');
+    expect(svg).toContain('orig &lt;x&gt;');
+    expect(svg).toContain('recon &amp; co');
   });
 });
