@@ -4,6 +4,9 @@
  * bidiagonal, Algorithm 8.6.2, with LINPACK dsvdc's deflation and splitting tests as in JAMA).
  * Tall matrices (m ≥ 1.5n) are first reduced by QR (R-bidiagonalisation, G&VL §8.6.3 / Chan 1982).
  * From n = 128 on the bidiagonalisation runs in panels with gemm trailing updates (dgebrd/dlabrd).
+ * From n = 64 on, a well-conditioned bidiagonal (σ_min ≥ 1e-3·σ_max) is diagonalised through the
+ * Golub–Kahan tridiagonal and the divide-and-conquer eigensolver, and the result is kept only if it
+ * verifies (orthonormal U, V and rounding-level residual); otherwise the QR iteration runs.
  *
  * Accuracy is the backward-stable one of LAPACK's dgesvd: every σᵢ to within c·ε·σ₁, and U, V
  * orthonormal to working precision, also for ill-conditioned and rank-deficient A (unlike the
@@ -22,6 +25,7 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
 import { formQ, householderQrInPlace } from './qr.js';
 import { applyQ } from './tridiagonal.js';
+import { tridiagDC } from './tridiag-dc.js';
 import { asMatrix, denseCopy, flipColumnSigns, householder, hypot2, inWasmHeap } from './util.js';
 
 export interface SvdResult {
@@ -338,6 +342,10 @@ function svdSquareish(
       }
     }
   }
+  if (n >= TGK_MIN) {
+    const fast = tgkPath(a, m, n, d, e, tauq, taup);
+    if (fast !== null) return fast;
+  }
   // V_B (n×n) = G₀…G_{n−3}·I; U_B (m×n) = H₀…H_{n−1}·I.
   const VB = new Float64Array(n * n);
   for (let i = 0; i < n; i++) VB[i * n + i] = 1;
@@ -354,6 +362,88 @@ function svdSquareish(
   const Vt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = VB[i * n + j];
   return { U, s: d, Vt };
+}
+
+/** From this n on, well-conditioned bidiagonals go through divide and conquer on the TGK matrix. */
+const TGK_MIN = 64;
+
+/**
+ * Fast path for well-conditioned B (σ_min ≥ 1e-3·σ_max, checked first with a vector-free QR pass
+ * costing O(n²)): the Golub–Kahan form T_GK = P·[[0, B], [Bᵀ, 0]]·Pᵀ, a 2n×2n symmetric tridiagonal
+ * with zero diagonal and off-diagonal (d₁, e₁, d₂, e₂, …, d_n), has eigenpairs ±σᵢ with vectors
+ * (v₁, u₁, v₂, u₂, …)/√2 (Golub & Kahan 1965; G&VL §8.6.1). Its eigenvectors come from the
+ * divide-and-conquer solver (gemm-rich), the ± pairs being at least 2σ_min apart. The result is
+ * accepted only if U and V are orthonormal and ‖B·V − U·Σ‖ is at rounding level; otherwise (or for
+ * ill-conditioned B, where ±σ pairs would mix) the caller runs the QR iteration instead.
+ */
+function tgkPath(
+  a: Float64Array,
+  m: number,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  tauq: Float64Array,
+  taup: Float64Array,
+): { U: Float64Array; s: Float64Array; Vt: Float64Array } | null {
+  const sd = d.slice();
+  bidiagQR(sd, e.slice(), n, null, 0, null);
+  if (!(sd[n - 1]! >= 1e-3 * sd[0]!)) return null;
+  const N = 2 * n;
+  const dT = new Float64Array(N);
+  const eT = new Float64Array(N);
+  for (let i = 0; i < n; i++) {
+    eT[2 * i] = d[i]!;
+    if (i < n - 1) eT[2 * i + 1] = e[i]!;
+  }
+  const { lam, Q } = tridiagDC(dT, eT, N);
+  const s = new Float64Array(n);
+  const Vb = new Float64Array(n * n);
+  const Ub = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const col = N - 1 - j;
+    s[j] = lam[col]!;
+    if (!(s[j]! > 0)) return null;
+    let nv = 0;
+    let nu = 0;
+    for (let i = 0; i < n; i++) {
+      const v = Q[2 * i * N + col]!;
+      const u = Q[(2 * i + 1) * N + col]!;
+      Vb[i * n + j] = v;
+      Ub[i * n + j] = u;
+      nv += v * v;
+      nu += u * u;
+    }
+    const iv = 1 / Math.sqrt(nv);
+    const iu = 1 / Math.sqrt(nu);
+    for (let i = 0; i < n; i++) {
+      Vb[i * n + j] *= iv;
+      Ub[i * n + j] *= iu;
+    }
+  }
+  // Verify: orthonormal factors and a rounding-level residual, else give up.
+  const tol = Math.max(1e-13, 8 * n * 2 ** -52);
+  const G = new Float64Array(n * n);
+  for (const Z of [Vb, Ub]) {
+    gemm(n, n, n, Z, Z, G, { transA: true });
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (Math.abs(G[i * n + j]! - (i === j ? 1 : 0)) > tol) return null;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const bv = d[i]! * Vb[i * n + j]! + (i < n - 1 ? e[i]! * Vb[(i + 1) * n + j]! : 0);
+      if (Math.abs(bv - s[j]! * Ub[i * n + j]!) > tol * s[0]!) return null;
+    }
+  }
+  // Back to A: V = V_B·Vb (reflectors applied in place), U = U_B·Ub.
+  applyQ(a, n, taup, Vb, n);
+  const UB = new Float64Array(m * n);
+  formQ(a, m, n, tauq, UB, n);
+  const U = new Float64Array(m * n);
+  gemm(m, n, n, UB, Ub, U);
+  const Vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = Vb[i * n + j]!;
+  return { U, s, Vt };
 }
 
 /**
@@ -446,7 +536,7 @@ export function bidiagQR(
   n: number,
   U: Float64Array | null,
   m: number,
-  V: Float64Array,
+  V: Float64Array | null,
 ): void {
   const eps = 2 ** -52;
   const tiny = 2 ** -966;
@@ -503,7 +593,7 @@ export function bidiagQR(
             f = -sn * e[j - 1];
             e[j - 1] = cs * e[j - 1];
           }
-          rotCols(V, n, n, j, p - 1, cs, sn);
+          if (V !== null) rotCols(V, n, n, j, p - 1, cs, sn);
         }
         break;
       }
@@ -569,7 +659,7 @@ export function bidiagQR(
           usn[j - k] = sn;
         }
         e[p - 2] = f;
-        applySweep(V, n, n, k, p - 1 - k, vcs, vsn);
+        if (V !== null) applySweep(V, n, n, k, p - 1 - k, vcs, vsn);
         if (U !== null) applySweep(U, m, n, k, p - 1 - k, ucs, usn);
         break;
       }
@@ -577,7 +667,7 @@ export function bidiagQR(
         // Convergence of s(k): make it non-negative (sorting is done once at the end).
         if (s[k] <= 0) {
           s[k] = s[k] < 0 ? -s[k] : 0;
-          for (let i = 0; i < n; i++) V[i * n + k] = -V[i * n + k];
+          if (V !== null) for (let i = 0; i < n; i++) V[i * n + k] = -V[i * n + k];
         }
         p--;
         break;
@@ -592,7 +682,7 @@ export function bidiagQR(
   if (sorted) return;
   const s0 = s.slice();
   for (let i = 0; i < n; i++) s[i] = s0[order[i]];
-  permuteCols(V, n, n, order);
+  if (V !== null) permuteCols(V, n, n, order);
   if (U !== null) permuteCols(U, m, n, order);
 }
 

@@ -98,6 +98,23 @@ describe('svd', () => {
     }
   });
 
+  it('is as accurate on the divide-and-conquer (Golub–Kahan tridiagonal) path for well-conditioned n ≥ 64', () => {
+    // σ in [0.01, 1] (the fast path's condition), with a block of equal values (a deflation case).
+    const sig = Array.from({ length: 80 }, (_, i) => (i >= 20 && i < 35 ? 0.5 : Math.pow(10, (-2 * i) / 79)));
+    sig.sort((a, b) => b - a);
+    for (const [m, n] of [
+      [120, 80],
+      [80, 80],
+    ] as const) {
+      const A = withSingularValues(m, n, sig, 70 + m);
+      const { U, s, Vt } = svd(A);
+      for (let i = 0; i < 80; i++) expect(Math.abs(s[i]! - sig[i]!)).toBeLessThan(1e-14);
+      expect(orthError(U)).toBeLessThan(1e-13);
+      expect(orthError(Vt.T)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(reconstruct(U, s, Vt), A)).toBeLessThan(1e-14);
+    }
+  });
+
   it('holds U·S·Vᵀ = A with orthonormal factors on random shapes and seeds', () => {
     for (const [m, n, seed] of [
       [1, 1, 1],
