@@ -3,6 +3,7 @@ import { ValidationError } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { rowSqNorms, sqdist } from '../kernels/index.js';
+import { encodeLabels } from './labels.js';
 
 /** A validated, densely packed float64 row-major matrix (offset 0), so rows can be passed as subarrays. */
 export function denseMatrix(X: MatrixLike, name: string): Matrix<Float64Array> {
@@ -48,11 +49,27 @@ export function forEachDistanceBlock(
   }
 }
 
-export function checkIntOption(value: unknown, name: string, fn: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+/** "labels has 3 entries but X has 5 rows" (checked before the labels' values, so it comes first). */
+export function checkLabelCount(labels: ArrayLike<number>, rows: number): void {
+  if (labels && typeof labels.length === 'number' && labels.length !== rows) {
+    throw new ValidationError(`labels has ${labels.length} entries but X has ${rows} rows`);
+  }
+}
+
+/**
+ * Validated data and cluster labels for the internal indices (silhouette, Davies–Bouldin,
+ * Calinski–Harabasz), which all need 2 <= number of labels <= nSamples − 1 (scikit-learn's
+ * check_number_of_labels).
+ */
+export function labelledData(X: MatrixLike, labels: ArrayLike<number>, fn: string) {
+  const M = denseMatrix(X, 'X');
+  checkLabelCount(labels, M.rows);
+  const { codes, values } = encodeLabels(labels, 'labels');
+  const k = values.length;
+  if (k < 2 || k > M.rows - 1) {
     throw new ValidationError(
-      `The '${name}' option of ${fn} must be an integer >= ${min}; got ${String(value)}.`,
+      `${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${M.rows}`,
     );
   }
-  return value;
+  return { M, codes, k };
 }

@@ -8,8 +8,7 @@
 import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toLabels } from '../core/validate.js';
-import { denseMatrix } from './common.js';
-import { encodeLabels } from './labels.js';
+import { denseMatrix, labelledData } from './common.js';
 
 /**
  * k-means objective of a labelling: labels are row indices into `centers` (0..k-1).
@@ -37,18 +36,8 @@ export function inertia(X: MatrixLike, labels: ArrayLike<number>, centers: Matri
 }
 
 function clusterMeans(X: MatrixLike, labels: ArrayLike<number>, fn: string) {
-  const M = denseMatrix(X, 'X');
-  if (labels && typeof labels.length === 'number' && labels.length !== M.rows) {
-    throw new ValidationError(`labels has ${labels.length} entries but X has ${M.rows} rows`);
-  }
-  const { codes, values } = encodeLabels(labels, 'labels');
-  const k = values.length;
+  const { M, codes, k } = labelledData(X, labels, fn);
   const n = M.rows;
-  if (k < 2 || k > n - 1) {
-    throw new ValidationError(
-      `${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${n}`,
-    );
-  }
   const d = M.cols;
   const sizes = new Float64Array(k);
   const means = new Float64Array(k * d);

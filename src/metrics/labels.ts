@@ -10,7 +10,7 @@
  * (both labelings constant → 1), and are tested against it to 1e-10.
  */
 import { ValidationError } from '../core/errors.js';
-import { toVector } from '../core/validate.js';
+import { toVector, validateOptions, type ConstraintTable } from '../core/validate.js';
 
 /** Labels encoded as 0..k-1 codes, with the original sorted distinct values. */
 export interface EncodedLabels {
@@ -207,14 +207,15 @@ function generalizedAverage(u: number, v: number, method: AverageMethod): number
   }
 }
 
-function checkAverage(method: unknown, fn: string): AverageMethod {
-  if (method !== 'arithmetic' && method !== 'geometric' && method !== 'min' && method !== 'max') {
-    throw new ValidationError(
-      `The 'average' option of ${fn} must be one of "arithmetic", "geometric", "min", "max"; got ${JSON.stringify(method)}.`,
-    );
-  }
-  return method;
+export interface AverageOptions {
+  /** How the two entropies are averaged in the normaliser (default 'arithmetic', scikit-learn's). */
+  average?: AverageMethod;
 }
+
+const AVERAGE_DEFAULTS: Readonly<AverageOptions> = { average: 'arithmetic' };
+const AVERAGE_TABLE: ConstraintTable<AverageOptions> = {
+  average: { type: 'enum', values: ['arithmetic', 'geometric', 'min', 'max'] },
+};
 
 /** Mutual information (in nats) between two labelings. */
 export function mutualInfoScore(labelsTrue: ArrayLike<number>, labelsPred: ArrayLike<number>): number {
@@ -230,9 +231,9 @@ export function mutualInfoScore(labelsTrue: ArrayLike<number>, labelsPred: Array
 export function normalizedMutualInfo(
   labelsTrue: ArrayLike<number>,
   labelsPred: ArrayLike<number>,
-  options: { average?: AverageMethod } = {},
+  options: AverageOptions = {},
 ): number {
-  const avg = checkAverage(options.average ?? 'arithmetic', 'normalizedMutualInfo');
+  const avg = validateOptions('normalizedMutualInfo', AVERAGE_DEFAULTS, AVERAGE_TABLE, options).average!;
   const [A, B] = checkPair(labelsTrue, labelsPred, 'labelsTrue', 'labelsPred');
   if (A.values.length === 1 && B.values.length === 1) return 1;
   const c = sparseContingency(A, B);
@@ -247,12 +248,12 @@ export function homogeneityCompletenessVMeasure(
   labelsPred: ArrayLike<number>,
   options: { beta?: number } = {},
 ): { homogeneity: number; completeness: number; vMeasure: number } {
-  const beta = options.beta ?? 1;
-  if (!(Number.isFinite(beta) && beta >= 0)) {
-    throw new ValidationError(
-      `The 'beta' option of homogeneityCompletenessVMeasure must be a finite number >= 0; got ${beta}.`,
-    );
-  }
+  const { beta } = validateOptions<{ beta: number }>(
+    'homogeneityCompletenessVMeasure',
+    { beta: 1 },
+    { beta: { type: 'number', min: 0 } },
+    options,
+  );
   const [A, B] = checkPair(labelsTrue, labelsPred, 'labelsTrue', 'labelsPred');
   const c = sparseContingency(A, B);
   const hC = entropyOf(c.rowSums, c.n);
@@ -310,8 +311,19 @@ const LOG_FACT_SMALL: number[] = (() => {
   return t;
 })();
 
-/** log(k!) for an integer k >= 0: exact products below 21, Stirling's series (error < 1e-17 relative) above. */
+/**
+ * log(k!) for an integer k >= 0: exact products below 21, Stirling's series (error < 1e-17 relative) above.
+ * @example logFactorial(5) // Math.log(120)
+ */
 export function logFactorial(k: number): number {
+  if (!(Number.isInteger(k) && k >= 0)) {
+    throw new ValidationError(`logFactorial needs an integer k >= 0; got ${String(k)}`);
+  }
+  return lf(k);
+}
+
+/** logFactorial without the check, for the expected-MI loop (its arguments are counts). */
+function lf(k: number): number {
   if (k <= 20) return LOG_FACT_SMALL[k]!;
   const x = k + 1;
   const x2 = x * x;
@@ -324,7 +336,7 @@ function expectedMutualInfo(c: SparseContingency): number {
   const N = c.n;
   const a = c.rowSums;
   const b = c.colSums;
-  const lfN = logFactorial(N);
+  const lfN = lf(N);
   let emi = 0;
   for (let i = 0; i < a.length; i++) {
     const ai = a[i]!;
@@ -332,17 +344,11 @@ function expectedMutualInfo(c: SparseContingency): number {
       const bj = b[j]!;
       const start = Math.max(1, ai + bj - N);
       const end = Math.min(ai, bj);
-      const glnConst =
-        logFactorial(ai) + logFactorial(bj) + logFactorial(N - ai) + logFactorial(N - bj) - lfN;
+      const glnConst = lf(ai) + lf(bj) + lf(N - ai) + lf(N - bj) - lfN;
       const logAB = Math.log(ai) + Math.log(bj);
       for (let nij = start; nij <= end; nij++) {
         const term2 = Math.log(N * nij) - logAB;
-        const gln =
-          glnConst -
-          logFactorial(nij) -
-          logFactorial(ai - nij) -
-          logFactorial(bj - nij) -
-          logFactorial(N - ai - bj + nij);
+        const gln = glnConst - lf(nij) - lf(ai - nij) - lf(bj - nij) - lf(N - ai - bj + nij);
         emi += (nij / N) * term2 * Math.exp(gln);
       }
     }
@@ -357,9 +363,9 @@ function expectedMutualInfo(c: SparseContingency): number {
 export function adjustedMutualInfo(
   labelsTrue: ArrayLike<number>,
   labelsPred: ArrayLike<number>,
-  options: { average?: AverageMethod } = {},
+  options: AverageOptions = {},
 ): number {
-  const avg = checkAverage(options.average ?? 'arithmetic', 'adjustedMutualInfo');
+  const avg = validateOptions('adjustedMutualInfo', AVERAGE_DEFAULTS, AVERAGE_TABLE, options).average!;
   const [A, B] = checkPair(labelsTrue, labelsPred, 'labelsTrue', 'labelsPred');
   if (A.values.length === 1 && B.values.length === 1) return 1;
   const c = sparseContingency(A, B);

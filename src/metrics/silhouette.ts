@@ -8,11 +8,10 @@
  * at a time through the kernels' sqdist and reduced to per-cluster sums at once, never an n×n matrix.
  * `sampleSize` scores a seeded random subset instead (as scikit-learn's sample_size).
  */
-import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { makeRng } from '../core/rng.js';
-import { checkIntOption, denseMatrix, forEachDistanceBlock } from './common.js';
-import { encodeLabels } from './labels.js';
+import { toVector, validateOptions, type ConstraintTable } from '../core/validate.js';
+import { checkLabelCount, denseMatrix, forEachDistanceBlock, labelledData } from './common.js';
 
 export interface SilhouetteOptions {
   /** Score a random subset of this many samples (integer >= 2); default: all samples (exact). */
@@ -21,20 +20,12 @@ export interface SilhouetteOptions {
   seed?: number;
 }
 
-function prepare(X: MatrixLike, labels: ArrayLike<number>, fn: string) {
-  const M = denseMatrix(X, 'X');
-  if (labels && typeof labels.length === 'number' && labels.length !== M.rows) {
-    throw new ValidationError(`labels has ${labels.length} entries but X has ${M.rows} rows`);
-  }
-  const { codes, values } = encodeLabels(labels, 'labels');
-  const k = values.length;
-  if (k < 2 || k > M.rows - 1) {
-    throw new ValidationError(
-      `${fn} needs 2 <= number of labels <= nSamples - 1; got ${k} labels for nSamples=${M.rows}`,
-    );
-  }
-  return { M, codes, k };
-}
+export const SILHOUETTE_DEFAULTS: Readonly<SilhouetteOptions> = { sampleSize: undefined, seed: 0 };
+
+const SILHOUETTE_TABLE: ConstraintTable<SilhouetteOptions> = {
+  sampleSize: { type: 'int', min: 2 },
+  seed: { type: 'int' },
+};
 
 function silhouetteCore(M: ReturnType<typeof denseMatrix>, codes: Int32Array, k: number): Float64Array {
   const n = M.rows;
@@ -73,7 +64,7 @@ function silhouetteCore(M: ReturnType<typeof denseMatrix>, codes: Int32Array, k:
  * @example silhouetteSamples([[0], [1], [10], [11]], [0, 0, 1, 1]) // ≈ [0.9, 0.889, 0.889, 0.9]
  */
 export function silhouetteSamples(X: MatrixLike, labels: ArrayLike<number>): Float64Array {
-  const { M, codes, k } = prepare(X, labels, 'silhouetteSamples');
+  const { M, codes, k } = labelledData(X, labels, 'silhouetteSamples');
   return silhouetteCore(M, codes, k);
 }
 
@@ -87,23 +78,22 @@ export function silhouetteScore(
   labels: ArrayLike<number>,
   options: SilhouetteOptions = {},
 ): number {
+  const o = validateOptions('silhouetteScore', SILHOUETTE_DEFAULTS, SILHOUETTE_TABLE, options);
   let M = denseMatrix(X, 'X');
-  if (options.sampleSize !== undefined) {
-    const s = checkIntOption(options.sampleSize, 'sampleSize', 'silhouetteScore', 2);
-    if (labels && typeof labels.length === 'number' && labels.length !== M.rows) {
-      throw new ValidationError(`labels has ${labels.length} entries but X has ${M.rows} rows`);
-    }
-    if (s < M.rows) {
-      const idx = makeRng(options.seed).sampleWithoutReplacement(M.rows, s);
-      M = M.selectRows(idx) as typeof M;
-      const sub = new Float64Array(s);
-      for (let t = 0; t < s; t++) sub[t] = labels[idx[t]!]!;
-      labels = sub;
-    }
+  const s = o.sampleSize;
+  if (s !== undefined && s < M.rows) {
+    // Validate every label before drawing, so an error names the caller's index, not the subset's.
+    checkLabelCount(labels, M.rows);
+    const all = toVector(labels, 'labels');
+    const idx = makeRng(o.seed).sampleWithoutReplacement(M.rows, s);
+    M = M.selectRows(idx) as typeof M;
+    const sub = new Float64Array(s);
+    for (let t = 0; t < s; t++) sub[t] = all[idx[t]!]!;
+    labels = sub;
   }
-  const { codes, k } = prepare(M, labels, 'silhouetteScore');
-  const s = silhouetteCore(M, codes, k);
+  const { codes, k } = labelledData(M, labels, 'silhouetteScore');
+  const values = silhouetteCore(M, codes, k);
   let total = 0;
-  for (const v of s) total += v;
-  return total / s.length;
+  for (const v of values) total += v;
+  return total / values.length;
 }
