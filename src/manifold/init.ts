@@ -3,12 +3,14 @@
  * standard deviation 1e-4 (openTSNE and scikit-learn >= 1.2 'pca' initialisation; Kobak & Linderman
  * 2021, "Initialization is critical for preserving global data structure"), or N(0, 1e-4²) noise.
  *
- * The PCA here is the small one an initialisation needs: the covariance (d × d, by the `syrk` kernel)
- * and its top components by subspace iteration with Gram-Schmidt (deterministic start, signs fixed so
- * that the largest-magnitude loading of each component is positive).
+ * The scores come from src/decomposition's PCA (scikit-learn's sign convention); `pcaScores` below
+ * (covariance by the `syrk` kernel, subspace iteration) is kept as the dependency-free fallback for
+ * degenerate inputs.
  */
 import { syrk } from '../kernels/index.js';
 import { Rng } from '../core/rng.js';
+import { Matrix } from '../core/matrix.js';
+import { PCA } from '../decomposition/index.js';
 
 /** Top-c principal-component scores of X (n × d), rows centred. */
 export function pcaScores(X: Float64Array, n: number, d: number, c: number): Float64Array {
@@ -107,15 +109,23 @@ export function initialEmbedding(
   seed: number,
 ): Float64Array {
   if (kind === 'pca' && d >= 1 && n >= 2) {
-    const Y = pcaScores(X, n, d, c);
+    let Y: Float64Array;
+    const k = Math.min(c, d, n);
+    try {
+      const S = new PCA({ nComponents: k, seed }).fitTransform(new Matrix(X, n, d)).data as Float64Array;
+      Y = new Float64Array(n * c);
+      for (let i = 0; i < n; i++) for (let q = 0; q < k; q++) Y[i * c + q] = S[i * k + q]!;
+    } catch {
+      Y = pcaScores(X, n, d, c);
+    }
     let allZero = true;
     for (let t = 0; t < Y.length; t++) if (Y[t] !== 0) allZero = false;
     if (!allZero) {
       scaleToStd(Y, n, c, 1e-4);
       // columns beyond the rank of X (d < c) get small noise so the map can open up
-      if (d < c) {
+      if (k < c) {
         const rng = new Rng(seed, 5);
-        for (let i = 0; i < n; i++) for (let q = d; q < c; q++) Y[i * c + q] = rng.normal(0, 1e-4);
+        for (let i = 0; i < n; i++) for (let q = k; q < c; q++) Y[i * c + q] = rng.normal(0, 1e-4);
       }
       return Y;
     }
