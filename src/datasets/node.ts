@@ -1,6 +1,7 @@
 /**
- * Node built-ins fetched at call time (process.getBuiltinModule, Node >= 20.16), so that importing the
- * datasets module never pulls `fs` into a browser bundle. Only the real-data loaders need them.
+ * Node built-ins fetched at call time (process.getBuiltinModule, Node >= 20.16), so that importing
+ * datasets/ or io/ never pulls `fs` into a browser bundle. Only the file readers and writers need them
+ * (the real-data loaders here, the model-file helpers of io/file.ts); in a browser, work on bytes.
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodeModule from 'node:module';
@@ -9,7 +10,7 @@ import type * as NodePath from 'node:path';
 function builtin<T>(id: string, what: string): T {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const m = proc?.getBuiltinModule?.(id) as T | undefined;
-  if (!m) throw new Error(`${what} needs Node.js >= 20.16 (it reads files shipped in npm packages)`);
+  if (!m) throw new Error(`${what} needs Node.js >= 20.16 (file system access); in a browser, work on bytes`);
   return m;
 }
 

@@ -3,6 +3,7 @@
  * flipped or truncated array bytes: JSON catches most damage to the header, but a flipped byte in a
  * float array would otherwise load as a silently wrong model.
  */
+import { ValidationError } from '../core/errors.js';
 
 let TABLE: Uint32Array | undefined;
 
@@ -28,6 +29,10 @@ function table(): Uint32Array {
 
 /** CRC-32 of `bytes` (optionally continuing from a previous `crc`). Returns an unsigned 32-bit int. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  if (!(bytes instanceof Uint8Array)) throw new ValidationError('crc32: bytes must be a Uint8Array');
+  if (!(Number.isInteger(crc) && crc >= 0 && crc <= 0xffffffff)) {
+    throw new ValidationError(`crc32: crc must be an unsigned 32-bit integer; got ${String(crc)}`);
+  }
   const t = table();
   let c = ~crc >>> 0;
   const n = bytes.length;

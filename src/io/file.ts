@@ -7,22 +7,13 @@
  * target: rename within one directory is atomic on POSIX, so a failed or interrupted save leaves any
  * existing file intact.
  */
-import type * as NodeFs from 'node:fs';
 import { FormatError, ValidationError } from '../core/errors.js';
 import type { Saveable } from '../core/estimator.js';
-import { DEFAULT_MAX_BYTES, loadModel, saveModel, type LoadModelOptions } from './model.js';
+import { nodeFs } from '../datasets/node.js';
+import { loadLimits, loadModel, saveModel, type LoadModelOptions } from './model.js';
 
-/** Node's `fs`, or an error saying why it is unavailable. */
-export function nodeFs(what: string): typeof NodeFs {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = proc?.getBuiltinModule?.('node:fs') as typeof NodeFs | undefined;
-  if (!fs) {
-    throw new Error(
-      `${what} needs Node.js >= 20.16 (file system access); in a browser, work on bytes instead`,
-    );
-  }
-  return fs;
-}
+/** Node's `fs`, fetched at call time (one helper for io and datasets: src/datasets/node.ts). */
+export { nodeFs };
 
 let tmpCounter = 0;
 
@@ -30,6 +21,8 @@ let tmpCounter = 0;
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   if (typeof path !== 'string' || path.length === 0)
     throw new ValidationError('path must be a non-empty string');
+  if (!(bytes instanceof Uint8Array))
+    throw new ValidationError(`bytes must be a Uint8Array; got ${bytes === null ? 'null' : typeof bytes}`);
   const fs = nodeFs('writeFileAtomic');
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
   const tmp = `${path}.${pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`;
@@ -70,8 +63,8 @@ export function saveModelFile(path: string, model: Saveable): void {
 export function loadModelFile(path: string, options: LoadModelOptions = {}): Saveable {
   if (typeof path !== 'string' || path.length === 0)
     throw new ValidationError('path must be a non-empty string');
+  const max = loadLimits(options, 'loadModelFile').maxBytes;
   const fs = nodeFs('loadModelFile');
-  const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const size = fs.statSync(path).size;
   if (size > max)
     throw new FormatError(

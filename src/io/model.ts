@@ -20,6 +20,7 @@
  */
 import { FormatError, ValidationError } from '../core/errors.js';
 import { rebuildModel, type ModelState, type Saveable, type StateArray } from '../core/estimator.js';
+import { validateOptions, type ConstraintTable } from '../core/validate.js';
 import { crc32 } from './crc32.js';
 import { LIBRARY_VERSION } from './version.js';
 
@@ -66,6 +67,26 @@ export interface LoadModelOptions {
 
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024 * 1024;
+
+const LOAD_DEFAULTS: Readonly<Required<LoadModelOptions>> = {
+  maxHeaderBytes: DEFAULT_MAX_HEADER_BYTES,
+  maxBytes: DEFAULT_MAX_BYTES,
+};
+const LOAD_TABLE: ConstraintTable<LoadModelOptions> = {
+  maxHeaderBytes: { type: 'int', min: 1 },
+  maxBytes: { type: 'int', min: 1 },
+};
+
+/**
+ * The loading limits, checked: a NaN or negative limit must be an error, not a comparison that is
+ * always false (which would silently switch the limit off).
+ */
+export function loadLimits(
+  options: LoadModelOptions | undefined,
+  fn: string,
+): Readonly<Required<LoadModelOptions>> {
+  return validateOptions(fn, LOAD_DEFAULTS, LOAD_TABLE, options) as Readonly<Required<LoadModelOptions>>;
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const NON_FINITE_KEY = '$nonFinite';
@@ -269,9 +290,8 @@ export function readModelHeader(
   input: Uint8Array | ArrayBuffer,
   options: LoadModelOptions = {},
 ): { header: ModelHeader; dataStart: number } {
+  const { maxHeaderBytes: maxHeader, maxBytes } = loadLimits(options, 'readModelHeader');
   const bytes = asBytes(input);
-  const maxHeader = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes)
     fail(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes (option maxBytes)`);
   if (bytes.length < 8) fail(`only ${bytes.length} bytes; the 8-byte header length is missing`);
@@ -389,8 +409,9 @@ export function decodeModelState(
   input: Uint8Array | ArrayBuffer,
   options: LoadModelOptions = {},
 ): ModelState {
+  const limits = loadLimits(options, 'decodeModelState');
   const bytes = asBytes(input);
-  const { header, dataStart } = readModelHeader(bytes, options);
+  const { header, dataStart } = readModelHeader(bytes, limits);
   const arrays: ModelState['arrays'] = {};
   for (const [name, e] of Object.entries(header.arrays)) {
     const src = bytes.subarray(dataStart + e.offset, dataStart + e.offset + e.length);
@@ -421,5 +442,5 @@ export function decodeModelState(
 
 /** Loads a model saved by `saveModel`; the class must be registered (importing the library does it). */
 export function loadModel(bytes: Uint8Array | ArrayBuffer, options: LoadModelOptions = {}): Saveable {
-  return rebuildModel(decodeModelState(bytes, options));
+  return rebuildModel(decodeModelState(bytes, loadLimits(options, 'loadModel')));
 }
