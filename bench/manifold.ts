@@ -75,18 +75,23 @@ const notes: string[] = [];
 for (const n of tsneSizes) {
   log(`t-SNE: MNIST ${n}`);
   const { X, y } = mnist(n);
-  const Z = new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fitTransform(X) as Matrix<Float64Array>;
+  const Z = new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fitTransform(
+    X,
+  ) as Matrix<Float64Array>;
   const zPath = join(dir, `z${n}.npy`);
   const yPath = join(dir, `y${n}.npy`);
   writeFileSync(zPath, writeNpy(Z));
   writeFileSync(yPath, writeNpy(new Matrix(Float64Array.from(y), n, 1)));
-  let t0 = performance.now();
+  const t0 = performance.now();
   // 1000 iterations, as scikit-learn's max_iter, so that KL values compare at equal work
   const ours = new TSNE({ seed: 0, nIter: 1000 }).fit(Z);
   const tOurs = secs(t0);
   const accOurs = oneNn(ours.embedding.data, y);
-  log(`  ours ${tOurs.toFixed(1)} s, KL ${ours.klDivergence.toFixed(3)}, 1-NN ${accOurs.toFixed(3)} (${ours.method})`);
-  const sk = runPython<{ t: number; kl: number; acc: number }>(`
+  log(
+    `  ours ${tOurs.toFixed(1)} s, KL ${ours.klDivergence.toFixed(3)}, 1-NN ${accOurs.toFixed(3)} (${ours.method})`,
+  );
+  const sk = runPython<{ t: number; kl: number; acc: number }>(
+    `
 import json, time, numpy as np
 from sklearn.manifold import TSNE
 from sklearn.neighbors import KNeighborsClassifier
@@ -96,7 +101,9 @@ E = m.fit_transform(Z); t = time.perf_counter() - t
 h = len(y) // 2
 acc = KNeighborsClassifier(1).fit(E[:h], y[:h]).score(E[h:], y[h:])
 print(json.dumps(dict(t=t, kl=float(m.kl_divergence_), acc=float(acc))))
-`, 3_600_000);
+`,
+    3_600_000,
+  );
   rows.push([
     `t-SNE MNIST ${n} (PCA-50)`,
     `ours (${ours.method}: ${ours.methodIterations.fft} FFT + ${ours.methodIterations.barnesHut} BH it)`,
@@ -105,30 +112,65 @@ print(json.dumps(dict(t=t, kl=float(m.kl_divergence_), acc=float(acc))))
     accOurs.toFixed(3),
     sk ? `${fmt(sk.t / tOurs, 2)}x` : '–',
   ]);
-  if (sk) rows.push([`t-SNE MNIST ${n} (PCA-50)`, 'scikit-learn 1.2 BH (1000 it, 2 threads)', fmt(sk.t), sk.kl.toFixed(3), sk.acc.toFixed(3), '1x']);
+  if (sk)
+    rows.push([
+      `t-SNE MNIST ${n} (PCA-50)`,
+      'scikit-learn 1.2 BH (1000 it, 2 threads)',
+      fmt(sk.t),
+      sk.kl.toFixed(3),
+      sk.acc.toFixed(3),
+      '1x',
+    ]);
 }
 
 // JS peers: exact t-SNE only, at a size they manage
 {
   log(`t-SNE peers: MNIST ${nPeer}`);
   const { X, y } = mnist(nPeer);
-  const Z = new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fitTransform(X) as Matrix<Float64Array>;
+  const Z = new PCA({ nComponents: 50, svdSolver: 'randomized', seed: 0 }).fitTransform(
+    X,
+  ) as Matrix<Float64Array>;
   const Zr = Z.toArray();
   let t0 = performance.now();
-  const ours = new TSNE({ seed: 0, nIter: peerIter, earlyExaggerationIter: Math.min(250, peerIter >> 2) }).fit(Z);
+  const ours = new TSNE({
+    seed: 0,
+    nIter: peerIter,
+    earlyExaggerationIter: Math.min(250, peerIter >> 2),
+  }).fit(Z);
   const tOurs = secs(t0);
-  rows.push([`t-SNE MNIST ${nPeer} (PCA-50)`, `ours (${ours.method}, ${peerIter} it)`, fmt(tOurs, 2), ours.klDivergence.toFixed(3), oneNn(ours.embedding.data, y).toFixed(3), '1x']);
+  rows.push([
+    `t-SNE MNIST ${nPeer} (PCA-50)`,
+    `ours (${ours.method}, ${peerIter} it)`,
+    fmt(tOurs, 2),
+    ours.klDivergence.toFixed(3),
+    oneNn(ours.embedding.data, y).toFixed(3),
+    '1x',
+  ]);
   try {
     const require = createRequire(import.meta.url);
     const TsneJs = require('tsne-js');
     const Ctor = TsneJs.default ?? TsneJs;
     t0 = performance.now();
-    const model = new Ctor({ dim: 2, perplexity: 30, earlyExaggeration: 4, learningRate: 100, nIter: peerIter, metric: 'euclidean' });
+    const model = new Ctor({
+      dim: 2,
+      perplexity: 30,
+      earlyExaggeration: 4,
+      learningRate: 100,
+      nIter: peerIter,
+      metric: 'euclidean',
+    });
     model.init({ data: Zr, type: 'dense' });
     const [err] = model.run();
     const t = secs(t0);
     const out = model.getOutput() as number[][];
-    rows.push([`t-SNE MNIST ${nPeer} (PCA-50)`, `tsne-js (exact, ${peerIter} it)`, fmt(t, 2), Number(err).toFixed(3), oneNn(Float64Array.from(out.flat()), y).toFixed(3), `${fmt(t / tOurs, 2)}x slower`]);
+    rows.push([
+      `t-SNE MNIST ${nPeer} (PCA-50)`,
+      `tsne-js (exact, ${peerIter} it)`,
+      fmt(t, 2),
+      Number(err).toFixed(3),
+      oneNn(Float64Array.from(out.flat()), y).toFixed(3),
+      `${fmt(t / tOurs, 2)}x slower`,
+    ]);
   } catch (e) {
     notes.push(`tsne-js failed at n = ${nPeer}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -138,7 +180,14 @@ print(json.dumps(dict(t=t, kl=float(m.kl_divergence_), acc=float(acc))))
     const out = dr.transform(peerIter) as unknown as { to2dArray?: number[][] } | number[][];
     const t = secs(t0);
     const arr = Array.isArray(out) ? out : (out as { to2dArray: number[][] }).to2dArray;
-    rows.push([`t-SNE MNIST ${nPeer} (PCA-50)`, `druidjs (exact, ${peerIter} it)`, fmt(t, 2), '–', oneNn(Float64Array.from(arr.flat()), y).toFixed(3), `${fmt(t / tOurs, 2)}x slower`]);
+    rows.push([
+      `t-SNE MNIST ${nPeer} (PCA-50)`,
+      `druidjs (exact, ${peerIter} it)`,
+      fmt(t, 2),
+      '–',
+      oneNn(Float64Array.from(arr.flat()), y).toFixed(3),
+      `${fmt(t / tOurs, 2)}x slower`,
+    ]);
   } catch (e) {
     notes.push(`druidjs TSNE failed at n = ${nPeer}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -166,8 +215,23 @@ LocallyLinearEmbedding(n_neighbors=12, n_components=2, eigen_solver='arpack').fi
 t = time.perf_counter(); m = LocallyLinearEmbedding(n_neighbors=12, n_components=2, eigen_solver='arpack').fit(X); t = time.perf_counter() - t
 print(json.dumps(dict(t=t, err=float(m.reconstruction_error_))))
 `);
-  rows.push([`LLE swiss roll ${nLle} (k = 12)`, `ours (${lle.solver})`, fmt(tOurs, 2), `Φ ${lle.reconstructionError.toExponential(3)}`, '–', sk ? `${fmt(tOurs / sk.t, 2)}x sklearn time` : '–']);
-  if (sk) rows.push([`LLE swiss roll ${nLle} (k = 12)`, 'scikit-learn 1.2 (arpack)', fmt(sk.t, 2), `Φ ${sk.err.toExponential(3)}`, '–', '1x']);
+  rows.push([
+    `LLE swiss roll ${nLle} (k = 12)`,
+    `ours (${lle.solver})`,
+    fmt(tOurs, 2),
+    `Φ ${lle.reconstructionError.toExponential(3)}`,
+    '–',
+    sk ? `${fmt(tOurs / sk.t, 2)}x sklearn time` : '–',
+  ]);
+  if (sk)
+    rows.push([
+      `LLE swiss roll ${nLle} (k = 12)`,
+      'scikit-learn 1.2 (arpack)',
+      fmt(sk.t, 2),
+      `Φ ${sk.err.toExponential(3)}`,
+      '–',
+      '1x',
+    ]);
   try {
     const Xd = X.rowSlice(0, nLleDruid).toArray();
     t0 = performance.now();
@@ -176,7 +240,14 @@ print(json.dumps(dict(t=t, err=float(m.reconstruction_error_))))
     t0 = performance.now();
     new LocallyLinearEmbedding({ nNeighbors: 12 }).fit(Xd);
     const t2 = secs(t0);
-    rows.push([`LLE swiss roll ${nLleDruid} (k = 12)`, 'druidjs (dense eigenproblem)', fmt(t, 2), '–', '–', `${fmt(t / t2, 1)}x slower than ours (${fmt(t2, 2)} s)`]);
+    rows.push([
+      `LLE swiss roll ${nLleDruid} (k = 12)`,
+      'druidjs (dense eigenproblem)',
+      fmt(t, 2),
+      '–',
+      '–',
+      `${fmt(t / t2, 1)}x slower than ours (${fmt(t2, 2)} s)`,
+    ]);
   } catch (e) {
     notes.push(`druidjs LLE failed at n = ${nLleDruid}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -188,7 +259,10 @@ const md = [
   '',
   `Command: \`npx tsx bench/manifold.ts${small ? ' --small' : ''}\` · ${machineInfo()}`,
   '',
-  mdTable(['task', 'implementation', 'seconds', 'KL / error', '1-NN acc. (half split)', 'speed-up vs peer'], rows),
+  mdTable(
+    ['task', 'implementation', 'seconds', 'KL / error', '1-NN acc. (half split)', 'speed-up vs peer'],
+    rows,
+  ),
   '',
   ...notes.map((s) => `- ${s}`),
   "- Our t-SNE: openTSNE schedule (250 early-exaggeration iterations at 12, then momentum 0.8; learning rate max(200, N/exaggeration)), 1000 iterations in all as scikit-learn; method 'auto' from 5,000 points = at each iteration the cheaper (by a deterministic cost model) of the FFT-interpolated gradient (FIt-SNE, p = 3 nodes per box, about one box per unit of map length) and Barnes-Hut (θ = 0.5); approximate k-NN (random-projection forest + one refinement pass) above ~22,000 points at d = 50; single thread. scikit-learn: Barnes-Hut θ = 0.5, 1000 iterations, exact k-NN, 2 threads.",

@@ -107,7 +107,15 @@ class Pow2 {
    * Transforms along the first axis of an (n × w) row-major block at offset o (i.e. w columns of
    * length n at once). `tmp` must hold w values.
    */
-  columns(re: Float64Array, im: Float64Array, o: number, w: number, sign: number, tmpRe: Float64Array, tmpIm: Float64Array): void {
+  columns(
+    re: Float64Array,
+    im: Float64Array,
+    o: number,
+    w: number,
+    sign: number,
+    tmpRe: Float64Array,
+    tmpIm: Float64Array,
+  ): void {
     const n = this.n;
     const rev = this.rev;
     for (let i = 0; i < n; i++) {

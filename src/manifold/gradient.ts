@@ -106,7 +106,9 @@ export function exactGradient(
   computeKl = true,
 ): { Z: number; kl: number } {
   grad.fill(0);
-  const sumPLogW = computeKl ? attractive(Y, dim, P, exaggeration, dof, grad) : attractive(Y, dim, P, exaggeration, dof, grad, false);
+  const sumPLogW = computeKl
+    ? attractive(Y, dim, P, exaggeration, dof, grad)
+    : attractive(Y, dim, P, exaggeration, dof, grad, false);
   const e = -(dof + 1) / 2;
   let Z = 0;
   const rep = new Float64Array(n * dim);
@@ -279,7 +281,13 @@ export class BhTree {
  * Barnes-Hut repulsion specialised to 2-D and α = 1 (the common case): no dimension or exponent
  * branches in the traversal. Same contract as `bhRepulsive` with `self` = true.
  */
-function bhRepulsive2dCauchy(tree: BhTree, Y: Float64Array, n: number, theta: number, rep: Float64Array): number {
+function bhRepulsive2dCauchy(
+  tree: BhTree,
+  Y: Float64Array,
+  n: number,
+  theta: number,
+  rep: Float64Array,
+): number {
   const theta2 = theta * theta;
   const stack = new Int32Array(256);
   const { com, count, child, half, start, end, perm } = tree;
@@ -452,7 +460,10 @@ export function bhGradient(
   computeKl = true,
 ): { Z: number; kl: number } {
   tree.build(Y, n);
-  const Z = dim === 2 && dof === 1 ? bhRepulsive2dCauchy(tree, Y, n, theta, rep) : bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
+  const Z =
+    dim === 2 && dof === 1
+      ? bhRepulsive2dCauchy(tree, Y, n, theta, rep)
+      : bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
   grad.fill(0);
   const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
   for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;
@@ -513,7 +524,13 @@ export class FftWorkspace {
 /**
  * FFT-interpolated repulsion for 2-D, α = 1: rep_i ≈ Σ_j w_ij² (y_i − y_j); returns Z ≈ Σ_{i≠j} w_ij.
  */
-export function fftRepulsive(Y: Float64Array, n: number, rep: Float64Array, ws: FftWorkspace, o: FftOptions = {}): number {
+export function fftRepulsive(
+  Y: Float64Array,
+  n: number,
+  rep: Float64Array,
+  ws: FftWorkspace,
+  o: FftOptions = {},
+): number {
   const p = o.nInterp ?? 3;
   const minIntervals = o.minIntervals ?? 25;
   const perUnit = o.intervalsPerInteger ?? 1;
@@ -536,7 +553,12 @@ export function fftRepulsive(Y: Float64Array, n: number, rep: Float64Array, ws: 
   ws.ensure(N, n, p);
   const { kRe, kIm, aRe, aIm, bRe, bIm, colRe, colIm, box, wx, wy } = ws;
   const f = ws.fft!;
-  const reuse = ws.kN === N && ws.kP === p && ws.kLo <= lo && ws.kLo + ws.kCover >= hi && ws.kCover <= 1.25 * range * slack;
+  const reuse =
+    ws.kN === N &&
+    ws.kP === p &&
+    ws.kLo <= lo &&
+    ws.kLo + ws.kCover >= hi &&
+    ws.kCover <= 1.25 * range * slack;
   if (!reuse) {
     const cover = range * slack;
     ws.kLo = (lo + hi) / 2 - cover / 2;

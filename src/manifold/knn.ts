@@ -25,7 +25,15 @@ export interface KnnGraph {
 }
 
 /** Pushes (d, j) into a max-heap of size k stored in hd/hi at offset o; returns the new heap size. */
-function heapPush(hd: Float64Array, hi: Int32Array, o: number, size: number, k: number, d: number, j: number): number {
+function heapPush(
+  hd: Float64Array,
+  hi: Int32Array,
+  o: number,
+  size: number,
+  k: number,
+  d: number,
+  j: number,
+): number {
   if (size < k) {
     let c = size;
     while (c > 0) {
@@ -109,7 +117,14 @@ export function exactKnn(X: Float64Array, n: number, d: number, k: number): KnnG
 }
 
 /** Exact k nearest neighbours of each query row (m × d) among the reference rows (n × d). k <= n. */
-export function exactKnnQuery(Q: Float64Array, m: number, X: Float64Array, n: number, d: number, k: number): KnnGraph {
+export function exactKnnQuery(
+  Q: Float64Array,
+  m: number,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+): KnnGraph {
   const hd = new Float64Array(m * k);
   const hi = new Int32Array(m * k);
   const xn = new Float64Array(n);
@@ -160,7 +175,13 @@ export interface ApproxKnnOptions {
  * Approximate k nearest neighbours (random-projection forest + neighbour-of-neighbour refinement).
  * Assumes 1 <= k < n.
  */
-export function approxKnn(X: Float64Array, n: number, d: number, k: number, opts: ApproxKnnOptions = {}): KnnGraph {
+export function approxKnn(
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  opts: ApproxKnnOptions = {},
+): KnnGraph {
   const rng = new Rng(opts.seed ?? 0, 17);
   const nTrees = opts.nTrees ?? Math.min(12, Math.max(4, Math.round(5 + Math.pow(n, 0.25) / 2)));
   const leafSize = Math.min(n, opts.leafSize ?? Math.max(k + 1, Math.min(2 * k, 128)));
@@ -244,7 +265,8 @@ export function approxKnn(X: Float64Array, n: number, d: number, k: number, opts
   // uneven splits can leave a heap short of k: top it up so every heap is full before refining
   for (let i = 0; i < n; i++) {
     if (size[i]! < k) {
-      for (let j = 0; j < n && size[i]! < k; j++) if (j !== i && !inHeap(i, j)) size[i] = heapPush(hd, hi, i * k, size[i]!, k, dist2(X, d, i, j), j);
+      for (let j = 0; j < n && size[i]! < k; j++)
+        if (j !== i && !inHeap(i, j)) size[i] = heapPush(hd, hi, i * k, size[i]!, k, dist2(X, d, i, j), j);
     }
   }
   // neighbour-of-neighbour refinement: candidates for i are the neighbours of its nearest neighbours.

@@ -16,7 +16,13 @@
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { NumericalError, ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { eigsh } from '../linalg/index.js';
 import { kNearest } from '../neighbors/index.js';
 import { csrFromCoo, csrMatvec, EnvelopeCholesky, reverseCuthillMcKee } from './sparse.js';
@@ -147,7 +153,12 @@ export class LocallyLinearEmbedding {
   private _solver?: 'shift-invert' | 'lanczos';
 
   constructor(options: LleOptions = {}) {
-    this.options = validateOptions('LocallyLinearEmbedding', LLE_DEFAULTS as LleOptions, TABLE, options) as Readonly<LleResolved>;
+    this.options = validateOptions(
+      'LocallyLinearEmbedding',
+      LLE_DEFAULTS as LleOptions,
+      TABLE,
+      options,
+    ) as Readonly<LleResolved>;
   }
 
   /** Embedding (nSamples × nComponents). */
@@ -178,7 +189,13 @@ export class LocallyLinearEmbedding {
     const g = kNearest(M0, k);
     const W = barycenterWeights(Xd, n, Xd, d, g.indices, k, reg);
     const M = lleMatrix(n, k, g.indices, W);
-    const { vectors, values, solver } = bottomEigenvectors(M, c + 1, this.options.tol, this.options.maxEnvelope, this.options.seed);
+    const { vectors, values, solver } = bottomEigenvectors(
+      M,
+      c + 1,
+      this.options.tol,
+      this.options.maxEnvelope,
+      this.options.seed,
+    );
     // discard the eigenvector of the smallest |eigenvalue| (the constant one), keep the next c
     const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[a]!) - Math.abs(values[b]!));
     const Y = new Float64Array(n * c);
@@ -295,7 +312,8 @@ export function bottomEigenvectors(
   if (EnvelopeCholesky.envelopeSize(M, perm) <= maxEnvelope) {
     let maxDiag = 0;
     for (let i = 0; i < n; i++) {
-      for (let q = M.indptr[i]!; q < M.indptr[i + 1]!; q++) if (M.indices[q] === i) maxDiag = Math.max(maxDiag, M.data[q]!);
+      for (let q = M.indptr[i]!; q < M.indptr[i + 1]!; q++)
+        if (M.indices[q] === i) maxDiag = Math.max(maxDiag, M.data[q]!);
     }
     // M is singular (M·1 = 0): shift just enough for a numerically positive definite factor
     for (let shift = 1e-12 * Math.max(maxDiag, 1e-300); shift < 1e-3 * maxDiag; shift *= 10) {

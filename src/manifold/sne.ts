@@ -16,7 +16,13 @@
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { NumericalError, ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { rowSqNorms, sqdist } from '../kernels/index.js';
 import { binarySearchPerplexity } from './affinity.js';
@@ -75,7 +81,14 @@ const TABLE: ConstraintTable<SneOptions> = {
  * Cost C = Σ_i KL(P_i‖Q_i) and its gradient (written into grad) for conditional P (dense n × n,
  * zero diagonal). Uses a row-wise log-sum-exp so that far-apart maps do not underflow.
  */
-export function sneCostGradient(Y: Float64Array, n: number, c: number, P: Float64Array, grad: Float64Array, rowQ: Float64Array): number {
+export function sneCostGradient(
+  Y: Float64Array,
+  n: number,
+  c: number,
+  P: Float64Array,
+  grad: Float64Array,
+  rowQ: Float64Array,
+): number {
   grad.fill(0);
   let cost = 0;
   for (let i = 0; i < n; i++) {
@@ -121,7 +134,12 @@ export class SNE {
   private _stopReason?: StopReason;
 
   constructor(options: SneOptions = {}) {
-    this.options = validateOptions('SNE', SNE_DEFAULTS as SneOptions, TABLE, options) as Readonly<SneResolved>;
+    this.options = validateOptions(
+      'SNE',
+      SNE_DEFAULTS as SneOptions,
+      TABLE,
+      options,
+    ) as Readonly<SneResolved>;
   }
 
   get embedding(): Matrix<Float64Array> {
@@ -173,7 +191,8 @@ export class SNE {
         Y[t]! += update[t]!;
       }
       it++;
-      if (!Number.isFinite(cost)) throw new NumericalError(`SNE diverged at iteration ${it}; lower the learning rate`);
+      if (!Number.isFinite(cost))
+        throw new NumericalError(`SNE diverged at iteration ${it}; lower the learning rate`);
       if (it % 50 === 0 || it === o.nIter || o.signal?.aborted) {
         const r = reporter.report(it, cost, { stage: 'optimisation' });
         if (r) {

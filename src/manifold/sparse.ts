@@ -10,7 +10,13 @@
 import type { Csr } from './affinity.js';
 
 /** CSR (n × n) from coordinate triplets; duplicate entries are summed; rows sorted by column. */
-export function csrFromCoo(n: number, rows: Int32Array, cols: Int32Array, vals: Float64Array, nnz = rows.length): Csr {
+export function csrFromCoo(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  vals: Float64Array,
+  nnz = rows.length,
+): Csr {
   const count = new Int32Array(n + 1);
   for (let q = 0; q < nnz; q++) count[rows[q]! + 1]!++;
   for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
@@ -141,7 +147,14 @@ export class EnvelopeCholesky {
   readonly diag: Float64Array;
   private readonly tmp: Float64Array;
 
-  private constructor(n: number, perm: Int32Array, first: Int32Array, off: Int32Array, env: Float64Array, diag: Float64Array) {
+  private constructor(
+    n: number,
+    perm: Int32Array,
+    first: Int32Array,
+    off: Int32Array,
+    env: Float64Array,
+    diag: Float64Array,
+  ) {
     this.n = n;
     this.perm = perm;
     this.first = first;

@@ -26,13 +26,27 @@
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { NumericalError, ValidationError } from '../core/errors.js';
-import { fitted, registerModel, serialisableOptions, stateArray, type ModelState } from '../core/estimator.js';
+import {
+  fitted,
+  registerModel,
+  serialisableOptions,
+  stateArray,
+  type ModelState,
+} from '../core/estimator.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { sqdist, rowSqNorms } from '../kernels/index.js';
 import { binarySearchPerplexity, symmetrizeDense, symmetrizeKnn, type Csr } from './affinity.js';
 import { approxKnn, exactKnn, exactKnnQuery } from './knn.js';
 import { kNearest } from '../neighbors/index.js';
-import { BhTree, FftWorkspace, bhGradient, bhRepulsive, entropyTerm, exactGradient, fftGradient } from './gradient.js';
+import {
+  BhTree,
+  FftWorkspace,
+  bhGradient,
+  bhRepulsive,
+  entropyTerm,
+  exactGradient,
+  fftGradient,
+} from './gradient.js';
 import { initialEmbedding } from './init.js';
 import { nextFftSize } from './fft.js';
 import { reverseCuthillMcKee } from './sparse.js';
@@ -109,7 +123,13 @@ const TABLE: ConstraintTable<TsneOptions> = {
   earlyExaggeration: { type: 'number', min: 0, exclusiveMin: true },
   earlyExaggerationIter: { type: 'int', min: 0 },
   nIter: { type: 'int', min: 0 },
-  learningRate: { type: 'oneOf', options: [{ type: 'number', min: 0, exclusiveMin: true }, { type: 'enum', values: ['auto'] }] },
+  learningRate: {
+    type: 'oneOf',
+    options: [
+      { type: 'number', min: 0, exclusiveMin: true },
+      { type: 'enum', values: ['auto'] },
+    ],
+  },
   momentum: { type: 'number', min: 0, max: 1 },
   finalMomentum: { type: 'number', min: 0, max: 1 },
   minGain: { type: 'number', min: 0 },
@@ -238,7 +258,12 @@ export class TSNE {
   private _methodIters?: { fft: number; barnesHut: number };
 
   constructor(options: TsneOptions = {}) {
-    this.options = validateOptions('TSNE', TSNE_DEFAULTS as TsneOptions, TABLE, options) as Readonly<TsneResolved>;
+    this.options = validateOptions(
+      'TSNE',
+      TSNE_DEFAULTS as TsneOptions,
+      TABLE,
+      options,
+    ) as Readonly<TsneResolved>;
   }
 
   /** Embedding (nSamples × nComponents) after fit, or the current one while stepping. */
@@ -348,12 +373,35 @@ export class TSNE {
     const o = this.options;
     const n = r.Y.length / o.nComponents;
     if (r.method === 'exact') {
-      return exactGradient(r.Y, n, o.nComponents, r.P, exaggeration, o.degreesOfFreedom, r.grad, r.plogp, computeKl).kl;
+      return exactGradient(
+        r.Y,
+        n,
+        o.nComponents,
+        r.P,
+        exaggeration,
+        o.degreesOfFreedom,
+        r.grad,
+        r.plogp,
+        computeKl,
+      ).kl;
     }
     const useBh = r.method === 'barnes-hut' || (r.method === 'fft+barnes-hut' && !fftCheaper(r.Y, n));
     if (useBh) {
       r.bhIters++;
-      return bhGradient(r.Y, n, o.nComponents, r.P, exaggeration, o.degreesOfFreedom, o.theta, r.tree!, r.rep, r.grad, r.plogp, computeKl).kl;
+      return bhGradient(
+        r.Y,
+        n,
+        o.nComponents,
+        r.P,
+        exaggeration,
+        o.degreesOfFreedom,
+        o.theta,
+        r.tree!,
+        r.rep,
+        r.grad,
+        r.plogp,
+        computeKl,
+      ).kl;
     }
     r.fftIters++;
     return fftGradient(r.Y, n, r.P, exaggeration, r.fftWs!, r.rep, r.grad, r.plogp, computeKl).kl;
@@ -396,7 +444,10 @@ export class TSNE {
       recenter(Y, n, o.nComponents);
       r.iter++;
       if (computeKl) {
-        if (!Number.isFinite(kl)) throw new NumericalError(`t-SNE diverged at iteration ${r.iter} (KL is ${kl}); lower the learning rate`);
+        if (!Number.isFinite(kl))
+          throw new NumericalError(
+            `t-SNE diverged at iteration ${r.iter} (KL is ${kl}); lower the learning rate`,
+          );
         r.kl = kl;
         lastKl = kl;
       }
@@ -467,7 +518,10 @@ export class TSNE {
    * minimises its own KL(P_i‖Q_i) with q_{j|i} ∝ w_ij over the training points (Barnes-Hut repulsion
    * from the frozen map, θ = 0.5), with momentum 0.8 and gains.
    */
-  transform(Xnew: MatrixLike, opts: { perplexity?: number; nIter?: number; learningRate?: number } = {}): Matrix<Float64Array> {
+  transform(
+    Xnew: MatrixLike,
+    opts: { perplexity?: number; nIter?: number; learningRate?: number } = {},
+  ): Matrix<Float64Array> {
     const E = fitted(this._embedding, 'TSNE');
     const Xref = fitted(this.X, 'TSNE');
     const M = toMatrix(Xnew, 'X') as Matrix<Float64Array>;
@@ -477,7 +531,8 @@ export class TSNE {
     const d = Xref.cols;
     const c = this.options.nComponents;
     const perplexity = opts.perplexity ?? Math.min(5, n - 1);
-    if (perplexity >= n) throw new ValidationError(`perplexity=${perplexity} must be < nSamples=${n} of the fitted map`);
+    if (perplexity >= n)
+      throw new ValidationError(`perplexity=${perplexity} must be < nSamples=${n} of the fitted map`);
     const k = Math.min(n, Math.max(1, Math.floor(3 * perplexity)));
     const Q = M.contiguous().data;
     const g = exactKnnQuery(Q, m, Xref.data, n, d, k);
@@ -542,7 +597,13 @@ export class TSNE {
       className: 'TSNE',
       version: 1,
       options: serialisableOptions(this.options),
-      meta: { klDivergence: this._kl, nIter: this._nIter, stopReason: this._stopReason, method: this._method, methodIterations: this._methodIters },
+      meta: {
+        klDivergence: this._kl,
+        nIter: this._nIter,
+        stopReason: this._stopReason,
+        method: this._method,
+        methodIterations: this._methodIters,
+      },
       arrays: {
         embedding: { data: E.data, shape: [E.rows, E.cols] },
         X: { data: X.data, shape: [X.rows, X.cols] },
@@ -560,7 +621,10 @@ export class TSNE {
     t._nIter = Number(state.meta.nIter);
     t._stopReason = state.meta.stopReason as StopReason;
     t._method = state.meta.method as TsneResolvedMethod;
-    t._methodIters = (state.meta.methodIterations as { fft: number; barnesHut: number } | undefined) ?? { fft: 0, barnesHut: 0 };
+    t._methodIters = (state.meta.methodIterations as { fft: number; barnesHut: number } | undefined) ?? {
+      fft: 0,
+      barnesHut: 0,
+    };
     return t;
   }
 }

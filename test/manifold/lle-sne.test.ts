@@ -16,7 +16,8 @@ import {
   csrFromCoo,
 } from '../../src/manifold/index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
 
 /** Orthogonal Procrustes residual ‖A R − B‖ / ‖B‖ over rotations/reflections R (2 columns). */
 function procrustes2(A: number[][], B: number[][]): number {
@@ -132,9 +133,18 @@ describe('LocallyLinearEmbedding', () => {
   });
 
   it('rejects bad options and input', () => {
-    expect(() => new LocallyLinearEmbedding({ nNeighbors: 10 }).fit(f.X.slice(0, 8))).toThrow(/nNeighbors=10 must be < nSamples=8/);
-    expect(() => new LocallyLinearEmbedding({ nNeighbors: 2, nComponents: 3 }).fit(f.X)).toThrow(/nComponents=3 must be <= nNeighbors=2/);
-    expect(() => new LocallyLinearEmbedding().fit([[1, NaN], [2, 3]])).toThrow(/X has NaN at row 0, column 1/);
+    expect(() => new LocallyLinearEmbedding({ nNeighbors: 10 }).fit(f.X.slice(0, 8))).toThrow(
+      /nNeighbors=10 must be < nSamples=8/,
+    );
+    expect(() => new LocallyLinearEmbedding({ nNeighbors: 2, nComponents: 3 }).fit(f.X)).toThrow(
+      /nComponents=3 must be <= nNeighbors=2/,
+    );
+    expect(() =>
+      new LocallyLinearEmbedding().fit([
+        [1, NaN],
+        [2, 3],
+      ]),
+    ).toThrow(/X has NaN at row 0, column 1/);
     expect(() => new LocallyLinearEmbedding().embedding).toThrow(/LocallyLinearEmbedding is not fitted/);
   });
 });
@@ -152,7 +162,9 @@ describe('SNE', () => {
 
   it('gradient equals finite differences of Σ_i KL(P_i‖Q_i)', () => {
     const D = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let t = 0; t < d; t++) D[i * n + j]! += (X[i * d + t]! - X[j * d + t]!) ** 2;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let t = 0; t < d; t++) D[i * n + j]! += (X[i * d + t]! - X[j * d + t]!) ** 2;
     const P = binarySearchPerplexity(D, n, n, 10, true).P;
     const Y = new Float64Array(n * 2);
     rng.fillNormal(Y);
@@ -165,14 +177,19 @@ describe('SNE', () => {
       Yp[t]! += h;
       const Ym = Y.slice();
       Ym[t]! -= h;
-      const fd = (sneCostGradient(Yp, n, 2, P, new Float64Array(n * 2), buf) - sneCostGradient(Ym, n, 2, P, new Float64Array(n * 2), buf)) / (2 * h);
+      const fd =
+        (sneCostGradient(Yp, n, 2, P, new Float64Array(n * 2), buf) -
+          sneCostGradient(Ym, n, 2, P, new Float64Array(n * 2), buf)) /
+        (2 * h);
       expect(Math.abs(fd - g[t]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
     }
   });
 
   it('separates clusters and the cost decreases', () => {
     const losses: number[] = [];
-    const s = new SNE({ perplexity: 10, nIter: 300, onProgress: (e) => void losses.push(e.loss!) }).fit(new Matrix(X, n, d));
+    const s = new SNE({ perplexity: 10, nIter: 300, onProgress: (e) => void losses.push(e.loss!) }).fit(
+      new Matrix(X, n, d),
+    );
     for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]! + 1e-9);
     expect(s.klDivergence).toBeLessThan(losses[0]!);
     const E = s.embedding;
@@ -181,15 +198,20 @@ describe('SNE', () => {
       const mu = [0, 0, 0].map(() => [0, 0]);
       for (let i = 0; i < n; i++) for (let q = 0; q < 2; q++) mu[y[i]!]![q]! += M.get(i, q) / (n / 3);
       let within = 0;
-      for (let i = 0; i < n; i++) within += (M.get(i, 0) - mu[y[i]!]![0]!) ** 2 + (M.get(i, 1) - mu[y[i]!]![1]!) ** 2;
+      for (let i = 0; i < n; i++)
+        within += (M.get(i, 0) - mu[y[i]!]![0]!) ** 2 + (M.get(i, 1) - mu[y[i]!]![1]!) ** 2;
       let between = 0;
-      for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) between += (mu[a]![0]! - mu[b]![0]!) ** 2 + (mu[a]![1]! - mu[b]![1]!) ** 2;
+      for (let a = 0; a < 3; a++)
+        for (let b = a + 1; b < 3; b++)
+          between += (mu[a]![0]! - mu[b]![0]!) ** 2 + (mu[a]![1]! - mu[b]![1]!) ** 2;
       return between / 3 / (within / n);
     };
     expect(ratio(E)).toBeGreaterThan(3);
   });
 
   it('rejects perplexity >= n', () => {
-    expect(() => new SNE({ perplexity: 50 }).fit(new Matrix(X, n, d).rowSlice(0, 40))).toThrow(/perplexity=50 must be < nSamples=40/);
+    expect(() => new SNE({ perplexity: 50 }).fit(new Matrix(X, n, d).rowSlice(0, 40))).toThrow(
+      /perplexity=50 must be < nSamples=40/,
+    );
   });
 });

@@ -18,15 +18,23 @@ import {
   type Csr,
 } from '../../src/manifold/index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
 
 function toDense(P: Csr): Float64Array {
   const D = new Float64Array(P.n * P.n);
-  for (let i = 0; i < P.n; i++) for (let q = P.indptr[i]!; q < P.indptr[i + 1]!; q++) D[i * P.n + P.indices[q]!] = P.data[q]!;
+  for (let i = 0; i < P.n; i++)
+    for (let q = P.indptr[i]!; q < P.indptr[i + 1]!; q++) D[i * P.n + P.indices[q]!] = P.data[q]!;
   return D;
 }
 
-function blobs(n: number, d: number, k: number, seed: number, spread = 8): { X: Float64Array; y: Int32Array } {
+function blobs(
+  n: number,
+  d: number,
+  k: number,
+  seed: number,
+  spread = 8,
+): { X: Float64Array; y: Int32Array } {
   const rng = new Rng(seed);
   const centers = new Float64Array(k * d);
   rng.fillNormal(centers, 0, spread);
@@ -93,7 +101,8 @@ describe('t-SNE affinities', () => {
     }
     // symmetric, rows sorted by column
     for (let i = 0; i < n; i++) {
-      for (let q = P.indptr[i]! + 1; q < P.indptr[i + 1]!; q++) expect(P.indices[q]!).toBeGreaterThan(P.indices[q - 1]!);
+      for (let q = P.indptr[i]! + 1; q < P.indptr[i + 1]!; q++)
+        expect(P.indices[q]!).toBeGreaterThan(P.indices[q - 1]!);
     }
   });
 
@@ -139,7 +148,8 @@ describe('t-SNE affinities', () => {
     for (let i = 0; i < 1500; i++) {
       const s = new Set(Array.from(ex.indices.subarray(i * k, (i + 1) * k)));
       for (let t = 0; t < k; t++) if (s.has(ap.indices[i * k + t]!)) hit++;
-      for (let t = 1; t < k; t++) expect(ap.distances[i * k + t]!).toBeGreaterThanOrEqual(ap.distances[i * k + t - 1]!);
+      for (let t = 1; t < k; t++)
+        expect(ap.distances[i * k + t]!).toBeGreaterThanOrEqual(ap.distances[i * k + t - 1]!);
     }
     expect(hit / (1500 * k)).toBeGreaterThan(0.95);
     // same seed, same graph
@@ -263,7 +273,13 @@ describe('TSNE estimator', () => {
     // exact uses the dense P (all pairs), Barnes-Hut and FFT the same k-NN P: those two must agree
     expect(Math.abs(kls[2]! - kls[1]!)).toBeLessThan(0.1);
     expect(Math.abs(kls[1]! - kls[0]!)).toBeLessThan(0.15);
-    const t3 = new TSNE({ nComponents: 3, perplexity: 15, nIter: 250, earlyExaggerationIter: 100, method: 'barnes-hut' }).fit(XM);
+    const t3 = new TSNE({
+      nComponents: 3,
+      perplexity: 15,
+      nIter: 250,
+      earlyExaggerationIter: 100,
+      method: 'barnes-hut',
+    }).fit(XM);
     expect(t3.embedding.cols).toBe(3);
     expect(nnAccuracy(t3.embedding.data, 3, y)).toBe(1);
   });
@@ -277,7 +293,13 @@ describe('TSNE estimator', () => {
   });
 
   it('degreesOfFreedom < 1 gives heavier tails (more separated clusters)', () => {
-    const t = new TSNE({ perplexity: 15, nIter: 150, earlyExaggerationIter: 50, degreesOfFreedom: 0.5, seed: 1 }).fit(XM.rowSlice(0, 120));
+    const t = new TSNE({
+      perplexity: 15,
+      nIter: 150,
+      earlyExaggerationIter: 50,
+      degreesOfFreedom: 0.5,
+      seed: 1,
+    }).fit(XM.rowSlice(0, 120));
     expect(Number.isFinite(t.klDivergence)).toBe(true);
     expect(nnAccuracy(t.embedding.data, 2, y.subarray(0, 120))).toBe(1);
   });
@@ -287,7 +309,8 @@ describe('TSNE estimator', () => {
     const fresh = blobs(240, 8, 4, 21, 6); // same centres (same seed), new noise below
     const rng = new Rng(99);
     const Xn = new Float64Array(40 * 8);
-    for (let i = 0; i < 40; i++) for (let j = 0; j < 8; j++) Xn[i * 8 + j] = fresh.X[i * 8 + j]! + rng.normal(0, 0.3);
+    for (let i = 0; i < 40; i++)
+      for (let j = 0; j < 8; j++) Xn[i * 8 + j] = fresh.X[i * 8 + j]! + rng.normal(0, 0.3);
     const En = t.transform(new Matrix(Xn, 40, 8));
     const E = t.embedding.data;
     let ok = 0;
@@ -308,11 +331,24 @@ describe('TSNE estimator', () => {
   });
 
   it('rejects bad input with clear errors', () => {
-    expect(() => new TSNE({ perplexity: 30 }).fit(XM.rowSlice(0, 20))).toThrow(/perplexity=30 must be < nSamples=20/);
-    expect(() => new TSNE({ perplexity: 0 })).toThrow(/The 'perplexity' option of TSNE must be a finite number > 0; got 0/);
-    expect(() => new TSNE({ method: 'fft', nComponents: 3 }).fit(XM)).toThrow(/method 'fft' needs nComponents = 2/);
-    expect(() => new TSNE({ method: 'barnes-hut', nComponents: 4 }).fit(XM)).toThrow(/needs nComponents = 2 or 3/);
-    expect(() => new TSNE().fit([[1, NaN], [2, 3]])).toThrow(/X has NaN at row 0, column 1/);
+    expect(() => new TSNE({ perplexity: 30 }).fit(XM.rowSlice(0, 20))).toThrow(
+      /perplexity=30 must be < nSamples=20/,
+    );
+    expect(() => new TSNE({ perplexity: 0 })).toThrow(
+      /The 'perplexity' option of TSNE must be a finite number > 0; got 0/,
+    );
+    expect(() => new TSNE({ method: 'fft', nComponents: 3 }).fit(XM)).toThrow(
+      /method 'fft' needs nComponents = 2/,
+    );
+    expect(() => new TSNE({ method: 'barnes-hut', nComponents: 4 }).fit(XM)).toThrow(
+      /needs nComponents = 2 or 3/,
+    );
+    expect(() =>
+      new TSNE().fit([
+        [1, NaN],
+        [2, 3],
+      ]),
+    ).toThrow(/X has NaN at row 0, column 1/);
     expect(() => new TSNE().embedding).toThrow(/TSNE is not fitted/);
   });
 
@@ -323,7 +359,7 @@ describe('TSNE estimator', () => {
     for (const v of t.embedding.data) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it('large maps are optimised in a permuted order and returned in the caller\'s order', async () => {
+  it("large maps are optimised in a permuted order and returned in the caller's order", async () => {
     const { initialEmbedding } = await import('../../src/manifold/index.js');
     const big = blobs(5000, 4, 5, 2, 5);
     const t = new TSNE({ nIter: 0 }).fit(new Matrix(big.X, 5000, 4));

@@ -8,7 +8,9 @@ import { progressFactory } from '../progress.js';
 import { halfSplitOneNn, maybePca } from './tsne.js';
 
 export function register(program: Command): void {
-  const cmd = program.command('sne').description('SNE embedding (Gaussian map kernel; shows the crowding problem t-SNE fixes)');
+  const cmd = program
+    .command('sne')
+    .description('SNE embedding (Gaussian map kernel; shows the crowding problem t-SNE fixes)');
   inputOptions(cmd);
   outputOptions(cmd, 'embedding (n × d)');
   cmd
@@ -20,7 +22,18 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger('--seed'), 0)
     .option('--save-model <file>', 'save the fitted model')
     .action(
-      (opts: { input: string; labelsColumn?: string; out?: string; nComponents: number; perplexity: number; nIter: number; learningRate: number; pca: number; seed: number; saveModel?: string }) => {
+      (opts: {
+        input: string;
+        labelsColumn?: string;
+        out?: string;
+        nComponents: number;
+        perplexity: number;
+        nIter: number;
+        learningRate: number;
+        pca: number;
+        seed: number;
+        saveModel?: string;
+      }) => {
         const t0 = Date.now();
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const X = maybePca(data.X, opts.pca, opts.seed);
@@ -31,7 +44,8 @@ export function register(program: Command): void {
           nIter: opts.nIter,
           learningRate: opts.learningRate,
           seed: opts.seed,
-          onProgress: (e) => bar.update(e.iteration, e.loss === undefined ? undefined : `cost ${e.loss.toFixed(2)}`),
+          onProgress: (e) =>
+            bar.update(e.iteration, e.loss === undefined ? undefined : `cost ${e.loss.toFixed(2)}`),
         });
         const E = sne.fitTransform(X);
         bar.stop();

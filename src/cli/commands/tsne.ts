@@ -37,11 +37,18 @@ export function halfSplitOneNn(E: Matrix<Float64Array>, y: Int32Array): number {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('tsne').description('t-SNE embedding (exact, Barnes-Hut or FFT-interpolated gradients)');
+  const cmd = program
+    .command('tsne')
+    .description('t-SNE embedding (exact, Barnes-Hut or FFT-interpolated gradients)');
   inputOptions(cmd);
   outputOptions(cmd, 'embedding (n × d)');
   cmd
-    .option('-d, --n-components <d>', 'output dimension (2 or 3; exact: any)', parseInteger('--n-components', 1), 2)
+    .option(
+      '-d, --n-components <d>',
+      'output dimension (2 or 3; exact: any)',
+      parseInteger('--n-components', 1),
+      2,
+    )
     .option('-p, --perplexity <p>', 'perplexity', parseFloatOption('--perplexity', 0), 30)
     .option('--n-iter <n>', 'iterations, early exaggeration included', parseInteger('--n-iter', 0), 750)
     .option('--method <m>', "'auto', 'exact', 'barnes-hut' or 'fft'", 'auto')
@@ -81,7 +88,8 @@ export function register(program: Command): void {
           degreesOfFreedom: opts.dof,
           learningRate: lr,
           seed: opts.seed,
-          onProgress: (e) => bar.update(e.iteration, e.loss === undefined ? undefined : `KL ${e.loss.toFixed(3)}`),
+          onProgress: (e) =>
+            bar.update(e.iteration, e.loss === undefined ? undefined : `KL ${e.loss.toFixed(3)}`),
         });
         const E = tsne.fitTransform(X);
         bar.stop();

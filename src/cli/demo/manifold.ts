@@ -70,7 +70,9 @@ function crowding(E: Matrix<Float64Array>): number {
   const n = E.rows;
   const spread = (q: number) => {
     const v = Float64Array.from({ length: n }, (_, i) => E.data[2 * i + q]!).sort();
-    return (v[Math.floor(0.75 * (n - 1))]! - v[Math.floor(0.25 * (n - 1))]!) / Math.max(1e-300, v[n - 1]! - v[0]!);
+    return (
+      (v[Math.floor(0.75 * (n - 1))]! - v[Math.floor(0.25 * (n - 1))]!) / Math.max(1e-300, v[n - 1]! - v[0]!)
+    );
   };
   return spread(0) * spread(1);
 }
@@ -104,18 +106,32 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
   const { X: Xmap, y: yMap } = subset(ctx, nMap);
   const bar = ctx.progress(`t-SNE of ${nMap} digits`, 750);
   const [Zmap, tPca] = timed(() => pca50(Xmap, ctx.seed));
-  const tsne = new TSNE({ seed: ctx.seed, onProgress: (e) => bar.update(e.iteration, e.loss !== undefined ? `KL ${e.loss.toFixed(3)}` : undefined) });
+  const tsne = new TSNE({
+    seed: ctx.seed,
+    onProgress: (e) => bar.update(e.iteration, e.loss !== undefined ? `KL ${e.loss.toFixed(3)}` : undefined),
+  });
   const [Emap, tMap] = timed(() => tsne.fitTransform(Zmap));
   bar.stop();
   const accMap = oneNn(Emap, yMap);
-  rows.push([`t-SNE (${tsne.method}), perplexity 30`, `${nMap} × 50 (PCA)`, tsne.klDivergence.toFixed(3), accMap.toFixed(3), (tPca + tMap).toFixed(1)]);
+  rows.push([
+    `t-SNE (${tsne.method}), perplexity 30`,
+    `${nMap} × 50 (PCA)`,
+    tsne.klDivergence.toFixed(3),
+    accMap.toFixed(3),
+    (tPca + tMap).toFixed(1),
+  ]);
   metrics.tsneSamples = nMap;
   metrics.tsneKl = tsne.klDivergence;
   metrics.tsneOneNn = accMap;
   metrics.tsneSeconds = tMap;
   const mapSvg = ctx.writeFile(
     'tsne-mnist.svg',
-    scatterSvg(Emap, yMap, { title: `t-SNE of ${nMap} MNIST digits (PCA-50, perplexity 30)`, labelNames: DIGITS, width: 640, height: 560 }),
+    scatterSvg(Emap, yMap, {
+      title: `t-SNE of ${nMap} MNIST digits (PCA-50, perplexity 30)`,
+      labelNames: DIGITS,
+      width: 640,
+      height: 560,
+    }),
   );
 
   // 2. SNE against t-SNE on the same digits: the crowding problem.
@@ -128,12 +144,38 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
   bar2.stop();
   const crowdSne = crowding(sne.embedding);
   const crowdTsne = crowding(ts2.embedding);
-  rows.push([`SNE (Gaussian map kernel)`, `${nSne} × 50`, `Σ KL(P_i‖Q_i) ${sne.klDivergence.toFixed(1)}`, oneNn(sne.embedding, ys).toFixed(3), tSne.toFixed(1)]);
-  rows.push([`t-SNE (${ts2.method})`, `${nSne} × 50`, ts2.klDivergence.toFixed(3), oneNn(ts2.embedding, ys).toFixed(3), tTs2.toFixed(1)]);
+  rows.push([
+    `SNE (Gaussian map kernel)`,
+    `${nSne} × 50`,
+    `Σ KL(P_i‖Q_i) ${sne.klDivergence.toFixed(1)}`,
+    oneNn(sne.embedding, ys).toFixed(3),
+    tSne.toFixed(1),
+  ]);
+  rows.push([
+    `t-SNE (${ts2.method})`,
+    `${nSne} × 50`,
+    ts2.klDivergence.toFixed(3),
+    oneNn(ts2.embedding, ys).toFixed(3),
+    tTs2.toFixed(1),
+  ]);
   metrics.crowdingSne = crowdSne;
   metrics.crowdingTsne = crowdTsne;
-  const sneSvg = ctx.writeFile('sne-mnist.svg', scatterSvg(sne.embedding, ys, { title: `SNE, ${nSne} digits: crowded centre`, labelNames: DIGITS, legend: false }));
-  const ts2Svg = ctx.writeFile('tsne-mnist-small.svg', scatterSvg(ts2.embedding, ys, { title: `t-SNE, the same ${nSne} digits`, labelNames: DIGITS, legend: false }));
+  const sneSvg = ctx.writeFile(
+    'sne-mnist.svg',
+    scatterSvg(sne.embedding, ys, {
+      title: `SNE, ${nSne} digits: crowded centre`,
+      labelNames: DIGITS,
+      legend: false,
+    }),
+  );
+  const ts2Svg = ctx.writeFile(
+    'tsne-mnist-small.svg',
+    scatterSvg(ts2.embedding, ys, {
+      title: `t-SNE, the same ${nSne} digits`,
+      labelNames: DIGITS,
+      legend: false,
+    }),
+  );
 
   // 3. Perplexity comparison.
   const { X: Xp, y: yp } = subset(ctx, nPerp);
@@ -145,11 +187,26 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
     const p = perps[q]!;
     const [t, sec] = timed(() => new TSNE({ perplexity: p, seed: ctx.seed }).fit(Zp));
     const acc = oneNn(t.embedding, yp);
-    rows.push([`t-SNE (${t.method}), perplexity ${p}`, `${nPerp} × 50`, t.klDivergence.toFixed(3), acc.toFixed(3), sec.toFixed(1)]);
+    rows.push([
+      `t-SNE (${t.method}), perplexity ${p}`,
+      `${nPerp} × 50`,
+      t.klDivergence.toFixed(3),
+      acc.toFixed(3),
+      sec.toFixed(1),
+    ]);
     metrics[`perplexity${p}OneNn`] = acc;
     perpFigs.push(
       figureHtml(
-        ctx.writeFile(`tsne-perplexity-${p}.svg`, scatterSvg(t.embedding, yp, { title: `perplexity ${p}`, labelNames: DIGITS, legend: false, width: 400, height: 360 })),
+        ctx.writeFile(
+          `tsne-perplexity-${p}.svg`,
+          scatterSvg(t.embedding, yp, {
+            title: `perplexity ${p}`,
+            labelNames: DIGITS,
+            legend: false,
+            width: 400,
+            height: 360,
+          }),
+        ),
         `perplexity ${p}: KL ${t.klDivergence.toFixed(2)}, 1-NN ${acc.toFixed(3)}`,
       ),
     );
@@ -167,15 +224,28 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
   const lleFigs: string[] = [];
   for (let q = 0; q < sets.length; q++) {
     const { name, data } = sets[q]!;
-    const [lle, sec] = timed(() => new LocallyLinearEmbedding({ nNeighbors: 12, seed: ctx.seed }).fit(data.X));
+    const [lle, sec] = timed(() =>
+      new LocallyLinearEmbedding({ nNeighbors: 12, seed: ctx.seed }).fit(data.X),
+    );
     const colour = bins(data.t ?? data.manifold!.col(0), 10);
-    rows.push([`LLE (k = 12), ${name}`, `${nLle} × 3`, `Φ ${lle.reconstructionError.toExponential(2)}`, '–', sec.toFixed(2)]);
+    rows.push([
+      `LLE (k = 12), ${name}`,
+      `${nLle} × 3`,
+      `Φ ${lle.reconstructionError.toExponential(2)}`,
+      '–',
+      sec.toFixed(2),
+    ]);
     metrics[`lle${q}Seconds`] = sec;
     lleFigs.push(
       figureHtml(
         ctx.writeFile(
           `lle-${name.replace(/ /g, '-')}.svg`,
-          scatterSvg(lle.embedding, colour, { title: `LLE: ${name}`, legend: false, width: 400, height: 360 }),
+          scatterSvg(lle.embedding, colour, {
+            title: `LLE: ${name}`,
+            legend: false,
+            width: 400,
+            height: 360,
+          }),
         ),
         `${name}, coloured by position along the roll/first coordinate`,
       ),
