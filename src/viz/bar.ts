@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../core/errors.js';
 import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { checkSize } from './check.js';
 import { categoricalColor } from './colors.js';
 import { niceDomain, px } from './format.js';
 
@@ -31,6 +32,7 @@ export function barChartSvg(
   series: ArrayLike<number> | BarSeries[],
   options: BarChartOptions = {},
 ): string {
+  checkSize('barChartSvg', options.width, options.height);
   const list: BarSeries[] = isSeriesList(series) ? series : [{ name: '', values: series }];
   for (const s of list) {
     if (s.values.length !== categories.length) {

@@ -3,6 +3,7 @@
  * figure or the report goes through `escapeXml`/`escapeHtml`), compact number formatting, and
  * "nice" axis ticks (1, 2, 5 × 10^k steps, as d3-scale's `ticks`).
  */
+import { ValidationError } from '../core/errors.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -100,6 +101,10 @@ export function niceDomain(min: number, max: number, count = 5): [number, number
  * to linear nice ticks when the range is too short to hold two of those.
  */
 export function logTicks(min: number, max: number): number[] {
+  // A zero or negative bound would make the decade loop below start at −∞ and never end.
+  if (!(min > 0 && max >= min && Number.isFinite(max))) {
+    throw new ValidationError(`logTicks: needs 0 < min <= max < Infinity; got min=${min}, max=${max}`);
+  }
   const t = logTicksRaw(min, max);
   if (t.length >= 2) return t;
   return niceTicks(min, max, 4).ticks.filter((v) => v > 0);

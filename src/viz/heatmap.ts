@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { FONT, textWidth } from './axes.js';
+import { checkEnum, checkNumber } from './check.js';
 import { colormapHex, colormapRgb, textColorOn, type Colormap } from './colors.js';
 import { base64, encodePng } from './png.js';
 import { escapeXml, formatNumber, niceTicks, formatTick, px } from './format.js';
@@ -31,6 +32,9 @@ export interface HeatmapOptions {
 export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string {
   const A = toMatrix(M, 'M', { allowNonFinite: true });
   const { rows, cols } = A;
+  checkNumber('heatmapSvg', 'cellSize', options.cellSize, 1, 200);
+  checkNumber('heatmapSvg', 'digits', options.digits, 1, 17, true);
+  checkEnum('heatmapSvg', 'colormap', options.colormap, ['viridis', 'diverging', 'gray']);
   if (options.rowLabels && options.rowLabels.length !== rows) {
     throw new ValidationError(
       `heatmapSvg: rowLabels has ${options.rowLabels.length} entries but M has ${rows} rows`,

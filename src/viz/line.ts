@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../core/errors.js';
 import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { checkSize } from './check.js';
 import { categoricalColor } from './colors.js';
 import { niceDomain, px } from './format.js';
 
@@ -33,6 +34,12 @@ export interface LineChartOptions {
 
 /** Line chart of one or more series; the legend lists series names when there is more than one. */
 export function lineChartSvg(series: Series[], options: LineChartOptions = {}): string {
+  if (!Array.isArray(series)) {
+    throw new ValidationError(
+      `lineChartSvg: series must be an array of { name, x, y }; got ${typeof series}`,
+    );
+  }
+  checkSize('lineChartSvg', options.width, options.height);
   const logY = options.logY ?? false;
   const logX = options.logX ?? false;
   let xmin = Infinity,

@@ -9,6 +9,7 @@ import type { MatrixLike } from '../core/matrix.js';
 import { toMatrix } from '../core/validate.js';
 import { colormapRgb, type Colormap } from './colors.js';
 import { escapeXml } from './format.js';
+import { checkEnum, checkNumber } from './check.js';
 import { encode as encodePngLib } from 'fast-png';
 
 export type Normalize = 'global' | 'each' | 'none';
@@ -51,32 +52,31 @@ interface Plan {
   outH: number;
 }
 
-function plan(n: number, d: number, o: ImageGridOptions): Plan {
+function plan(n: number, d: number, o: ImageGridOptions, fn = 'imageGridPng'): Plan {
   const { width: w, height: h } = o;
   if (!Number.isInteger(w) || w < 1 || !Number.isInteger(h) || h < 1) {
-    throw new ValidationError(`imageGridPng: width and height must be positive integers; got ${w}x${h}`);
+    throw new ValidationError(`${fn}: width and height must be positive integers; got ${w}x${h}`);
   }
   if (d !== w * h) {
     throw new ValidationError(
-      `imageGridPng: images have ${d} values per row, but width*height = ${w}*${h} = ${w * h}`,
+      `${fn}: images have ${d} values per row, but width*height = ${w}*${h} = ${w * h}`,
     );
   }
   const cols = o.cols ?? Math.max(1, Math.ceil(Math.sqrt(n)));
   const scale = o.scale ?? 1;
   const pad = o.padding ?? 2;
   if (!Number.isInteger(cols) || cols < 1)
-    throw new ValidationError(`imageGridPng: cols must be an integer >= 1; got ${cols}`);
+    throw new ValidationError(`${fn}: cols must be an integer >= 1; got ${cols}`);
   if (!Number.isInteger(scale) || scale < 1 || scale > 64) {
-    throw new ValidationError(`imageGridPng: scale must be an integer in 1..64; got ${scale}`);
+    throw new ValidationError(`${fn}: scale must be an integer in 1..64; got ${scale}`);
   }
   if (!Number.isInteger(pad) || pad < 0)
-    throw new ValidationError(`imageGridPng: padding must be an integer >= 0; got ${pad}`);
+    throw new ValidationError(`${fn}: padding must be an integer >= 0; got ${pad}`);
   const gridCols = Math.min(cols, Math.max(1, n));
   const rows = Math.max(1, Math.ceil(n / cols));
   const outW = gridCols * w * scale + (gridCols + 1) * pad;
   const outH = rows * h * scale + (rows + 1) * pad;
-  if (outW * outH > 100_000_000)
-    throw new ValidationError(`imageGridPng: ${outW}x${outH} pixels is too large`);
+  if (outW * outH > 100_000_000) throw new ValidationError(`${fn}: ${outW}x${outH} pixels is too large`);
   return { n, w, h, cols: gridCols, rows, scale, pad, outW, outH };
 }
 
@@ -95,10 +95,12 @@ export function imageGridPng(images: MatrixLike, options: ImageGridOptions): Uin
       `imageGridPng: normalize must be 'global', 'each' or 'none'; got ${String(normalize)}`,
     );
   }
+  checkEnum('imageGridPng', 'colormap', options.colormap, ['gray', 'viridis', 'diverging']);
+  checkNumber('imageGridPng', 'background', options.background, 0, 1);
   const cmap = options.colormap ?? 'gray';
   const symmetric = options.symmetric ?? false;
   const invert = options.invert ?? false;
-  const bg = Math.max(0, Math.min(1, options.background ?? 1));
+  const bg = options.background ?? 1;
   const rgb = cmap !== 'gray';
   const bpp = rgb ? 3 : 1;
   const out = new Uint8Array(p.outW * p.outH * bpp);
@@ -173,6 +175,9 @@ export function encodePng(
   height: number,
   kind: 'gray' | 'rgb' | 'rgba',
 ): Uint8Array {
+  checkEnum('encodePng', 'kind', kind, ['gray', 'rgb', 'rgba']);
+  checkNumber('encodePng', 'width', width, 1, 2 ** 31 - 1, true);
+  checkNumber('encodePng', 'height', height, 1, 2 ** 31 - 1, true);
   const bpp = kind === 'gray' ? 1 : kind === 'rgb' ? 3 : 4;
   if (pixels.length !== width * height * bpp) {
     throw new ValidationError(
@@ -196,7 +201,7 @@ export interface LabelledGridOptions extends ImageGridOptions {
  */
 export function labelledImageGridSvg(images: MatrixLike, options: LabelledGridOptions): string {
   const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 });
-  const p = plan(M.rows, M.cols, options);
+  const p = plan(M.rows, M.cols, options, 'labelledImageGridSvg');
   const png = imageGridPng(M, options);
   const rowLabels = options.rowLabels ?? [];
   const colLabels = options.colLabels ?? [];

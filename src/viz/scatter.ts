@@ -8,6 +8,7 @@ import type { MatrixLike } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { toMatrix } from '../core/validate.js';
 import { axes, leftMargin, legend, svgDocument, textWidth, titleText, type Box } from './axes.js';
+import { checkNumber, checkSize } from './check.js';
 import { categoricalColor } from './colors.js';
 import { escapeXml, niceDomain, px } from './format.js';
 
@@ -92,6 +93,11 @@ export function scatterSvg(
   if (labels && labels.length !== n) {
     throw new ValidationError(`scatterSvg: labels has ${labels.length} entries but points has ${n} rows`);
   }
+  checkSize('scatterSvg', options.width, options.height);
+  checkNumber('scatterSvg', 'pointSize', options.pointSize, 0, 100);
+  checkNumber('scatterSvg', 'opacity', options.opacity, 0, 1);
+  checkNumber('scatterSvg', 'maxPoints', options.maxPoints, 1, Number.MAX_SAFE_INTEGER, true);
+  checkNumber('scatterSvg', 'seed', options.seed, 0, 2 ** 32 - 1, true);
   const width = options.width ?? 560;
   const height = options.height ?? 460;
   const maxPoints = options.maxPoints ?? 20_000;

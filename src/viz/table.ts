@@ -1,4 +1,6 @@
 /** HTML tables for the report: every cell escaped, numbers formatted and right-aligned. */
+import { ValidationError } from '../core/errors.js';
+import { checkNumber } from './check.js';
 import { escapeHtml, formatNumber } from './format.js';
 
 export interface TableOptions {
@@ -15,6 +17,16 @@ const NUMERIC = /^[−+-]?[\d,]*\.?\d+(e[−+-]?\d+)?\s?(%|×|ms|s)?$/;
 
 /** An HTML <table> with a header row; numbers are formatted (`formatNumber`), all text escaped. */
 export function tableHtml(header: string[], rows: (string | number)[][], options: TableOptions = {}): string {
+  if (!Array.isArray(header)) throw new ValidationError(`tableHtml: header must be an array of strings`);
+  if (!Array.isArray(rows)) throw new ValidationError(`tableHtml: rows must be an array of rows`);
+  rows.forEach((r, i) => {
+    if (!Array.isArray(r) || r.length !== header.length) {
+      throw new ValidationError(
+        `tableHtml: rows is ragged: row ${i} has ${Array.isArray(r) ? r.length : 'no'} cells, the header has ${header.length}`,
+      );
+    }
+  });
+  checkNumber('tableHtml', 'digits', options.digits, 1, 17, true);
   const digits = options.digits ?? 4;
   const cell = (v: string | number, tag: 'td' | 'th'): string =>
     typeof v === 'number'
