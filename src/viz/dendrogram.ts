@@ -12,6 +12,7 @@ import { Matrix } from '../core/matrix.js';
 import { categoricalColor } from './colors.js';
 import { escapeXml, formatNumber, niceTicks, px } from './format.js';
 import { FONT } from './axes.js';
+import { encodePng } from './png.js';
 
 export interface DendrogramOptions {
   title?: string;
@@ -42,30 +43,26 @@ function topClusters(Z: ArrayLike<number>, n: number, p: number): Set<number> {
   return out;
 }
 
-/**
- * @param Z linkage matrix ((n−1) × 4 Matrix, or its row-major data), e.g.
- *   `new AgglomerativeClustering({ nClusters: 3 }).fit(X).linkageMatrix`.
- */
-export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptions = {}): string {
-  const z = Z instanceof Matrix ? Z.contiguous().data : Z;
-  const n = z.length / 4 + 1;
-  const width = options.width ?? 900;
-  const height = options.height ?? 420;
-  const maxLeaves = Math.max(2, options.maxLeaves ?? 120);
-  const left = 60;
-  const right = 20;
-  const top = options.title ? 34 : 14;
-  const bottom = 56;
-  if (n < 2) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"></svg>`;
+interface Layout {
+  leafOrder: number[];
+  xOf: Map<number, number>;
+  yOf: Map<number, number>;
+  colour: Map<number, string>;
+  isLeaf: (node: number) => boolean;
+  sizeOf: (node: number) => number;
+  hMax: number;
+}
 
+/** Leaf order, node positions (x in leaf units, y = height) and cut colours, shared by SVG and PNG. */
+function layout(z: ArrayLike<number>, n: number, maxLeaves: number, nClusters: number | undefined): Layout {
   const shown = n > maxLeaves ? topClusters(z, n, maxLeaves) : null;
   const isLeaf = (node: number) => node < n || (shown !== null && shown.has(node));
   const sizeOf = (node: number) => (node < n ? 1 : z[(node - n) * 4 + 3]!);
 
   // Flat-cluster colour of each node: a node is coloured when all of it lies in one cut cluster.
   const colour = new Map<number, string>();
-  if (options.nClusters !== undefined && options.nClusters > 1) {
-    const roots = topClusters(z, n, options.nClusters);
+  if (nClusters !== undefined && nClusters > 1) {
+    const roots = topClusters(z, n, nClusters);
     let c = 0;
     for (const r of [...roots].sort((a, b) => a - b)) {
       const col = categoricalColor(c++);
@@ -101,13 +98,34 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
       yOf.set(node, z[r * 4 + 2]!);
     }
   }
+  let hMax = 0;
+  for (let r = 0; r < n - 1; r++) if (z[r * 4 + 2]! > hMax) hMax = z[r * 4 + 2]!;
+  if (!(hMax > 0)) hMax = 1;
+  return { leafOrder, xOf, yOf, colour, isLeaf, sizeOf, hMax };
+}
+
+/**
+ * @param Z linkage matrix ((n−1) × 4 Matrix, or its row-major data), e.g.
+ *   `new AgglomerativeClustering({ nClusters: 3 }).fit(X).linkageMatrix`.
+ */
+export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptions = {}): string {
+  const z = Z instanceof Matrix ? Z.contiguous().data : Z;
+  const n = z.length / 4 + 1;
+  const width = options.width ?? 900;
+  const height = options.height ?? 420;
+  const maxLeaves = Math.max(2, options.maxLeaves ?? 120);
+  const left = 60;
+  const right = 20;
+  const top = options.title ? 34 : 14;
+  const bottom = 56;
+  if (n < 2) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"></svg>`;
+
+  const { leafOrder, xOf, yOf, colour, isLeaf, sizeOf, hMax } = layout(z, n, maxLeaves, options.nClusters);
   const nl = leafOrder.length;
   const x0 = left;
   const x1 = width - right;
   const y0 = top;
   const y1 = height - bottom;
-  const hMax =
-    z[(n - 2) * 4 + 2]! > 0 ? Math.max(...Array.from({ length: n - 1 }, (_, r) => z[r * 4 + 2]!)) : 1;
   const { ticks } = niceTicks(0, hMax, 5);
   const yTop = Math.max(hMax, ticks[ticks.length - 1] ?? hMax);
   const sx = (v: number) => x0 + ((v + 0.5) / nl) * (x1 - x0);
@@ -160,4 +178,86 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
     (options.title ? `<title>${escapeXml(options.title)}</title>` : '') +
     `<rect width="${width}" height="${height}" fill="#fff"/>${title}${parts.join('')}</svg>`
   );
+}
+
+/**
+ * The same dendrogram as a PNG (links only, no text): for very large trees or where SVG is not
+ * wanted. `leafClasses` adds a colour strip under the leaves.
+ */
+export function dendrogramPng(Z: Matrix | Float64Array, options: DendrogramOptions = {}): Uint8Array {
+  const z = Z instanceof Matrix ? Z.contiguous().data : Z;
+  const n = z.length / 4 + 1;
+  const width = options.width ?? 900;
+  const height = options.height ?? 420;
+  const px4 = new Uint8Array(width * height * 4).fill(255);
+  if (n < 2) return encodePng(px4, width, height, 'rgba');
+  const { leafOrder, xOf, yOf, colour, isLeaf, hMax } = layout(
+    z,
+    n,
+    Math.max(2, options.maxLeaves ?? 120),
+    options.nClusters,
+  );
+  const pad = 10;
+  const strip = options.leafClasses ? 10 : 0;
+  const x0 = pad;
+  const x1 = width - pad;
+  const y0 = pad;
+  const y1 = height - pad - strip;
+  const nl = leafOrder.length;
+  const sx = (v: number) => Math.round(x0 + ((v + 0.5) / nl) * (x1 - x0));
+  const sy = (v: number) => Math.round(y1 - (v / hMax) * (y1 - y0));
+  const rgb = (hex: string): [number, number, number] => [
+    parseInt(hex.slice(1, 3), 16),
+    parseInt(hex.slice(3, 5), 16),
+    parseInt(hex.slice(5, 7), 16),
+  ];
+  const set = (x: number, y: number, c: [number, number, number]) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    const o = (y * width + x) * 4;
+    px4[o] = c[0];
+    px4[o + 1] = c[1];
+    px4[o + 2] = c[2];
+  };
+  const vline = (x: number, ya: number, yb: number, c: [number, number, number]) => {
+    for (let y = Math.min(ya, yb); y <= Math.max(ya, yb); y++) set(x, y, c);
+  };
+  const hline = (xa: number, xb: number, y: number, c: [number, number, number]) => {
+    for (let x = Math.min(xa, xb); x <= Math.max(xa, xb); x++) set(x, y, c);
+  };
+  for (let r = 0; r < n - 1; r++) {
+    const node = n + r;
+    if (!xOf.has(node) || isLeaf(node)) continue;
+    const a = z[r * 4]!;
+    const b = z[r * 4 + 1]!;
+    const c = rgb(colour.get(node) ?? '#555555');
+    const h = sy(z[r * 4 + 2]!);
+    vline(sx(xOf.get(a)!), sy(yOf.get(a)!), h, c);
+    vline(sx(xOf.get(b)!), sy(yOf.get(b)!), h, c);
+    hline(sx(xOf.get(a)!), sx(xOf.get(b)!), h, c);
+  }
+  if (options.leafClasses) {
+    const classes = options.leafClasses;
+    // A collapsed cluster (truncated tree) shows the majority class of its members.
+    const classOf = (node: number): number => {
+      if (node < n) return classes[node]!;
+      const counts = new Map<number, number>();
+      const stack = [node];
+      while (stack.length > 0) {
+        const v = stack.pop()!;
+        if (v < n) counts.set(classes[v]!, (counts.get(classes[v]!) ?? 0) + 1);
+        else stack.push(z[(v - n) * 4]!, z[(v - n) * 4 + 1]!);
+      }
+      let best = 0;
+      let bc = -1;
+      for (const [c, m] of counts) if (m > bc) [best, bc] = [c, m];
+      return best;
+    };
+    for (const leaf of leafOrder) {
+      const c = rgb(categoricalColor(classOf(leaf)));
+      const x = sx(xOf.get(leaf)!);
+      const half = Math.max(0, Math.floor((x1 - x0) / nl / 2));
+      for (let dx = -half; dx <= half; dx++) vline(x + dx, y1 + 2, y1 + strip, c);
+    }
+  }
+  return encodePng(px4, width, height, 'rgba');
 }

@@ -54,3 +54,19 @@ describe('graphSvg', () => {
     expect((svg.match(/<polygon /g) ?? []).length).toBe(2);
   });
 });
+
+describe('dendrogramPng', () => {
+  it('draws the same tree as a PNG with a class strip', async () => {
+    const { dendrogramPng } = await import('../../src/viz/dendrogram.js');
+    const r = new Rng(4);
+    const X = Array.from({ length: 50 }, () => [r.normal(), r.normal()]);
+    const png = dendrogramPng(linkage(X, 'average'), {
+      width: 300,
+      height: 200,
+      nClusters: 3,
+      leafClasses: Array.from({ length: 50 }, (_, i) => i % 3),
+    });
+    expect(Array.from(png.slice(1, 4))).toEqual([80, 78, 71]); // "PNG"
+    expect(png.length).toBeGreaterThan(500);
+  });
+});
