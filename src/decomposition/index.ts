@@ -9,17 +9,15 @@ export {
   SparseCoder,
   SPARSE_CODER_DEFAULTS,
   sparseEncode,
-  softThreshold,
   softThresholdArray,
   type SparseCoderOptions,
   type SparseEncodeOptions,
   type SparseCodingAlgorithm,
 } from './sparse-coder.js';
-export { NMF, NMF_DEFAULTS, nmfInit, type NMFInit, type NMFOptions } from './nmf.js';
+export { NMF, NMF_DEFAULTS, type NMFInit, type NMFOptions } from './nmf.js';
 export {
   DictionaryLearning,
   DICTIONARY_LEARNING_DEFAULTS,
-  updateDictionary,
   type DictionaryLearningOptions,
 } from './dictionary-learning.js';
 export {

@@ -58,8 +58,12 @@ export function softThreshold(v: number, t: number): number {
   return v > t ? v - t : v < -t ? v + t : 0;
 }
 
-/** Elementwise soft thresholding of an array (new array). */
+/** Elementwise soft thresholding of an array (new array); t must be a finite number >= 0. */
 export function softThresholdArray(v: ArrayLike<number>, t: number): Float64Array {
+  if (!(t >= 0 && Number.isFinite(t))) throw new ValidationError(`t must be a finite number >= 0; got ${t}`);
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i]!)) throw new ValidationError(`v has ${v[i]} at index ${i}`);
+  }
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = softThreshold(v[i]!, t);
   return out;
@@ -137,11 +141,11 @@ export function sparseEncode(
   if (D.cols !== M.cols) {
     throw new ValidationError(`X has ${M.cols} features, but the dictionary atoms have ${D.cols}`);
   }
-  checkEncodeOptions(options, D.rows);
+  checkEncodeOptions(options, D.rows, M.rows);
   return new Matrix(sparseEncodeRaw(M.data, 0, M.rows, M.cols, D.data, D.rows, options), M.rows, D.rows);
 }
 
-function checkEncodeOptions(o: SparseEncodeOptions, k: number): void {
+function checkEncodeOptions(o: SparseEncodeOptions, k: number, n?: number): void {
   const alg = o.algorithm ?? 'lasso_lars';
   if (!['lasso_cd', 'lasso_lars', 'omp', 'threshold'].includes(alg)) {
     throw new ValidationError(
@@ -158,6 +162,24 @@ function checkEncodeOptions(o: SparseEncodeOptions, k: number): void {
     throw new ValidationError(
       `nNonzeroCoefs must be an integer in [1, nComponents=${k}]; got ${o.nNonzeroCoefs}`,
     );
+  }
+  if (o.maxIter !== undefined && !(Number.isInteger(o.maxIter) && o.maxIter >= 1)) {
+    throw new ValidationError(`maxIter must be an integer >= 1; got ${o.maxIter}`);
+  }
+  if (o.tol !== undefined && !(o.tol >= 0 && Number.isFinite(o.tol))) {
+    throw new ValidationError(`tol must be a finite number >= 0; got ${o.tol}`);
+  }
+  if (o.init !== undefined && n !== undefined) {
+    if (o.init.length !== n * k) {
+      throw new ValidationError(
+        `init has ${o.init.length} entries; expected nSamples × nComponents = ${n} × ${k} = ${n * k}`,
+      );
+    }
+    for (let i = 0; i < o.init.length; i++) {
+      if (!Number.isFinite(o.init[i]!)) {
+        throw new ValidationError(`init has ${o.init[i]} at row ${Math.floor(i / k)}, column ${i % k}`);
+      }
+    }
   }
 }
 

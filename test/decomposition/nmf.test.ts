@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { NMF, nmfInit } from '../../src/decomposition/index.js';
+import { NMF } from '../../src/decomposition/index.js';
+import { nmfInit } from '../../src/decomposition/nmf.js';
 import { expectClose, fixture } from './helpers.js';
 
 const F = fixture('nmf.json');

@@ -6,10 +6,10 @@ import {
   lassoLars,
   orthogonalMp,
   orthogonalMpGram,
-  softThreshold,
   softThresholdArray,
   sparseEncode,
 } from '../../src/decomposition/index.js';
+import { softThreshold } from '../../src/decomposition/sparse-coder.js';
 import { saveModel, loadModel } from '../../src/io/index.js';
 import { expectClose, fixture } from './helpers.js';
 
