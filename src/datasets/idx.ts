@@ -6,7 +6,8 @@
  * Every length is checked before use: a truncated, gzipped or otherwise malformed file gives a
  * FormatError saying what is wrong, never a wrongly shaped array.
  */
-import { FormatError } from '../core/errors.js';
+import { FormatError, ValidationError } from '../core/errors.js';
+import { byteView } from './bytes.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -19,14 +20,55 @@ export interface IdxResult {
   data: IdxArray;
 }
 
-const TYPES: Record<number, { dtype: IdxDType; size: number }> = {
-  0x08: { dtype: 'uint8', size: 1 },
-  0x09: { dtype: 'int8', size: 1 },
-  0x0b: { dtype: 'int16', size: 2 },
-  0x0c: { dtype: 'int32', size: 4 },
-  0x0d: { dtype: 'float32', size: 4 },
-  0x0e: { dtype: 'float64', size: 8 },
+type IdxCtor = new (n: number) => IdxArray;
+
+/** Type code → dtype, element size, array constructor and big-endian DataView accessors. */
+const TYPES: Record<number, { dtype: IdxDType; size: number; ctor: IdxCtor; get: Getter; set: Setter }> = {
+  0x08: {
+    dtype: 'uint8',
+    size: 1,
+    ctor: Uint8Array,
+    get: (v, o) => v.getUint8(o),
+    set: (v, o, x) => v.setUint8(o, x),
+  },
+  0x09: {
+    dtype: 'int8',
+    size: 1,
+    ctor: Int8Array,
+    get: (v, o) => v.getInt8(o),
+    set: (v, o, x) => v.setInt8(o, x),
+  },
+  0x0b: {
+    dtype: 'int16',
+    size: 2,
+    ctor: Int16Array,
+    get: (v, o) => v.getInt16(o),
+    set: (v, o, x) => v.setInt16(o, x),
+  },
+  0x0c: {
+    dtype: 'int32',
+    size: 4,
+    ctor: Int32Array,
+    get: (v, o) => v.getInt32(o),
+    set: (v, o, x) => v.setInt32(o, x),
+  },
+  0x0d: {
+    dtype: 'float32',
+    size: 4,
+    ctor: Float32Array,
+    get: (v, o) => v.getFloat32(o),
+    set: (v, o, x) => v.setFloat32(o, x),
+  },
+  0x0e: {
+    dtype: 'float64',
+    size: 8,
+    ctor: Float64Array,
+    get: (v, o) => v.getFloat64(o),
+    set: (v, o, x) => v.setFloat64(o, x),
+  },
 };
+type Getter = (v: DataView, offset: number) => number;
+type Setter = (v: DataView, offset: number, x: number) => void;
 
 function hex(b: number): string {
   return `0x${b.toString(16).padStart(2, '0')}`;
@@ -34,14 +76,7 @@ function hex(b: number): string {
 
 /** Parses an IDX file. `name` (e.g. the file name) is used in error messages. */
 export function readIdx(bytes: Uint8Array | ArrayBuffer, name = 'IDX data'): IdxResult {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-    throw new FormatError(`${name}: expected a Uint8Array or ArrayBuffer`);
-  }
-  // A plain Uint8Array view: Node's Buffer.slice() would return a view, not a copy.
-  const u8 =
-    bytes instanceof ArrayBuffer
-      ? new Uint8Array(bytes)
-      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u8 = byteView(bytes, name);
   if (u8.length < 4)
     throw new FormatError(`${name}: only ${u8.length} bytes; an IDX file starts with a 4-byte magic number`);
   if (u8[0] === 0x1f && u8[1] === 0x8b) {
@@ -85,89 +120,42 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer, name = 'IDX data'): Idx
       `${name}: ${have - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`,
     );
   }
-  const body = u8.subarray(headerBytes);
   let data: IdxArray;
-  switch (type.dtype) {
-    case 'uint8':
-      data = body.slice();
-      break;
-    case 'int8':
-      data = new Int8Array(body.slice().buffer);
-      break;
-    case 'int16': {
-      const a = new Int16Array(count);
-      for (let i = 0; i < count; i++) a[i] = dv.getInt16(headerBytes + 2 * i, false);
-      data = a;
-      break;
-    }
-    case 'int32': {
-      const a = new Int32Array(count);
-      for (let i = 0; i < count; i++) a[i] = dv.getInt32(headerBytes + 4 * i, false);
-      data = a;
-      break;
-    }
-    case 'float32': {
-      const a = new Float32Array(count);
-      for (let i = 0; i < count; i++) a[i] = dv.getFloat32(headerBytes + 4 * i, false);
-      data = a;
-      break;
-    }
-    case 'float64': {
-      const a = new Float64Array(count);
-      for (let i = 0; i < count; i++) a[i] = dv.getFloat64(headerBytes + 8 * i, false);
-      data = a;
-      break;
-    }
+  if (type.size === 1) {
+    // Single bytes have no byte order: one copy into a fresh buffer.
+    data = new type.ctor(count);
+    new Uint8Array(data.buffer).set(u8.subarray(headerBytes));
+  } else {
+    data = new type.ctor(count);
+    for (let i = 0; i < count; i++) data[i] = type.get(dv, headerBytes + type.size * i);
   }
   return { dtype: type.dtype, shape, data };
 }
 
 /** Writes an IDX file (big-endian), the inverse of `readIdx`; used for tests and exports. */
 export function writeIdx(data: IdxArray, shape: readonly number[]): Uint8Array {
-  let code = -1;
-  let size = 1;
-  for (const [c, t] of Object.entries(TYPES)) {
-    const ctor = {
-      uint8: Uint8Array,
-      int8: Int8Array,
-      int16: Int16Array,
-      int32: Int32Array,
-      float32: Float32Array,
-      float64: Float64Array,
-    }[t.dtype];
-    if (data instanceof ctor && !(data instanceof Uint8ClampedArray)) {
-      code = Number(c);
-      size = t.size;
-    }
-  }
-  if (code < 0) throw new FormatError('writeIdx: data must be a Uint8/Int8/Int16/Int32/Float32/Float64Array');
-  if (shape.length < 1 || shape.length > 255)
-    throw new FormatError(`writeIdx: shape must have 1..255 dimensions`);
+  const entry = Object.entries(TYPES).find(([, t]) => data instanceof t.ctor);
+  if (!entry)
+    throw new ValidationError('writeIdx: data must be a Uint8/Int8/Int16/Int32/Float32/Float64Array');
+  const [code, type] = entry;
+  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 255)
+    throw new ValidationError(`writeIdx: shape must have 1..255 dimensions`);
   let count = 1;
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0 || s > 0xffffffff)
-      throw new FormatError(`writeIdx: invalid dimension ${s}`);
+      throw new ValidationError(`writeIdx: invalid dimension ${s}`);
     count *= s;
   }
   if (count !== data.length)
-    throw new FormatError(
+    throw new ValidationError(
       `writeIdx: shape [${shape.join(', ')}] needs ${count} values, data has ${data.length}`,
     );
   const head = 4 + 4 * shape.length;
-  const out = new Uint8Array(head + count * size);
+  const out = new Uint8Array(head + count * type.size);
   const dv = new DataView(out.buffer);
-  out[2] = code;
+  out[2] = Number(code);
   out[3] = shape.length;
   shape.forEach((s, i) => dv.setUint32(4 + 4 * i, s, false));
-  for (let i = 0; i < count; i++) {
-    const v = data[i]!;
-    const o = head + i * size;
-    if (code === 0x08) dv.setUint8(o, v);
-    else if (code === 0x09) dv.setInt8(o, v);
-    else if (code === 0x0b) dv.setInt16(o, v, false);
-    else if (code === 0x0c) dv.setInt32(o, v, false);
-    else if (code === 0x0d) dv.setFloat32(o, v, false);
-    else dv.setFloat64(o, v, false);
-  }
+  for (let i = 0; i < count; i++) type.set(dv, head + i * type.size, data[i]!);
   return out;
 }

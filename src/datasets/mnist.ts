@@ -6,6 +6,7 @@
  */
 import { FormatError, ValidationError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType } from '../core/matrix.js';
+import { validateOptions, type ConstraintTable } from '../core/validate.js';
 import { readIdx } from './idx.js';
 import { nodeFs, nodePath, packageDir } from './node.js';
 
@@ -85,27 +86,20 @@ function readSplit(split: MnistSplit, dir: string | undefined): RawSplit {
   return raw;
 }
 
-function checkOptions(options: MnistOptions, fn: string): { split: MnistSplit } {
-  if (options === null || typeof options !== 'object')
-    throw new ValidationError(`${fn} options must be an object`);
-  const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') {
-    throw new ValidationError(
-      `The 'split' option of ${fn} must be one of "train", "test"; got ${JSON.stringify(split)}.`,
-    );
-  }
-  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new ValidationError(
-      `The 'limit' option of ${fn} must be an integer >= 1; got ${String(options.limit)}.`,
-    );
-  }
-  if (options.dtype !== undefined && options.dtype !== 'float64' && options.dtype !== 'float32') {
-    throw new ValidationError(
-      `The 'dtype' option of ${fn} must be one of "float64", "float32"; got ${JSON.stringify(options.dtype)}.`,
-    );
-  }
-  return { split };
-}
+export const MNIST_DEFAULTS: Readonly<MnistOptions> = {
+  split: 'train',
+  limit: undefined,
+  dtype: 'float64',
+  dir: undefined,
+};
+
+/** Options shared by the MNIST-like loaders (Fashion-MNIST adds its own to this table). */
+export const MNIST_TABLE: ConstraintTable<MnistOptions> = {
+  split: { type: 'enum', values: ['train', 'test'] },
+  limit: { type: 'int', min: 1 },
+  dtype: { type: 'enum', values: ['float64', 'float32'] },
+  dir: { type: 'string' },
+};
 
 function takeCount(raw: RawSplit, limit: number | undefined, split: MnistSplit): number {
   if (limit === undefined) return raw.n;
@@ -119,15 +113,17 @@ function takeCount(raw: RawSplit, limit: number | undefined, split: MnistSplit):
  * @example const { X, y } = loadMnist({ split: 'test', limit: 1000 }); // X: 1000×784
  */
 export function loadMnist(options: MnistOptions = {}): MnistData<Matrix> {
-  const { split } = checkOptions(options, 'loadMnist');
-  const raw = readSplit(split, options.dir);
-  const n = takeCount(raw, options.limit, split);
+  const o = validateOptions('loadMnist', MNIST_DEFAULTS, MNIST_TABLE, options);
+  const split = o.split!;
+  const raw = readSplit(split, o.dir);
+  const n = takeCount(raw, o.limit, split);
   const d = 784;
-  const out = allocFloat(options.dtype ?? 'float64', n * d);
+  const dtype = o.dtype!;
+  const out = allocFloat(dtype, n * d);
   const src = raw.images;
   // A 256-entry table of v / 255 (division, not multiplication by 1/255, so values equal numpy's
   // X / 255 bit for bit) replaces 47M divisions by lookups.
-  const lut = allocFloat(options.dtype ?? 'float64', 256);
+  const lut = allocFloat(dtype, 256);
   for (let v = 0; v < 256; v++) lut[v] = v / 255;
   for (let i = 0; i < n * d; i++) out[i] = lut[src[i]!]!;
   const y = new Int32Array(n);
@@ -142,9 +138,11 @@ export function loadMnist(options: MnistOptions = {}): MnistData<Matrix> {
 export function loadMnistRaw(
   options: Omit<MnistOptions, 'dtype'> = {},
 ): MnistData<Uint8Array> & { n: number } {
-  const { split } = checkOptions(options, 'loadMnistRaw');
-  const raw = readSplit(split, options.dir);
-  const n = takeCount(raw, options.limit, split);
+  const { dtype: _, ...table } = MNIST_TABLE;
+  const o = validateOptions<Omit<MnistOptions, 'dtype'>>('loadMnistRaw', MNIST_DEFAULTS, table, options);
+  const split = o.split!;
+  const raw = readSplit(split, o.dir);
+  const n = takeCount(raw, o.limit, split);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) y[i] = raw.labels[i]!;
   return { X: raw.images.slice(0, n * 784), y, n, width: 28, height: 28 };

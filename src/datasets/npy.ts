@@ -12,6 +12,7 @@
  */
 import { FormatError, ValidationError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { byteView } from './bytes.js';
 
 export type NpyDType =
   | 'float64'
@@ -174,13 +175,7 @@ function halfToFloat(h: number): number {
  * @example const { shape, data } = readNpy(fs.readFileSync('x.npy')); // shape [n, d], data Float64Array
  */
 export function readNpy(bytes: Uint8Array | ArrayBuffer, name = 'NPY data'): NpyArray {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-    throw new FormatError(`${name}: expected a Uint8Array or ArrayBuffer`);
-  }
-  const u8 =
-    bytes instanceof ArrayBuffer
-      ? new Uint8Array(bytes)
-      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u8 = byteView(bytes, name);
   const fail = (msg: string): never => {
     throw new FormatError(`${name}: ${msg}`);
   };
@@ -370,6 +365,14 @@ function fortranToC<T extends NpyData>(src: T, shape: number[]): T {
  * @example const X = npyToMatrix(readNpy(bytes));
  */
 export function npyToMatrix(a: NpyArray, name = 'NPY array'): Matrix<Float64Array> {
+  if (!a || !Array.isArray(a.shape) || !ArrayBuffer.isView(a.data)) {
+    throw new ValidationError(`${name} must be an NpyArray ({ dtype, shape, data }) as readNpy returns`);
+  }
+  let count = 1;
+  for (const s of a.shape) count *= s;
+  if (count !== a.data.length) {
+    throw new ValidationError(`${name} has shape (${a.shape.join(', ')}) but ${a.data.length} values`);
+  }
   let rows: number;
   let cols: number;
   if (a.shape.length === 2) [rows, cols] = a.shape as [number, number];
@@ -411,7 +414,6 @@ export function writeNpy(
   let shp: number[];
   if (input instanceof Matrix) {
     data = input.contiguous().data;
-    if (data.length !== input.size) data = data.subarray(0, input.size);
     shp = shape ? [...shape] : [input.rows, input.cols];
   } else {
     data = input;
@@ -420,7 +422,7 @@ export function writeNpy(
   const entry = WRITE_DESCR.find(([ctor]) => data instanceof ctor && data.constructor === ctor);
   if (!entry) {
     throw new ValidationError(
-      'writeNpy needs a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array',
+      'writeNpy: input must be a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array',
     );
   }
   if (!shp.every((s) => Number.isSafeInteger(s) && s >= 0))

@@ -41,7 +41,8 @@ interface Common {
 const COMMON_TABLE = {
   nSamples: { type: 'int', min: 1 },
   noise: { type: 'number', min: 0 },
-  seed: { type: 'int' },
+  // Rng needs a safe integer: the bounds make a larger seed an option error naming the generator.
+  seed: { type: 'int', min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 } as const;
 
 function addNoise(X: Float64Array, noise: number, rng: Rng): void {
@@ -392,25 +393,35 @@ export function makeMoons(options: MoonsOptions = {}): SyntheticData & { y: Int3
     { ...COMMON_TABLE, shuffle: { type: 'boolean' } },
     options,
   );
+  return twoCurves(
+    o,
+    (i, count) => (count > 1 ? (Math.PI * i) / (count - 1) : 0),
+    (a) => [Math.cos(a), Math.sin(a)],
+    (a) => [1 - Math.cos(a), 1 - Math.sin(a) - 0.5],
+  );
+}
+
+/**
+ * Two labelled curves as scikit-learn's make_moons/make_circles: ⌊n/2⌋ samples on the outer one
+ * (y = 0) and the rest on the inner one (y = 1) at angles angle(i, count), then shuffled, then noised.
+ */
+function twoCurves(
+  o: { nSamples: number; noise: number; seed: number; shuffle: boolean },
+  angle: (i: number, count: number) => number,
+  outer: (a: number) => [number, number],
+  inner: (a: number) => [number, number],
+): SyntheticData & { y: Int32Array; t: Float64Array } {
   const rng = makeRng(o.seed);
   const n = o.nSamples;
   const nOut = Math.floor(n / 2);
-  const nIn = n - nOut;
   const X = new Float64Array(n * 2);
   const y = new Int32Array(n);
   const t = new Float64Array(n);
-  for (let i = 0; i < nOut; i++) {
-    const a = nOut > 1 ? (Math.PI * i) / (nOut - 1) : 0;
-    X[i * 2] = Math.cos(a);
-    X[i * 2 + 1] = Math.sin(a);
-    t[i] = a;
-  }
-  for (let s = 0; s < nIn; s++) {
-    const i = nOut + s;
-    const a = nIn > 1 ? (Math.PI * s) / (nIn - 1) : 0;
-    X[i * 2] = 1 - Math.cos(a);
-    X[i * 2 + 1] = 1 - Math.sin(a) - 0.5;
-    y[i] = 1;
+  for (let i = 0; i < n; i++) {
+    const isInner = i >= nOut;
+    const a = isInner ? angle(i - nOut, n - nOut) : angle(i, nOut);
+    [X[i * 2], X[i * 2 + 1]] = isInner ? inner(a) : outer(a);
+    y[i] = isInner ? 1 : 0;
     t[i] = a;
   }
   if (o.shuffle) shuffleRows(rng, X, 2, y, t);
@@ -439,28 +450,10 @@ export function makeCircles(
     },
     options,
   );
-  const rng = makeRng(o.seed);
-  const n = o.nSamples;
-  const nOut = Math.floor(n / 2);
-  const nIn = n - nOut;
-  const X = new Float64Array(n * 2);
-  const y = new Int32Array(n);
-  const t = new Float64Array(n);
-  for (let i = 0; i < nOut; i++) {
-    const a = (2 * Math.PI * i) / nOut;
-    X[i * 2] = Math.cos(a);
-    X[i * 2 + 1] = Math.sin(a);
-    t[i] = a;
-  }
-  for (let s = 0; s < nIn; s++) {
-    const i = nOut + s;
-    const a = (2 * Math.PI * s) / nIn;
-    X[i * 2] = o.factor * Math.cos(a);
-    X[i * 2 + 1] = o.factor * Math.sin(a);
-    y[i] = 1;
-    t[i] = a;
-  }
-  if (o.shuffle) shuffleRows(rng, X, 2, y, t);
-  addNoise(X, o.noise, rng);
-  return { X: new Matrix(X, n, 2), y, t };
+  return twoCurves(
+    o,
+    (i, count) => (2 * Math.PI * i) / count,
+    (a) => [Math.cos(a), Math.sin(a)],
+    (a) => [o.factor * Math.cos(a), o.factor * Math.sin(a)],
+  );
 }

@@ -63,7 +63,7 @@ describe('writeNpy', () => {
       'writeNpy: shape [2, 3] needs 6 values, data has 5',
     );
     expect(() => writeNpy([1, 2] as never)).toThrow(
-      'writeNpy needs a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array',
+      'writeNpy: input must be a Matrix or a Float64/Float32/Int32/Uint8/Int8/Int16/Uint16/Uint32Array',
     );
     expect(() => writeNpy(new Uint8Array([2]), [1], { bool: true })).toThrow(
       'writeNpy: bool data has 2 at index 0',
