@@ -88,9 +88,11 @@ export function sneCostGradient(
   P: Float64Array,
   grad: Float64Array,
   rowQ: Float64Array,
+  computeCost = true,
 ): number {
   grad.fill(0);
   let cost = 0;
+  const rowE = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let minD = Infinity;
     for (let j = 0; j < n; j++) {
@@ -104,14 +106,18 @@ export function sneCostGradient(
       if (s < minD) minD = s;
     }
     let z = 0;
-    for (let j = 0; j < n; j++) if (j !== i) z += Math.exp(minD - rowQ[j]!);
+    for (let j = 0; j < n; j++) {
+      const e = j === i ? 0 : Math.exp(minD - rowQ[j]!);
+      rowE[j] = e;
+      z += e;
+    }
     const logZ = Math.log(z) - minD;
+    const invZ = 1 / z;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      const logq = -rowQ[j]! - logZ;
       const p = P[i * n + j]!;
-      if (p > 0) cost += p * (Math.log(p) - logq);
-      const a = 2 * (p - Math.exp(logq));
+      if (computeCost && p > 0) cost += p * (Math.log(p) + rowQ[j]! + logZ);
+      const a = 2 * (p - rowE[j]! * invZ);
       for (let q = 0; q < c; q++) {
         const t = a * (Y[i * c + q]! - Y[j * c + q]!);
         grad[i * c + q]! += t;
@@ -119,7 +125,7 @@ export function sneCostGradient(
       }
     }
   }
-  return cost;
+  return computeCost ? cost : NaN;
 }
 
 /**
@@ -179,7 +185,8 @@ export class SNE {
     let cost = NaN;
     let it = 0;
     while (it < o.nIter) {
-      cost = sneCostGradient(Y, n, c, P, grad, rowQ);
+      const report = (it + 1) % 50 === 0 || it + 1 === o.nIter;
+      cost = sneCostGradient(Y, n, c, P, grad, rowQ, report);
       const mom = it < 250 ? o.momentum : o.finalMomentum;
       for (let t = 0; t < n * c; t++) {
         const g = grad[t]!;
@@ -191,10 +198,11 @@ export class SNE {
         Y[t]! += update[t]!;
       }
       it++;
-      if (!Number.isFinite(cost))
+      if (report && !Number.isFinite(cost)) {
         throw new NumericalError(`SNE diverged at iteration ${it}; lower the learning rate`);
-      if (it % 50 === 0 || it === o.nIter || o.signal?.aborted) {
-        const r = reporter.report(it, cost, { stage: 'optimisation' });
+      }
+      if (report || o.signal?.aborted) {
+        const r = reporter.report(it, report ? cost : undefined, { stage: 'optimisation' });
         if (r) {
           stop = r;
           break;
