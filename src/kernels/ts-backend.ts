@@ -243,6 +243,10 @@ export function gemmF64(
     scaleRowsF64(m, n, C, co, ldc, beta);
     return;
   }
+  if (m === 1 || n === 1) {
+    gemvF64(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+    return;
+  }
   const Ap = packA64;
   const Bp = packB64;
   for (let jc = 0; jc < n; jc += TS_NC) {
@@ -601,6 +605,10 @@ export function gemmF32(
     scaleRowsF32(m, n, C, co, ldc, beta);
     return;
   }
+  if (m === 1 || n === 1) {
+    gemvF32(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+    return;
+  }
   const Ap = packA32;
   const Bp = packB32;
   for (let jc = 0; jc < n; jc += TS_NC) {
@@ -727,6 +735,176 @@ export function argminRowsF32(
     }
     idx[i] = bi;
     val[i] = best;
+  }
+}
+
+// ---- matrix-vector products (m = 1 or n = 1) -----------------------------------------------------
+// Packing would copy the whole matrix for a single pass over it: these read it in place instead
+// (memory-bound either way). The same for every backend.
+
+let gemvAcc64 = new Float64Array(256);
+
+/** gemm with m = 1 or n = 1, straight from the stored operands. */
+export function gemvF64(
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: Float64Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C: Float64Array,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
+): void {
+  if (n === 1) {
+    // c_i = Σ_p op(A)[i, p] · x_p with x_p = op(B)[p, 0]
+    const xs = tb ? 1 : ldb;
+    if (!ta) {
+      for (let i = 0; i < m; i++) {
+        const r = ao + i * lda;
+        let s0 = 0;
+        let s1 = 0;
+        let p = 0;
+        for (; p + 1 < k; p += 2) {
+          s0 += A[r + p]! * B[bo + p * xs]!;
+          s1 += A[r + p + 1]! * B[bo + (p + 1) * xs]!;
+        }
+        if (p < k) s0 += A[r + p]! * B[bo + p * xs]!;
+        const c = co + i * ldc;
+        C[c] = beta === 0 ? alpha * (s0 + s1) : alpha * (s0 + s1) + beta * C[c]!;
+      }
+    } else {
+      if (gemvAcc64.length < m) gemvAcc64 = new Float64Array(m);
+      const acc = gemvAcc64;
+      acc.fill(0, 0, m);
+      for (let p = 0; p < k; p++) {
+        const x = B[bo + p * xs]!;
+        const r = ao + p * lda;
+        for (let i = 0; i < m; i++) acc[i] = acc[i]! + A[r + i]! * x;
+      }
+      for (let i = 0; i < m; i++) {
+        const c = co + i * ldc;
+        C[c] = beta === 0 ? alpha * acc[i]! : alpha * acc[i]! + beta * C[c]!;
+      }
+    }
+    return;
+  }
+  // m = 1: c_j = Σ_p a_p · op(B)[p, j] with a_p = op(A)[0, p]
+  const as = ta ? lda : 1;
+  if (tb) {
+    for (let j = 0; j < n; j++) {
+      const r = bo + j * ldb;
+      let s0 = 0;
+      let s1 = 0;
+      let p = 0;
+      for (; p + 1 < k; p += 2) {
+        s0 += A[ao + p * as]! * B[r + p]!;
+        s1 += A[ao + (p + 1) * as]! * B[r + p + 1]!;
+      }
+      if (p < k) s0 += A[ao + p * as]! * B[r + p]!;
+      C[co + j] = beta === 0 ? alpha * (s0 + s1) : alpha * (s0 + s1) + beta * C[co + j]!;
+    }
+  } else {
+    if (gemvAcc64.length < n) gemvAcc64 = new Float64Array(n);
+    const acc = gemvAcc64;
+    acc.fill(0, 0, n);
+    for (let p = 0; p < k; p++) {
+      const a = A[ao + p * as]!;
+      const r = bo + p * ldb;
+      for (let j = 0; j < n; j++) acc[j] = acc[j]! + a * B[r + j]!;
+    }
+    for (let j = 0; j < n; j++)
+      C[co + j] = beta === 0 ? alpha * acc[j]! : alpha * acc[j]! + beta * C[co + j]!;
+  }
+}
+
+let gemvAcc32 = new Float64Array(256);
+
+/** gemm with m = 1 or n = 1, straight from the stored operands. */
+export function gemvF32(
+  m: number,
+  n: number,
+  k: number,
+  A: Float32Array,
+  ao: number,
+  lda: number,
+  ta: boolean,
+  B: Float32Array,
+  bo: number,
+  ldb: number,
+  tb: boolean,
+  C: Float32Array,
+  co: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
+): void {
+  if (n === 1) {
+    // c_i = Σ_p op(A)[i, p] · x_p with x_p = op(B)[p, 0]
+    const xs = tb ? 1 : ldb;
+    if (!ta) {
+      for (let i = 0; i < m; i++) {
+        const r = ao + i * lda;
+        let s0 = 0;
+        let s1 = 0;
+        let p = 0;
+        for (; p + 1 < k; p += 2) {
+          s0 += A[r + p]! * B[bo + p * xs]!;
+          s1 += A[r + p + 1]! * B[bo + (p + 1) * xs]!;
+        }
+        if (p < k) s0 += A[r + p]! * B[bo + p * xs]!;
+        const c = co + i * ldc;
+        C[c] = beta === 0 ? alpha * (s0 + s1) : alpha * (s0 + s1) + beta * C[c]!;
+      }
+    } else {
+      if (gemvAcc32.length < m) gemvAcc32 = new Float64Array(m);
+      const acc = gemvAcc32;
+      acc.fill(0, 0, m);
+      for (let p = 0; p < k; p++) {
+        const x = B[bo + p * xs]!;
+        const r = ao + p * lda;
+        for (let i = 0; i < m; i++) acc[i] = acc[i]! + A[r + i]! * x;
+      }
+      for (let i = 0; i < m; i++) {
+        const c = co + i * ldc;
+        C[c] = beta === 0 ? alpha * acc[i]! : alpha * acc[i]! + beta * C[c]!;
+      }
+    }
+    return;
+  }
+  // m = 1: c_j = Σ_p a_p · op(B)[p, j] with a_p = op(A)[0, p]
+  const as = ta ? lda : 1;
+  if (tb) {
+    for (let j = 0; j < n; j++) {
+      const r = bo + j * ldb;
+      let s0 = 0;
+      let s1 = 0;
+      let p = 0;
+      for (; p + 1 < k; p += 2) {
+        s0 += A[ao + p * as]! * B[r + p]!;
+        s1 += A[ao + (p + 1) * as]! * B[r + p + 1]!;
+      }
+      if (p < k) s0 += A[ao + p * as]! * B[r + p]!;
+      C[co + j] = beta === 0 ? alpha * (s0 + s1) : alpha * (s0 + s1) + beta * C[co + j]!;
+    }
+  } else {
+    if (gemvAcc32.length < n) gemvAcc32 = new Float64Array(n);
+    const acc = gemvAcc32;
+    acc.fill(0, 0, n);
+    for (let p = 0; p < k; p++) {
+      const a = A[ao + p * as]!;
+      const r = bo + p * ldb;
+      for (let j = 0; j < n; j++) acc[j] = acc[j]! + a * B[r + j]!;
+    }
+    for (let j = 0; j < n; j++)
+      C[co + j] = beta === 0 ? alpha * acc[j]! : alpha * acc[j]! + beta * C[co + j]!;
   }
 }
 

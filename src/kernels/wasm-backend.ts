@@ -277,6 +277,11 @@ export function makeWasmBackend(
         tsGemm(m, n, 0, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
         return;
       }
+      if (m === 1 || n === 1) {
+        // matrix-vector: one pass over the operands in place beats copying and packing them
+        tsGemm(m, n, k, A, ao, lda, ta, B, bo, ldb, tb, C, co, ldc, alpha, beta);
+        return;
+      }
       const aIn = isInHeap(A);
       const bIn = isInHeap(B);
       const cIn = isInHeap(C);

@@ -91,6 +91,10 @@ const SHAPES: [number, number, number][] = [
   [65, 70, 300],
   [9, 520, 5],
   [5, 1030, 9],
+  // matrix-vector shapes (m = 1 or n = 1)
+  [33, 1, 257],
+  [1, 40, 77],
+  [1, 1, 300],
 ];
 
 describe.each(BACKENDS)('gemm [%s]', (backend) => {
