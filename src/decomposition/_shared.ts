@@ -433,3 +433,44 @@ export function randomizedTopEigen(
   gemm(kk, d, l, u, Y, rows, { transB: true });
   return { values, rows };
 }
+
+/**
+ * Whitening of scores (n × k) in place: column t ÷ √ev[t]. A component with zero variance gets
+ * scores 0 rather than ±Infinity/NaN (scikit-learn would divide by zero).
+ */
+export function whitenColumns(scores: Float64Array, n: number, ev: Float64Array, k: number): void {
+  for (let t = 0; t < k; t++) {
+    const sd = Math.sqrt(ev[t]!);
+    const inv = sd > 0 ? 1 / sd : 0;
+    for (let i = 0; i < n; i++) scores[i * k + t] *= inv;
+  }
+}
+
+/** Rows of `components` (k × d) × √ev[t]: the synthesis matrix for whitened scores (new array). */
+export function unwhitenRows(components: Float64Array, ev: Float64Array, k: number, d: number): Float64Array {
+  const W = components.slice();
+  for (let t = 0; t < k; t++) {
+    const sd = Math.sqrt(ev[t]!);
+    for (let j = 0; j < d; j++) W[t * d + j] *= sd;
+  }
+  return W;
+}
+
+/**
+ * Synthesis of a linear latent model: Z·W + 1·meanᵀ (n × d), with Z (n × k) and W stored k × d,
+ * or d × k when `transW` (FastICA's mixing matrix).
+ */
+export function synthesize(
+  Z: F64Matrix,
+  W: Float64Array,
+  mean: Float64Array,
+  d: number,
+  transW = false,
+): Matrix<Float64Array> {
+  const M = Z.contiguous();
+  const n = M.rows;
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) out.set(mean, i * d);
+  gemm(n, d, M.cols, M.data, W, out, { beta: 1, transB: transW });
+  return new Matrix(out, n, d);
+}

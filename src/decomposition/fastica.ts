@@ -34,7 +34,7 @@ import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
 import { eigh } from '../linalg/index.js';
-import { centredGram, columnMeans, projectRows, topEigen, type F64Matrix } from './_shared.js';
+import { centredGram, columnMeans, projectRows, synthesize, topEigen, type F64Matrix } from './_shared.js';
 
 export interface FastICAOptions extends IterativeOptions {
   /** Number of sources to recover (≤ nFeatures). Default: nFeatures. */
@@ -467,13 +467,10 @@ export class FastICA {
   /** Mixes sources back: S·mixingᵀ + mean (n × d). */
   inverseTransform(S: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
-    const M = (toMatrix(S, 'S') as F64Matrix).contiguous();
+    const M = toMatrix(S, 'S') as F64Matrix;
     if (M.cols !== s.k)
       throw new ValidationError(`S has ${M.cols} columns, but the model has nComponents=${s.k}`);
-    const out = new Float64Array(M.rows * s.d);
-    for (let i = 0; i < M.rows; i++) out.set(s.mean, i * s.d);
-    gemm(M.rows, s.d, s.k, M.data, s.mixing, out, { transB: true, beta: 1 });
-    return new Matrix(out, M.rows, s.d);
+    return synthesize(M, s.mixing, s.mean, s.d, true);
   }
 
   getState(): ModelState {

@@ -21,8 +21,15 @@ import {
 } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { gemm } from '../kernels/index.js';
-import { flipByRows, gramSvd, projectRows, type F64Matrix } from './_shared.js';
+import {
+  flipByRows,
+  gramSvd,
+  projectRows,
+  synthesize,
+  unwhitenRows,
+  whitenColumns,
+  type F64Matrix,
+} from './_shared.js';
 
 export interface IncrementalPCAOptions {
   /** Components to keep; default: min(nFeatures, first batch size). */
@@ -221,12 +228,7 @@ export class IncrementalPCA {
     checkFeatures(M, s.d);
     const out = new Float64Array(M.rows * s.k);
     projectRows(M, s.mean, s.components, s.k, out);
-    if (this.options.whiten) {
-      for (let t = 0; t < s.k; t++) {
-        const inv = 1 / Math.sqrt(s.explainedVariance[t]!);
-        for (let i = 0; i < M.rows; i++) out[i * s.k + t] *= inv;
-      }
-    }
+    if (this.options.whiten) whitenColumns(out, M.rows, s.explainedVariance, s.k);
     return new Matrix(out, M.rows, s.k);
   }
 
@@ -236,21 +238,11 @@ export class IncrementalPCA {
 
   inverseTransform(Z: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
-    const M = (toMatrix(Z, 'Z') as F64Matrix).contiguous();
+    const M = toMatrix(Z, 'Z') as F64Matrix;
     if (M.cols !== s.k)
       throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
-    let W = s.components;
-    if (this.options.whiten) {
-      W = W.slice();
-      for (let t = 0; t < s.k; t++) {
-        const sd = Math.sqrt(s.explainedVariance[t]!);
-        for (let j = 0; j < s.d; j++) W[t * s.d + j] *= sd;
-      }
-    }
-    const out = new Float64Array(M.rows * s.d);
-    for (let i = 0; i < M.rows; i++) out.set(s.mean, i * s.d);
-    gemm(M.rows, s.d, s.k, M.data, W, out, { beta: 1 });
-    return new Matrix(out, M.rows, s.d);
+    const W = this.options.whiten ? unwhitenRows(s.components, s.explainedVariance, s.k, s.d) : s.components;
+    return synthesize(M, W, s.mean, s.d);
   }
 
   getState(): ModelState {

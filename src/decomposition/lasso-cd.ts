@@ -110,12 +110,7 @@ export function lassoCdInPlace(
         if (a > dual) dual = a;
         l1n += Math.abs(w[j]!);
       }
-      let cst = 1;
-      if (dual > l1) {
-        cst = l1 / dual;
-        gap = 0.5 * (rr + rr * cst * cst);
-      } else gap = rr;
-      gap += l1 * l1n - cst * ry;
+      gap = dualityGap(rr, ry, dual, l1, l1n);
       if (gap < gapTol) {
         converged = true;
         it++;
@@ -191,12 +186,7 @@ export function lassoGramCdInPlace(
       }
       const rr = Math.max(0, yy - 2 * wq + wH);
       const ry = yy - wq;
-      let cst = 1;
-      if (dual > l1) {
-        cst = l1 / dual;
-        gap = 0.5 * (rr + rr * cst * cst);
-      } else gap = rr;
-      gap += l1 * l1n - cst * ry;
+      gap = dualityGap(rr, ry, dual, l1, l1n);
       if (gap < gapTol) {
         converged = true;
         it++;
@@ -230,4 +220,14 @@ export function lassoCd(X: MatrixLike, y: ArrayLike<number>, options: LassoOptio
   const r = lassoCdInPlace(Xd, n, p, yv, w, alpha * n, maxIter, tol, options.positive ?? false);
   // The gap is reported in the 1/(2n) scaling of the objective, as scikit-learn's dual_gap_.
   return { coef: w, nIter: r.nIter, dualGap: r.gap / n, converged: r.converged };
+}
+
+/**
+ * Lasso duality gap as scikit-learn's cd_fast: with residual r (‖r‖² = rr, ⟨r, y⟩ = ry) and
+ * dual = ‖Xᵀr‖∞, the dual point r·min(1, l1/dual) gives
+ * gap = ½(‖r‖² + ‖c·r‖²) + l1‖w‖₁ − c⟨r, y⟩ (c = 1 when dual ≤ l1).
+ */
+function dualityGap(rr: number, ry: number, dual: number, l1: number, l1n: number): number {
+  const c = dual > l1 ? l1 / dual : 1;
+  return 0.5 * (rr + rr * c * c) + l1 * l1n - c * ry;
 }

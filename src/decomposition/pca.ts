@@ -48,7 +48,10 @@ import {
   gramSvd,
   projectRows,
   randomizedSvdCentred,
+  synthesize,
   topEigen,
+  unwhitenRows,
+  whitenColumns,
   type F64Matrix,
 } from './_shared.js';
 
@@ -278,18 +281,8 @@ export class PCA {
       totalVariance,
     };
     if (!wantScores) return undefined;
-    if (o.whiten) this.whitenScores(scores, n);
+    if (o.whiten) whitenColumns(scores, n, ev, k);
     return new Matrix(scores, n, k);
-  }
-
-  private whitenScores(scores: Float64Array, n: number): void {
-    const s = this.state!;
-    const k = s.k;
-    for (let t = 0; t < k; t++) {
-      const sd = Math.sqrt(s.explainedVariance[t]!);
-      const inv = sd > 0 ? 1 / sd : 0;
-      for (let i = 0; i < n; i++) scores[i * k + t] *= inv;
-    }
   }
 
   private get fit_(): PCAFit {
@@ -345,7 +338,7 @@ export class PCA {
     checkFeatures(M, s.nFeatures);
     const out = new Float64Array(M.rows * s.k);
     projectRows(M, s.mean, s.components, s.k, out);
-    if (this.options.whiten) this.whitenScores(out, M.rows);
+    if (this.options.whiten) whitenColumns(out, M.rows, s.explainedVariance, s.k);
     return new Matrix(out, M.rows, s.k);
   }
 
@@ -355,22 +348,10 @@ export class PCA {
     const M = toMatrix(Z, 'Z') as F64Matrix;
     if (M.cols !== s.k)
       throw new ValidationError(`Z has ${M.cols} columns, but the model has nComponents=${s.k}`);
-    const n = M.rows;
-    const d = s.nFeatures;
-    const k = s.k;
-    let W = s.components;
-    if (this.options.whiten) {
-      W = s.components.slice();
-      for (let t = 0; t < k; t++) {
-        const sd = Math.sqrt(s.explainedVariance[t]!);
-        for (let j = 0; j < d; j++) W[t * d + j] *= sd;
-      }
-    }
-    const Zc = M.contiguous();
-    const out = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) out.set(s.mean, i * d);
-    gemm(n, d, k, Zc.data, W, out, { beta: 1, aOffset: Zc.offset });
-    return new Matrix(out, n, d);
+    const W = this.options.whiten
+      ? unwhitenRows(s.components, s.explainedVariance, s.k, s.nFeatures)
+      : s.components;
+    return synthesize(M, W, s.mean, s.nFeatures);
   }
 
   /**

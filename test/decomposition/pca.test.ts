@@ -228,3 +228,31 @@ describe('IncrementalPCA vs scikit-learn 1.2', () => {
     expectClose(inc.explainedVariance, full.explainedVariance, 1e-9);
   });
 });
+
+describe('whitening a zero-variance component', () => {
+  // Rank-1 data, two components: the second has explained variance 0. Dividing by √0 used to
+  // give 0·Infinity = NaN scores in IncrementalPCA; both estimators now give 0 there.
+  const X = [
+    [1, 2, 3],
+    [2, 4, 6],
+    [3, 6, 9],
+    [4, 8, 12],
+  ];
+  it.each([
+    ['PCA', () => new PCA({ nComponents: 2, whiten: true })],
+    ['IncrementalPCA', () => new IncrementalPCA({ nComponents: 2, whiten: true })],
+  ] as const)('%s gives finite scores and inverts them', (_name, make) => {
+    const m = make().fit(X);
+    expect(m.explainedVariance[1]).toBeCloseTo(0, 12);
+    const Z = m.transform(X);
+    for (let i = 0; i < 4; i++) {
+      expect(Math.abs(Z.get(i, 0))).toBeCloseTo(
+        [1.161895003862225, 0.3872983346207418][i < 2 ? i : 3 - i]!,
+        12,
+      );
+      expect(Z.get(i, 1)).toBeCloseTo(0, 12);
+    }
+    const R = m.inverseTransform(Z);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) expect(R.get(i, j)).toBeCloseTo(X[i]![j]!, 12);
+  });
+});
