@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import {
-  LocallyLinearEmbedding,
-  SNE,
-  sneCostGradient,
-  binarySearchPerplexity,
-  barycenterWeights,
-  exactKnn,
-  lleMatrix,
-  csrMatvec,
-  reverseCuthillMcKee,
-  EnvelopeCholesky,
-  csrFromCoo,
-} from '../../src/manifold/index.js';
+import { LocallyLinearEmbedding, SNE, binarySearchPerplexity } from '../../src/manifold/index.js';
+import { sneCostGradient } from '../../src/manifold/sne.js';
+import { barycenterWeights, lleMatrix } from '../../src/manifold/lle.js';
+import { exactKnn } from '../../src/manifold/knn.js';
+import { csrMatvec, reverseCuthillMcKee, EnvelopeCholesky, csrFromCoo } from '../../src/manifold/sparse.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));

@@ -2,21 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
+import { TSNE, tsneAffinities, tsneMethodFor, binarySearchPerplexity } from '../../src/manifold/index.js';
+import { exactKnn, approxKnn } from '../../src/manifold/knn.js';
 import {
-  TSNE,
-  tsneAffinities,
-  tsneMethodFor,
-  binarySearchPerplexity,
-  exactKnn,
-  approxKnn,
   exactGradient,
   bhGradient,
   fftGradient,
   BhTree,
   FftWorkspace,
   entropyTerm,
-  type Csr,
-} from '../../src/manifold/index.js';
+} from '../../src/manifold/gradient.js';
+import type { Csr } from '../../src/manifold/affinity.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
@@ -360,7 +356,7 @@ describe('TSNE estimator', () => {
   });
 
   it("large maps are optimised in a permuted order and returned in the caller's order", async () => {
-    const { initialEmbedding } = await import('../../src/manifold/index.js');
+    const { initialEmbedding } = await import('../../src/manifold/init.js');
     const big = blobs(5000, 4, 5, 2, 5);
     const t = new TSNE({ nIter: 0 }).fit(new Matrix(big.X, 5000, 4));
     expect(t.embedding.data).toEqual(initialEmbedding(big.X, 5000, 4, 2, 'pca', 0));
