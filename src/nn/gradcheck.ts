@@ -4,6 +4,7 @@
  * (f(θ + h) − f(θ − h)) / 2h. Run it in float64 (build the model inside `checkMode`), where
  * h = 1e-6 gives ~1e-8 relative agreement for smooth functions; in float32 expect ~1e-2 at best.
  */
+import { ValidationError } from '../core/errors.js';
 import { noGrad } from './tensor.js';
 import type { Tensor } from './tensor.js';
 import { grad } from './ops.js';
@@ -27,7 +28,15 @@ export function gradCheck(
   params: readonly Tensor[],
   o: { h?: number; maxPerParam?: number } = {},
 ): GradCheckResult {
+  if (typeof f !== 'function')
+    throw new ValidationError('gradCheck: f must be a function returning a scalar Tensor');
+  if (!Array.isArray(params)) throw new ValidationError('gradCheck: params must be an array of Tensors');
   const h = o.h ?? 1e-6;
+  if (!(Number.isFinite(h) && h > 0))
+    throw new ValidationError(`gradCheck: h must be a finite number > 0; got ${h}`);
+  const maxPer = o.maxPerParam;
+  if (maxPer !== undefined && !(Number.isInteger(maxPer) && maxPer >= 1))
+    throw new ValidationError(`gradCheck: maxPerParam must be an integer >= 1; got ${maxPer}`);
   const analytic = grad(f, params);
   let maxAbs = 0;
   let maxRel = 0;

@@ -5,6 +5,7 @@
  * 'torch': torch.nn.Linear/Conv's default, U(±1/√fanIn) for weights and biases
  * (kaiming_uniform with a = √5).
  */
+import { ValidationError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { Buf } from './memory.js';
 
@@ -18,6 +19,7 @@ export const INITS: readonly InitName[] = [
   'zeros',
 ];
 
+/** Fills `out` (a fanOut × fanIn weight, or a bias) with draws of initialiser `name` from `rng`. */
 export function initialize(out: Buf, fanIn: number, fanOut: number, name: InitName, rng: Rng, gain = 1): Buf {
   switch (name) {
     case 'glorotUniform': {
@@ -38,5 +40,9 @@ export function initialize(out: Buf, fanIn: number, fanOut: number, name: InitNa
     }
     case 'zeros':
       return out.fill(0);
+    default:
+      throw new ValidationError(
+        `init must be one of ${INITS.map((a) => JSON.stringify(a)).join(', ')}; got ${JSON.stringify(name)}`,
+      );
   }
 }

@@ -13,7 +13,7 @@ import { registerModel, type ModelState, type Saveable } from '../core/estimator
 import { apply } from './primitives.js';
 import { Tensor, engine, parameter } from './tensor.js';
 import { allocBuf, freeBuf, type Buf } from './memory.js';
-import { activate, addBias, dropout, linear, reshape, type ActivationName } from './ops.js';
+import { ACTIVATIONS, activate, addBias, dropout, linear, reshape, type ActivationName } from './ops.js';
 import { initialize, type InitName } from './init.js';
 
 export type LayerConfig =
@@ -95,6 +95,19 @@ const pos = (name: string, v: number): void => {
   if (!(Number.isInteger(v) && v >= 1))
     throw new ValidationError(`${name} must be an integer >= 1; got ${v}`);
 };
+const nonNeg = (name: string, v: number): void => {
+  if (!(Number.isInteger(v) && v >= 0))
+    throw new ValidationError(`${name} must be an integer >= 0; got ${v}`);
+};
+/** Checked at construction, so a typo fails where it is made, not at the first forward pass. */
+function checkActivation(name: ActivationName, alpha: number): void {
+  if (!ACTIVATIONS.includes(name)) {
+    throw new ValidationError(
+      `activation must be one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}; got ${JSON.stringify(name)}`,
+    );
+  }
+  if (!Number.isFinite(alpha)) throw new ValidationError(`alpha must be a finite number; got ${alpha}`);
+}
 
 export interface DenseOptions extends InitOptions {
   inFeatures: number;
@@ -127,6 +140,7 @@ export class Dense extends Layer {
     const init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
+    checkActivation(this.activation, this.alpha);
     this.tiedTo = o.tiedTo ?? null;
     if (this.tiedTo) {
       const t = this.tiedTo;
@@ -196,11 +210,13 @@ export class Conv2d extends Layer {
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? 0;
     pos('stride', this.stride);
+    nonNeg('padding', this.padding);
     const k = o.kernelSize,
       rng = o.rng ?? new Rng(o.seed ?? 0),
       init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
+    checkActivation(this.activation, this.alpha);
     this.weight = initParam(
       [o.outChannels, o.inChannels, k, k],
       o.inChannels * k * k,
@@ -257,11 +273,18 @@ export class ConvTranspose2d extends Layer {
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? 0;
     this.outputPadding = o.outputPadding ?? 0;
+    pos('stride', this.stride);
+    nonNeg('padding', this.padding);
+    nonNeg('outputPadding', this.outputPadding);
+    // torch: "output padding must be smaller than either stride or dilation" (dilation is 1 here).
+    if (this.outputPadding >= this.stride)
+      throw new ValidationError(`outputPadding=${this.outputPadding} must be < stride=${this.stride}`);
     const k = o.kernelSize,
       rng = o.rng ?? new Rng(o.seed ?? 0),
       init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
+    checkActivation(this.activation, this.alpha);
     // torch computes fans of a [Cin, Cout, k, k] weight as fanIn = Cout·k², fanOut = Cin·k².
     this.weight = initParam(
       [o.inChannels, o.outChannels, k, k],
@@ -324,6 +347,10 @@ export class BatchNorm extends Layer {
     const C = o.numFeatures;
     this.eps = o.eps ?? 1e-5;
     this.momentum = o.momentum ?? 0.1;
+    if (!(Number.isFinite(this.eps) && this.eps > 0))
+      throw new ValidationError(`eps must be a finite number > 0; got ${this.eps}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1))
+      throw new ValidationError(`momentum must be a number in [0, 1]; got ${this.momentum}`);
     this.gamma = parameter(new Float64Array(C).fill(1), [C], 'gamma');
     this.beta = parameter(new Float64Array(C), [C], 'beta');
     this.runningMean = allocBuf(engine.dtype, C);
@@ -367,6 +394,8 @@ export class Dropout extends Layer {
 export class Reshape extends Layer {
   constructor(readonly shape: number[]) {
     super();
+    if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 1))
+      throw new ValidationError(`Reshape shape must be positive integers; got ${JSON.stringify(shape)}`);
   }
   forward(x: Tensor): Tensor {
     return reshape(x, [x.shape[0]!, ...this.shape]);
@@ -391,6 +420,7 @@ export class Activation extends Layer {
     readonly alpha = 0.01,
   ) {
     super();
+    checkActivation(activation, alpha);
   }
   forward(x: Tensor): Tensor {
     return activate(x, this.activation, this.alpha);

@@ -23,14 +23,27 @@ export const softmaxCrossEntropy = (logits: Tensor, target: Tensor): Tensor =>
 export const gaussianKL = (mu: Tensor, logvar: Tensor): Tensor => apply('gaussianKL', [mu, logvar], null);
 
 /** β Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j the batch mean of code unit j (sparse autoencoder of the notes). */
+/** A penalty weight: finite and >= 0 (a NaN weight would turn the whole loss into NaN). */
+function checkWeight(value: number, name: string, fn: string): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ValidationError(`${fn}: ${name} must be a finite number >= 0; got ${value}`);
+  }
+}
+
 export function sparsityKL(h: Tensor, rho: number, beta = 1): Tensor {
   if (!(rho > 0 && rho < 1)) throw new ValidationError(`sparsity target rho must be in (0, 1); got ${rho}`);
+  checkWeight(beta, 'beta', 'sparsityKL');
   const kl = apply('bernoulliKL', [h], { rho });
   return beta === 1 ? kl : scale(kl, beta);
 }
 
 /** λ · mean over rows of Σ_j |h_j| (L1 activity penalty). */
 export function l1Activity(h: Tensor, lambda = 1): Tensor {
+  checkWeight(lambda, 'lambda', 'l1Activity');
+  if (h.shape.length < 1 || h.shape[0]! < 1)
+    throw new ValidationError(
+      `l1Activity needs a batch [N, ...] with N >= 1; got shape [${h.shape.join(', ')}]`,
+    );
   return scale(sum(abs(h)), lambda / h.shape[0]!);
 }
 
@@ -39,6 +52,7 @@ export function l1Activity(h: Tensor, lambda = 1): Tensor {
  * (Rifai et al. 2011), mean over rows.
  */
 export function contractiveSigmoid(h: Tensor, weight: Tensor, lambda = 1): Tensor {
+  checkWeight(lambda, 'lambda', 'contractiveSigmoid');
   const p = apply('contractiveSigmoid', [h, weight], null);
   return lambda === 1 ? p : scale(p, lambda);
 }
@@ -65,8 +79,13 @@ export function contractivePenalty(
   lambda = 1,
   o: ContractiveOptions = {},
 ): Tensor {
+  checkWeight(lambda, 'lambda', 'contractivePenalty');
   const sigma = o.sigma ?? 1e-2;
   const S = o.samples ?? 1;
+  if (!(Number.isFinite(sigma) && sigma > 0))
+    throw new ValidationError(`contractivePenalty: sigma must be a finite number > 0; got ${sigma}`);
+  if (!(Number.isInteger(S) && S >= 1))
+    throw new ValidationError(`contractivePenalty: samples must be an integer >= 1; got ${S}`);
   const rng = o.rng ?? engine.rng;
   let total: Tensor | null = null;
   for (let s = 0; s < S; s++) {

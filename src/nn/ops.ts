@@ -5,7 +5,7 @@
 import { ValidationError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { apply, backward } from './primitives.js';
-import { Tensor, engine, tempBuf } from './tensor.js';
+import { Tensor, engine, shapeSize, tempBuf } from './tensor.js';
 
 export const matmul = (a: Tensor, b: Tensor, o: { transA?: boolean; transB?: boolean } = {}): Tensor =>
   apply('matmul', [a, b], { transA: o.transA ?? false, transB: o.transB ?? false });
@@ -64,6 +64,10 @@ export function activate(x: Tensor, name: ActivationName, alpha = 0.01): Tensor 
       return softplus(x);
     case 'identity':
       return x;
+    default:
+      throw new ValidationError(
+        `activation must be one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}; got ${JSON.stringify(name)}`,
+      );
   }
 }
 
@@ -84,6 +88,10 @@ export function detach(x: Tensor): Tensor {
 
 /** One-hot rows [N, K] for integer labels in [0, K) (softmax cross-entropy targets, conditional models). */
 export function oneHot(labels: ArrayLike<number>, k: number): Tensor {
+  if (!(Number.isInteger(k) && k >= 1))
+    throw new ValidationError(`oneHot: k must be an integer >= 1; got ${k}`);
+  if (!labels || typeof labels.length !== 'number')
+    throw new ValidationError('oneHot: labels must be an array of integers');
   const n = labels.length;
   const d = tempBuf(engine.dtype, n * k, true);
   for (let i = 0; i < n; i++) {
@@ -97,8 +105,7 @@ export function oneHot(labels: ArrayLike<number>, k: number): Tensor {
 
 /** A constant tensor of N(0, 1) draws (for the reparameterisation trick, noise inputs of GANs). */
 export function randn(shape: readonly number[], rng: Rng = engine.rng): Tensor {
-  let n = 1;
-  for (const s of shape) n *= s;
+  const n = shapeSize(shape);
   const d = tempBuf(engine.dtype, n, false);
   for (let i = 0; i < n; i++) d[i] = rng.normal();
   return new Tensor(d, shape);

@@ -9,8 +9,13 @@
  * State buffers are allocated once, in the constructor; `step()` allocates nothing.
  */
 import { ValidationError } from '../core/errors.js';
+import { validateOptions, type Constraint, type ConstraintTable } from '../core/validate.js';
 import { allocBuf, type Buf } from './memory.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
+
+const LR: Constraint = { type: 'number', min: 0, exclusiveMin: true };
+const NON_NEGATIVE: Constraint = { type: 'number', min: 0 };
+const DECAY_RATE: Constraint = { type: 'number', min: 0, max: 1, exclusiveMax: true };
 
 export interface OptimizerState {
   name: string;
@@ -27,7 +32,11 @@ export abstract class Optimizer {
     readonly params: readonly Tensor[],
     lr: number,
   ) {
-    if (!(lr > 0)) throw new ValidationError(`learning rate lr must be > 0; got ${lr}`);
+    if (!Array.isArray(params) || !params.every((p) => p instanceof Tensor)) {
+      throw new ValidationError('params must be an array of Tensors (e.g. net.parameters())');
+    }
+    if (!(Number.isFinite(lr) && lr > 0))
+      throw new ValidationError(`learning rate lr must be a finite number > 0; got ${lr}`);
     this.lr = lr;
   }
   abstract readonly name: string;
@@ -70,6 +79,22 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
+export const SGD_DEFAULTS: Readonly<Required<SGDOptions>> = {
+  lr: 0.01,
+  momentum: 0,
+  dampening: 0,
+  nesterov: false,
+  weightDecay: 0,
+};
+const SGD_TABLE: ConstraintTable<SGDOptions> = {
+  lr: LR,
+  momentum: NON_NEGATIVE,
+  dampening: { type: 'number', min: 0, max: 1 },
+  nesterov: { type: 'boolean' },
+  weightDecay: NON_NEGATIVE,
+};
+
+/** Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD. */
 export class SGD extends Optimizer {
   readonly name = 'SGD';
   private readonly buf: Buf[];
@@ -77,12 +102,13 @@ export class SGD extends Optimizer {
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
-  constructor(params: readonly Tensor[], o: SGDOptions = {}) {
-    super(params, o.lr ?? 0.01);
-    this.momentum = o.momentum ?? 0;
-    this.dampening = o.dampening ?? 0;
-    this.nesterov = o.nesterov ?? false;
-    this.weightDecay = o.weightDecay ?? 0;
+  constructor(params: readonly Tensor[], options: SGDOptions = {}) {
+    const o = validateOptions('SGD', SGD_DEFAULTS, SGD_TABLE, options) as Required<SGDOptions>;
+    super(params, o.lr);
+    this.momentum = o.momentum;
+    this.dampening = o.dampening;
+    this.nesterov = o.nesterov;
+    this.weightDecay = o.weightDecay;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new ValidationError('Nesterov momentum requires momentum > 0 and dampening = 0');
     }
@@ -123,6 +149,22 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+export const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = {
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0,
+};
+const ADAM_TABLE: ConstraintTable<AdamOptions> = {
+  lr: LR,
+  beta1: DECAY_RATE,
+  beta2: DECAY_RATE,
+  eps: NON_NEGATIVE,
+  weightDecay: NON_NEGATIVE,
+};
+
+/** Adam (Kingma & Ba 2015) with torch's bias correction and L2 weight decay. */
 export class Adam extends Optimizer {
   readonly name = 'Adam';
   private readonly m: Buf[];
@@ -131,12 +173,13 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
-  constructor(params: readonly Tensor[], o: AdamOptions = {}) {
-    super(params, o.lr ?? 1e-3);
-    this.beta1 = o.beta1 ?? 0.9;
-    this.beta2 = o.beta2 ?? 0.999;
-    this.eps = o.eps ?? 1e-8;
-    this.weightDecay = o.weightDecay ?? 0;
+  constructor(params: readonly Tensor[], options: AdamOptions = {}) {
+    const o = validateOptions('Adam', ADAM_DEFAULTS, ADAM_TABLE, options) as Required<AdamOptions>;
+    super(params, o.lr);
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.eps = o.eps;
+    this.weightDecay = o.weightDecay;
     this.m = params.map(like);
     this.v = params.map(like);
   }
@@ -191,6 +234,24 @@ export interface RMSpropOptions {
   weightDecay?: number;
 }
 
+export const RMSPROP_DEFAULTS: Readonly<Required<RMSpropOptions>> = {
+  lr: 0.01,
+  alpha: 0.99,
+  eps: 1e-8,
+  momentum: 0,
+  centered: false,
+  weightDecay: 0,
+};
+const RMSPROP_TABLE: ConstraintTable<RMSpropOptions> = {
+  lr: LR,
+  alpha: DECAY_RATE,
+  eps: NON_NEGATIVE,
+  momentum: NON_NEGATIVE,
+  centered: { type: 'boolean' },
+  weightDecay: NON_NEGATIVE,
+};
+
+/** RMSprop (Hinton's lecture 6e) as torch.optim.RMSprop, optionally centred and with momentum. */
 export class RMSprop extends Optimizer {
   readonly name = 'RMSprop';
   private readonly sq: Buf[];
@@ -201,13 +262,19 @@ export class RMSprop extends Optimizer {
   readonly momentum: number;
   readonly centered: boolean;
   readonly weightDecay: number;
-  constructor(params: readonly Tensor[], o: RMSpropOptions = {}) {
-    super(params, o.lr ?? 0.01);
-    this.alpha = o.alpha ?? 0.99;
-    this.eps = o.eps ?? 1e-8;
-    this.momentum = o.momentum ?? 0;
-    this.centered = o.centered ?? false;
-    this.weightDecay = o.weightDecay ?? 0;
+  constructor(params: readonly Tensor[], options: RMSpropOptions = {}) {
+    const o = validateOptions(
+      'RMSprop',
+      RMSPROP_DEFAULTS,
+      RMSPROP_TABLE,
+      options,
+    ) as Required<RMSpropOptions>;
+    super(params, o.lr);
+    this.alpha = o.alpha;
+    this.eps = o.eps;
+    this.momentum = o.momentum;
+    this.centered = o.centered;
+    this.weightDecay = o.weightDecay;
     this.sq = params.map(like);
     this.avg = this.centered ? params.map(like) : [];
     this.buf = this.momentum > 0 ? params.map(like) : [];
@@ -250,13 +317,27 @@ export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
 export type OptimizerSpec =
   ({ name: 'sgd' } & SGDOptions) | ({ name: 'adam' } & AdamOptions) | ({ name: 'rmsprop' } & RMSpropOptions);
 
+/**
+ * An optimizer from a plain spec (what `train` and saved checkpoints carry).
+ * @example makeOptimizer(net.parameters(), { name: 'adam', lr: 1e-3 })
+ */
 export function makeOptimizer(params: readonly Tensor[], spec: OptimizerSpec): Optimizer {
-  switch (spec.name) {
+  if (typeof spec !== 'object' || spec === null) {
+    throw new ValidationError(
+      `optimizer spec must be an object such as { name: 'adam' }; got ${String(spec)}`,
+    );
+  }
+  const { name, ...options } = spec;
+  switch (name) {
     case 'sgd':
-      return new SGD(params, spec);
+      return new SGD(params, options);
     case 'adam':
-      return new Adam(params, spec);
+      return new Adam(params, options);
     case 'rmsprop':
-      return new RMSprop(params, spec);
+      return new RMSprop(params, options);
+    default:
+      throw new ValidationError(
+        `optimizer name must be one of "sgd", "adam", "rmsprop"; got ${JSON.stringify(name)}`,
+      );
   }
 }

@@ -35,8 +35,7 @@ export class Tensor {
   name: string;
 
   constructor(data: Buf, shape: readonly number[], requiresGrad = false, name = '') {
-    let n = 1;
-    for (const s of shape) n *= s;
+    const n = shapeSize(shape);
     if (n !== data.length) {
       throw new ValidationError(
         `tensor data has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`,
@@ -72,6 +71,19 @@ export class Tensor {
 }
 
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
+/** Number of values of a shape, which must hold non-negative integers. */
+export function shapeSize(shape: readonly number[]): number {
+  if (!Array.isArray(shape)) throw new ValidationError(`tensor shape must be an array; got ${String(shape)}`);
+  let n = 1;
+  for (const s of shape) {
+    // A negative pair of sizes would otherwise multiply to a plausible count.
+    if (!(Number.isInteger(s) && s >= 0))
+      throw new ValidationError(`tensor shape must hold non-negative integers; got [${shape.join(', ')}]`);
+    n *= s;
+  }
+  return n;
+}
 
 /** Global engine state: dtype of new tensors, gradient recording, train/eval, the step arena. */
 export interface EngineState {
@@ -245,9 +257,12 @@ export function zeros(
   shape: readonly number[],
   opts: { requiresGrad?: boolean; name?: string } = {},
 ): Tensor {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return new Tensor(allocBuf(engine.dtype, n), shape, opts.requiresGrad ?? false, opts.name ?? '');
+  return new Tensor(
+    allocBuf(engine.dtype, shapeSize(shape)),
+    shape,
+    opts.requiresGrad ?? false,
+    opts.name ?? '',
+  );
 }
 
 /** A parameter: a leaf that requires its gradient. */

@@ -155,6 +155,8 @@ export function train(
   options: TrainOptions = {},
 ): TrainResult {
   const o = validateOptions('train', TRAIN_DEFAULTS, TRAIN_TABLE, options);
+  checkNet(net, 'train');
+  checkLossFn(lossFn, 'train');
   const epochs = o.epochs!;
   const bs = o.batchSize!;
   if (o.earlyStopping && !(Number.isInteger(o.earlyStopping.patience) && o.earlyStopping.patience >= 1)) {
@@ -167,9 +169,7 @@ export function train(
     d = Xm.cols;
   const Ym = Y === null ? null : asF32(Y, 'Y');
   if (Ym && Ym.rows !== n) throw new ValidationError(`Y has ${Ym.rows} rows but X has ${n}`);
-  const inputShape = o.inputShape ?? [d];
-  if (inputShape.reduce((a, b) => a * b, 1) !== d)
-    throw new ValidationError(`inputShape [${inputShape.join(', ')}] does not hold the ${d} features of X`);
+  const inputShape = checkInputShape(o.inputShape, d);
   const params = net.parameters();
   const opt =
     o.optimizer === undefined
@@ -297,7 +297,7 @@ export function train(
       st.loss.push(epochLoss);
       let val: number | undefined;
       if (valX) {
-        val = evaluate(net, lossFn, valX, valY, bs, inputShape);
+        val = meanLoss(net, lossFn, valX, valY, bs, inputShape);
         st.valLoss.push(val);
       }
       const monitored = val ?? epochLoss;
@@ -371,8 +371,65 @@ function fillRows(M: Matrix<Float32Array>, perm: Int32Array, start: number, size
   for (let r = 0; r < size; r++) for (let j = 0; j < d; j++) out[r * d + j] = M.get(perm[start + r]!, j);
 }
 
-/** Mean loss over the rows of X in eval mode (no tape, dropout off, batch norm on running stats). */
+/** The network and loss arguments of train/evaluate/predict. */
+function checkNet(net: Sequential, fn: string): void {
+  if (!net || typeof net.forward !== 'function' || typeof net.parameters !== 'function')
+    throw new ValidationError(`${fn}: net must be a Sequential`);
+}
+function checkLossFn(lossFn: LossFn, fn: string): void {
+  if (typeof lossFn !== 'function')
+    throw new ValidationError(`${fn}: lossFn must be a function (net, x, y) => scalar Tensor`);
+}
+
+/** The shape of one sample: [nFeatures] by default, else positive sizes whose product is d. */
+function checkInputShape(shape: number[] | undefined, d: number): number[] {
+  const s = shape ?? [d];
+  if (
+    !Array.isArray(s) ||
+    !s.every((v) => Number.isInteger(v) && v >= 1) ||
+    s.reduce((a, b) => a * b, 1) !== d
+  )
+    throw new ValidationError(
+      `inputShape [${Array.isArray(s) ? s.join(', ') : String(s)}] does not hold the ${d} features of X`,
+    );
+  return s;
+}
+
+export interface InferenceOptions {
+  /** Rows per forward pass (default 256). */
+  batchSize?: number;
+  /** Shape of one sample (default [nFeatures]; e.g. [1, 28, 28] for convolutions). */
+  inputShape?: number[];
+}
+
+const INFERENCE_DEFAULTS: Readonly<InferenceOptions> = { batchSize: 256, inputShape: undefined };
+const INFERENCE_TABLE: ConstraintTable<InferenceOptions> = {
+  batchSize: { type: 'int', min: 1 },
+  inputShape: { type: 'object' },
+};
+
+/**
+ * Mean of `lossFn` over the rows of X (and Y) in eval mode: the validation loss `train` reports.
+ * @example evaluate(net, (m, x) => mseLoss(m.forward(x), x), Xtest, null)
+ */
 export function evaluate(
+  net: Sequential,
+  lossFn: LossFn,
+  X: MatrixLike,
+  Y: MatrixLike | null,
+  options: InferenceOptions = {},
+): number {
+  const o = validateOptions('evaluate', INFERENCE_DEFAULTS, INFERENCE_TABLE, options);
+  checkNet(net, 'evaluate');
+  checkLossFn(lossFn, 'evaluate');
+  const Xm = asF32(X, 'X');
+  const Ym = Y === null ? null : asF32(Y, 'Y');
+  if (Ym && Ym.rows !== Xm.rows) throw new ValidationError(`Y has ${Ym.rows} rows but X has ${Xm.rows}`);
+  return meanLoss(net, lossFn, Xm, Ym, o.batchSize!, checkInputShape(o.inputShape, Xm.cols));
+}
+
+/** Mean loss over the rows of X in eval mode (no tape, dropout off, batch norm on running stats). */
+function meanLoss(
   net: Sequential,
   lossFn: LossFn,
   X: Matrix<Float32Array>,
@@ -409,13 +466,15 @@ function freeT(t: Tensor): void {
 export function predict(
   net: Sequential,
   X: MatrixLike,
-  o: { batchSize?: number; inputShape?: number[] } = {},
+  options: InferenceOptions = {},
 ): Matrix<Float32Array> {
+  const o = validateOptions('predict', INFERENCE_DEFAULTS, INFERENCE_TABLE, options);
+  checkNet(net, 'predict');
   const Xm = asF32(X, 'X');
   const n = Xm.rows,
     d = Xm.cols,
-    bs = o.batchSize ?? 256,
-    inputShape = o.inputShape ?? [d];
+    bs = o.batchSize!,
+    inputShape = checkInputShape(o.inputShape, d);
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   let out: Float32Array | null = null;
