@@ -17,6 +17,7 @@ import Papa from 'papaparse';
 import { InvalidArgumentError, type Command } from 'commander';
 import { FormatError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { toMatrix } from '../core/validate.js';
 import { loadMnist, npyToMatrix, readNpy, writeNpy } from '../datasets/index.js';
 import { UsageError } from './errors.js';
 
@@ -65,10 +66,19 @@ export function parseInputSpec(spec: string): InputSpec {
 export interface ReadInputOptions {
   /** CSV column holding labels (header name or 0-based index); removed from X. */
   labelsColumn?: string;
+  /** Keep NaN/Infinity (the `data` command counts them); otherwise the first one is an error naming the file. */
+  allowNonFinite?: boolean;
 }
 
 /** Reads the data named by an --input value. */
 export function readInput(spec: string, options: ReadInputOptions = {}): LoadedInput {
+  const r = readInputRaw(spec, options);
+  // Named after the file, not 'X': "digits.csv has NaN at row 3, column 0".
+  if (!options.allowNonFinite) toMatrix(r.X, r.source);
+  return r;
+}
+
+function readInputRaw(spec: string, options: ReadInputOptions): LoadedInput {
   const p = parseInputSpec(spec);
   if (p.kind === 'mnist') {
     const d = loadMnist({ split: p.split, limit: p.limit, dtype: 'float64' });

@@ -36,3 +36,15 @@ export function parseList(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
+
+/** One of a fixed set of names (`--solver full`): the error lists the choices. */
+export function parseChoice<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(
+        `${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got '${value}'.`,
+      );
+    }
+    return value as T;
+  };
+}

@@ -27,8 +27,7 @@ export function buildProgram(): Command {
     .name('unsupervised')
     .description(
       'Unsupervised learning on the command line: clustering, mixtures, PCA/ICA/NMF/sparse coding, ' +
-        't-SNE/LLE, autoencoders, VAEs and GANs. `unsupervised demo` runs the course on real MNIST ' +
-        'and writes report/index.html.',
+        'SNE/t-SNE/LLE. `unsupervised demo` runs the course on real MNIST and writes report/index.html.',
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--seed <n>', 'random seed: the same seed gives the same results', parseInteger('--seed'), 0)

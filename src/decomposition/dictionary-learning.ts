@@ -30,7 +30,7 @@ import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm, syrk } from '../kernels/index.js';
 import { flipByScores, gramSvd, type F64Matrix } from './_shared.js';
-import { sparseEncodeRaw, type SparseCodingAlgorithm } from './sparse-coder.js';
+import { SPARSE_CODING_ALGORITHMS, sparseEncodeRaw, type SparseCodingAlgorithm } from './sparse-coder.js';
 
 /**
  * scikit-learn's _update_dict: one block-coordinate sweep over the atoms (rows of D, k × d) given
@@ -174,7 +174,7 @@ const TABLE: ConstraintTable<DictionaryLearningOptions> = {
   maxIter: { type: 'int', min: 1 },
   tol: { type: 'number', min: 0 },
   fitAlgorithm: { type: 'enum', values: ['lars', 'cd'] },
-  transformAlgorithm: { type: 'enum', values: ['lasso_cd', 'lasso_lars', 'omp', 'threshold'] },
+  transformAlgorithm: { type: 'enum', values: SPARSE_CODING_ALGORITHMS },
   transformNNonzeroCoefs: { type: 'int', min: 1 },
   transformAlpha: { type: 'number', min: 0 },
   positiveCode: { type: 'boolean' },

@@ -8,6 +8,7 @@ export { orthogonalMp, orthogonalMpGram, type OmpOptions, type OmpResult } from 
 export {
   SparseCoder,
   SPARSE_CODER_DEFAULTS,
+  SPARSE_CODING_ALGORITHMS,
   sparseEncode,
   softThresholdArray,
   type SparseCoderOptions,

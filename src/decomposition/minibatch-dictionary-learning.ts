@@ -27,7 +27,7 @@ import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '
 import { gemm, syrk } from '../kernels/index.js';
 import { type F64Matrix } from './_shared.js';
 import { encodeWith, svdDictionary, updateDictionary } from './dictionary-learning.js';
-import { sparseEncodeRaw, type SparseCodingAlgorithm } from './sparse-coder.js';
+import { SPARSE_CODING_ALGORITHMS, sparseEncodeRaw, type SparseCodingAlgorithm } from './sparse-coder.js';
 
 export interface MiniBatchDictionaryLearningOptions extends IterativeOptions {
   /** Number of atoms (may exceed nFeatures). Default nFeatures. */
@@ -85,7 +85,7 @@ const TABLE: ConstraintTable<MiniBatchDictionaryLearningOptions> = {
   tol: { type: 'number', min: 0 },
   maxNoImprovement: { type: 'int', min: 1 },
   fitAlgorithm: { type: 'enum', values: ['lars', 'cd'] },
-  transformAlgorithm: { type: 'enum', values: ['lasso_cd', 'lasso_lars', 'omp', 'threshold'] },
+  transformAlgorithm: { type: 'enum', values: SPARSE_CODING_ALGORITHMS },
   transformNNonzeroCoefs: { type: 'int', min: 1 },
   transformAlpha: { type: 'number', min: 0 },
   positiveCode: { type: 'boolean' },

@@ -23,14 +23,16 @@ import {
   type ModelState,
 } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
+import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
 import { type F64Matrix } from './_shared.js';
 import { lassoGramCdInPlace } from './lasso-cd.js';
 import { LarsWorkspace, lassoLarsGram } from './lasso-lars.js';
 import { OmpWorkspace, ompGramSolve } from './omp.js';
 
-export type SparseCodingAlgorithm = 'lasso_cd' | 'lasso_lars' | 'omp' | 'threshold';
+/** The coding algorithms of sparseEncode / SparseCoder / dictionary learning's transform. */
+export const SPARSE_CODING_ALGORITHMS = ['lasso_cd', 'lasso_lars', 'omp', 'threshold'] as const;
+export type SparseCodingAlgorithm = (typeof SPARSE_CODING_ALGORITHMS)[number];
 
 export interface SparseEncodeOptions {
   /** Default 'lasso_lars'. */
@@ -138,16 +140,19 @@ export function sparseEncode(
 ): Matrix<Float64Array> {
   const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
   const D = (toMatrix(dictionary, 'dictionary') as F64Matrix).contiguous();
-  if (D.cols !== M.cols) {
-    throw new ValidationError(`X has ${M.cols} features, but the dictionary atoms have ${D.cols}`);
-  }
+  checkAtoms(M, D.cols);
   checkEncodeOptions(options, D.rows, M.rows);
   return new Matrix(sparseEncodeRaw(M.data, 0, M.rows, M.cols, D.data, D.rows, options), M.rows, D.rows);
 }
 
+/** X must have as many features as the atoms (a fixed dictionary: there is no fitted model to name). */
+function checkAtoms(X: Matrix, d: number): void {
+  if (X.cols !== d) throw new ValidationError(`X has ${X.cols} features, but the dictionary atoms have ${d}`);
+}
+
 function checkEncodeOptions(o: SparseEncodeOptions, k: number, n?: number): void {
   const alg = o.algorithm ?? 'lasso_lars';
-  if (!['lasso_cd', 'lasso_lars', 'omp', 'threshold'].includes(alg)) {
+  if (!(SPARSE_CODING_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new ValidationError(
       `algorithm must be one of "lasso_cd", "lasso_lars", "omp", "threshold"; got ${JSON.stringify(alg)}`,
     );
@@ -209,7 +214,7 @@ export const SPARSE_CODER_DEFAULTS: Readonly<SparseCoderOptions> = Object.freeze
 
 const CODER_TABLE: ConstraintTable<SparseCoderOptions> = {
   dictionary: { type: 'object' },
-  transformAlgorithm: { type: 'enum', values: ['lasso_cd', 'lasso_lars', 'omp', 'threshold'] },
+  transformAlgorithm: { type: 'enum', values: SPARSE_CODING_ALGORITHMS },
   transformAlpha: { type: 'number', min: 0 },
   transformNNonzeroCoefs: { type: 'int', min: 1 },
   transformMaxIter: { type: 'int', min: 1 },
@@ -248,8 +253,7 @@ export class SparseCoder {
 
   /** No learning: checks X against the dictionary (scikit-learn's SparseCoder.fit is a no-op). */
   fit(X: MatrixLike): this {
-    const M = toMatrix(X, 'X');
-    checkFeatures(M, this.d);
+    checkAtoms(toMatrix(X, 'X'), this.d);
     this.fittedFlag = true;
     return this;
   }
@@ -263,7 +267,7 @@ export class SparseCoder {
 
   transform(X: MatrixLike): Matrix<Float64Array> {
     const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
-    checkFeatures(M, this.d);
+    checkAtoms(M, this.d);
     const o = this.options;
     const codes = sparseEncodeRaw(
       M.data,

@@ -230,7 +230,7 @@ const CASES: [string, () => unknown, string][] = [
   [
     'SparseCoder.transform',
     () => new SparseCoder({ dictionary: Dict }).transform([[1, 2]]),
-    'X has 2 features, but the model was fitted on 3',
+    'X has 2 features, but the dictionary atoms have 3',
   ],
   [
     'sparseEncode features',

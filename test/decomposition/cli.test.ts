@@ -113,6 +113,17 @@ describe('decomposition CLI commands', () => {
     expect(json('sc.json').meanSquaredResidual).toBeLessThan(1e-20);
   });
 
+  it('sparse-code reports the mean squared residual ‖x − z·D‖²', async () => {
+    // Identity atoms, soft threshold 0.5 on entries >= 1: every entry keeps a residual of 0.5, so
+    // each 2-feature row has ‖r‖² = 0.5.
+    writeFileSync(join(dir, 'pos.csv'), '1,2\n3,4\n5,6\n');
+    writeFileSync(join(dir, 'id2.csv'), '1,0\n0,1\n');
+    const args = ['-d', join(dir, 'id2.csv'), '--algorithm', 'threshold', '--alpha', '0.5'];
+    expect(await run('sparse-code', '-i', join(dir, 'pos.csv'), ...args, '-o', join(dir, 'th.csv'))).toBe(0);
+    expect(json('th.json').meanSquaredResidual).toBeCloseTo(0.5, 14);
+    expect(json('th.json').meanNonzeroPerCode).toBe(2);
+  });
+
   it('negative data given to nmf fails with the offending entry', async () => {
     writeFileSync(join(dir, 'neg.csv'), '1,2\n3,-0.5\n');
     const err: string[] = [];

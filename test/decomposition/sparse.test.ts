@@ -136,7 +136,7 @@ describe('SparseCoder vs scikit-learn 1.2', () => {
     const c = new SparseCoder({ dictionary, transformAlgorithm: 'omp', transformNNonzeroCoefs: 2 }).fit(X);
     const back = loadModel(saveModel(c)) as SparseCoder;
     expectClose(back.transform(X), c.transform(X), 0);
-    expect(() => c.transform([[1, 2, 3]])).toThrow('X has 3 features, but the model was fitted on 10');
+    expect(() => c.transform([[1, 2, 3]])).toThrow('X has 3 features, but the dictionary atoms have 10');
     expect(() => new SparseCoder({})).toThrow("SparseCoder needs the 'dictionary' option");
     expect(() => new SparseCoder({ dictionary, transformNNonzeroCoefs: 21 })).toThrow(
       'nNonzeroCoefs must be an integer in [1, nComponents=20]; got 21',

@@ -10,7 +10,7 @@ export function register(program: Command): void {
   outputOptions(cmd, 'data matrix');
   cmd.action((opts: { input: string; labelsColumn?: string; out?: string }) => {
     const t0 = Date.now();
-    const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
+    const data = readInput(opts.input, { labelsColumn: opts.labelsColumn, allowNonFinite: true });
     const { X, y } = data;
     let min = Infinity;
     let max = -Infinity;

@@ -1,9 +1,14 @@
 /** `unsupervised dictionary`: learn a sparse-coding dictionary (batch or online) and code the data. */
 import type { Command } from 'commander';
-import { DictionaryLearning, MiniBatchDictionaryLearning } from '../../decomposition/index.js';
+import {
+  DictionaryLearning,
+  MiniBatchDictionaryLearning,
+  SPARSE_CODING_ALGORITHMS as ALGORITHMS,
+  type SparseCodingAlgorithm,
+} from '../../decomposition/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -22,11 +27,17 @@ export function register(program: Command): void {
     .option('--online', 'mini-batch online learning (Mairal et al. 2010) instead of batch')
     .option('--batch-size <n>', 'rows per mini-batch (--online)', parseInteger('--batch-size', 1), 256)
     .option('--max-iter <n>', 'iterations (batch) or epochs (--online)', parseInteger('--max-iter', 1))
-    .option('--fit-algorithm <name>', "'lars' or 'cd'", 'lars')
+    .option(
+      '--fit-algorithm <name>',
+      "'lars' or 'cd'",
+      parseChoice('--fit-algorithm', ['lars', 'cd'] as const),
+      'lars' as const,
+    )
     .option(
       '--transform <name>',
       "coding of the output: 'omp', 'lasso_lars', 'lasso_cd' or 'threshold'",
-      'omp',
+      parseChoice('--transform', ALGORITHMS),
+      'omp' as const,
     )
     .option('--n-nonzero <k>', 'OMP sparsity of the output codes', parseInteger('--n-nonzero', 1))
     .option('--seed <n>', 'seed', parseInteger('--seed'), 0)
@@ -41,8 +52,8 @@ export function register(program: Command): void {
         online?: boolean;
         batchSize: number;
         maxIter?: number;
-        fitAlgorithm: string;
-        transform: string;
+        fitAlgorithm: 'lars' | 'cd';
+        transform: SparseCodingAlgorithm;
         nNonzero?: number;
         seed: number;
         saveModel?: string;
@@ -52,8 +63,8 @@ export function register(program: Command): void {
         const common = {
           nComponents: opts.nComponents,
           alpha: opts.alpha,
-          fitAlgorithm: opts.fitAlgorithm as 'lars',
-          transformAlgorithm: opts.transform as 'omp',
+          fitAlgorithm: opts.fitAlgorithm,
+          transformAlgorithm: opts.transform,
           transformNNonzeroCoefs: opts.nNonzero,
           seed: opts.seed,
         };

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { FastICA } from '../../decomposition/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -17,8 +17,18 @@ export function register(program: Command): void {
       'number of sources (default: number of features)',
       parseInteger('--n-components', 1),
     )
-    .option('--algorithm <name>', "'parallel' or 'deflation'", 'parallel')
-    .option('--fun <name>', "contrast: 'logcosh', 'exp' or 'cube'", 'logcosh')
+    .option(
+      '--algorithm <name>',
+      "'parallel' or 'deflation'",
+      parseChoice('--algorithm', ['parallel', 'deflation'] as const),
+      'parallel' as const,
+    )
+    .option(
+      '--fun <name>',
+      "contrast: 'logcosh', 'exp' or 'cube'",
+      parseChoice('--fun', ['logcosh', 'exp', 'cube'] as const),
+      'logcosh' as const,
+    )
     .option('--max-iter <n>', 'maximum iterations', parseInteger('--max-iter', 1), 200)
     .option('--tol <x>', 'convergence tolerance', parseFloatOption('--tol', 0), 1e-4)
     .option('--seed <n>', 'seed of the initial unmixing matrix', parseInteger('--seed'), 0)
@@ -29,8 +39,8 @@ export function register(program: Command): void {
         labelsColumn?: string;
         out?: string;
         nComponents?: number;
-        algorithm: string;
-        fun: string;
+        algorithm: 'parallel' | 'deflation';
+        fun: 'logcosh' | 'exp' | 'cube';
         maxIter: number;
         tol: number;
         seed: number;
@@ -40,8 +50,8 @@ export function register(program: Command): void {
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const ica = new FastICA({
           nComponents: opts.nComponents,
-          algorithm: opts.algorithm as 'parallel',
-          fun: opts.fun as 'logcosh',
+          algorithm: opts.algorithm,
+          fun: opts.fun,
           maxIter: opts.maxIter,
           tol: opts.tol,
           seed: opts.seed,

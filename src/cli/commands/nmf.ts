@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { NMF } from '../../decomposition/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -13,10 +13,16 @@ export function register(program: Command): void {
   outputOptions(cmd, 'activations W (n × k)');
   cmd
     .option('-k, --n-components <k>', 'number of parts', parseInteger('--n-components', 1), 10)
-    .option('--solver <name>', "'cd' (HALS coordinate descent) or 'mu' (multiplicative updates)", 'cd')
+    .option(
+      '--solver <name>',
+      "'cd' (HALS coordinate descent) or 'mu' (multiplicative updates)",
+      parseChoice('--solver', ['cd', 'mu'] as const),
+      'cd' as const,
+    )
     .option(
       '--init <name>',
       "'nndsvd', 'nndsvda', 'nndsvdar' or 'random' (default: nndsvda when k <= min(n, d))",
+      parseChoice('--init', ['nndsvd', 'nndsvda', 'nndsvdar', 'random'] as const),
     )
     .option('--max-iter <n>', 'maximum iterations', parseInteger('--max-iter', 1), 200)
     .option('--tol <x>', 'stopping tolerance', parseFloatOption('--tol', 0), 1e-4)
@@ -28,8 +34,8 @@ export function register(program: Command): void {
         labelsColumn?: string;
         out?: string;
         nComponents: number;
-        solver: string;
-        init?: string;
+        solver: 'cd' | 'mu';
+        init?: 'nndsvd' | 'nndsvda' | 'nndsvdar' | 'random';
         maxIter: number;
         tol: number;
         seed: number;
@@ -39,8 +45,8 @@ export function register(program: Command): void {
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const nmf = new NMF({
           nComponents: opts.nComponents,
-          solver: opts.solver as 'cd',
-          init: opts.init as 'nndsvd' | undefined,
+          solver: opts.solver,
+          init: opts.init,
           maxIter: opts.maxIter,
           tol: opts.tol,
           seed: opts.seed,

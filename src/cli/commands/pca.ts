@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { PCA } from '../../decomposition/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseInteger } from '../options.js';
+import { parseChoice, parseInteger } from '../options.js';
 
 function parseComponents(v: string): number {
   const x = Number(v);
@@ -29,7 +29,12 @@ export function register(program: Command): void {
       parseComponents,
       2,
     )
-    .option('--solver <name>', "'auto', 'full' or 'randomized'", 'auto')
+    .option(
+      '--solver <name>',
+      "'auto', 'full' or 'randomized'",
+      parseChoice('--solver', ['auto', 'full', 'randomized'] as const),
+      'auto' as const,
+    )
     .option('--whiten', 'scale the scores to unit variance')
     .option('--seed <n>', 'seed of the randomized solver', parseInteger('--seed'), 0)
     .option('--save-model <file>', 'save the fitted model')
@@ -39,7 +44,7 @@ export function register(program: Command): void {
         labelsColumn?: string;
         out?: string;
         nComponents: number;
-        solver: string;
+        solver: 'auto' | 'full' | 'randomized';
         whiten?: boolean;
         seed: number;
         saveModel?: string;
@@ -48,7 +53,7 @@ export function register(program: Command): void {
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const pca = new PCA({
           nComponents: opts.nComponents,
-          svdSolver: opts.solver as 'auto',
+          svdSolver: opts.solver,
           whiten: opts.whiten ?? false,
           seed: opts.seed,
         });
