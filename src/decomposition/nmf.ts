@@ -12,8 +12,8 @@
  *  - 'mu': multiplicative updates (Lee & Seung 2001, "Algorithms for non-negative matrix
  *    factorization"), W ← W ∘ (XHᵀ) ⊘ (WHHᵀ), H ← H ∘ (WᵀX) ⊘ (WᵀWH): non-increasing objective,
  *    non-negativity kept by construction.
- * Initialisation (Boutsidis & Gallopoulos 2008): NNDSVD from the leading singular triplets (here
- * exact, through the Gram matrix of the smaller side; scikit-learn uses a randomized SVD), its
+ * Initialisation (Boutsidis & Gallopoulos 2008): NNDSVD from the leading singular triplets (as
+ * scikit-learn, by randomized subspace iteration, here on the Gram matrix of the smaller side), its
  * variants 'nndsvda' (zeros → mean of X) and 'nndsvdar' (zeros → small random values), or 'random'.
  * Optional elastic-net penalties follow scikit-learn 1.2 (alphaW, alphaH, l1Ratio, scaled by
  * nFeatures for W and nSamples for H).

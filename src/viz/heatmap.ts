@@ -29,6 +29,13 @@ export interface HeatmapOptions {
   digits?: number;
 }
 
+/**
+ * Heatmap of `M` (rows × cols) as SVG: one cell per entry with a colour bar; above 4,096 cells
+ * (and no `cellSize`) the cells are one embedded PNG. Non-finite entries are magenta.
+ *
+ * @example
+ *   heatmapSvg(contingencyTable(y, labels), { rowTitle: 'digit', colTitle: 'cluster' })
+ */
 export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string {
   const A = toMatrix(M, 'M', { allowNonFinite: true });
   const { rows, cols } = A;
