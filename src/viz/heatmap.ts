@@ -34,7 +34,8 @@ export interface HeatmapOptions {
  * (and no `cellSize`) the cells are one embedded PNG. Non-finite entries are magenta.
  *
  * @example
- *   heatmapSvg(contingencyTable(y, labels), { rowTitle: 'digit', colTitle: 'cluster' })
+ *   const t = contingencyTable(y, labels);
+ *   heatmapSvg(t.counts, { rowLabels: t.rowLabels.map(String), rowTitle: 'digit', colTitle: 'cluster' })
  */
 export function heatmapSvg(M: MatrixLike, options: HeatmapOptions = {}): string {
   const A = toMatrix(M, 'M', { allowNonFinite: true });
