@@ -235,7 +235,8 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
       colormap: 'diverging',
     }),
   );
-  const Ttest = ctx.test.X.rowSlice(0, 1000) as Matrix<Float64Array>;
+  // contiguous(): the residual loop below indexes .data from 0, which a view need not start at.
+  const Ttest = ctx.test.X.rowSlice(0, 1000).contiguous() as Matrix<Float64Array>;
   const ompRows: (string | number)[][] = [];
   for (const K of [5, 10, 20]) {
     const coder = new SparseCoder({
