@@ -28,6 +28,7 @@ export interface CsvData {
   labels?: string[];
 }
 
+/** Defaults of `readCsv`'s options. */
 export const READ_CSV_DEFAULTS: Readonly<ReadCsvOptions> = {
   header: 'auto',
   delimiter: undefined,
@@ -134,6 +135,7 @@ export interface WriteCsvOptions {
   labelName?: string;
 }
 
+/** Defaults of `writeCsv`'s options. */
 export const WRITE_CSV_DEFAULTS: Readonly<WriteCsvOptions> = {
   columns: undefined,
   labels: undefined,

@@ -12,6 +12,7 @@ import { validateOptions, type ConstraintTable } from '../core/validate.js';
 import { MNIST_DEFAULTS, MNIST_TABLE } from './mnist.js';
 import { nodeFs, nodePath, packageDir } from './node.js';
 
+/** Names of the ten Fashion-MNIST classes, by label. */
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top',
   'Trouser',
@@ -58,6 +59,7 @@ interface RawFashion {
 
 const cache = new Map<string, RawFashion>();
 
+/** Defaults of `loadFashionMnist`'s options. */
 export const FASHION_MNIST_DEFAULTS: Readonly<FashionMnistOptions> = {
   ...MNIST_DEFAULTS,
   testFraction: 1 / 7,

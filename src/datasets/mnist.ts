@@ -86,6 +86,7 @@ function readSplit(split: MnistSplit, dir: string | undefined): RawSplit {
   return raw;
 }
 
+/** Defaults of `loadMnist`'s options. */
 export const MNIST_DEFAULTS: Readonly<MnistOptions> = {
   split: 'train',
   limit: undefined,

@@ -14,10 +14,12 @@ function builtin<T>(id: string, what: string): T {
   return m;
 }
 
+/** Node's `fs`, or an error saying that `what` needs Node.js. */
 export function nodeFs(what: string): typeof NodeFs {
   return builtin<typeof NodeFs>('node:fs', what);
 }
 
+/** Node's `path`, or an error saying that `what` needs Node.js. */
 export function nodePath(what: string): typeof NodePath {
   return builtin<typeof NodePath>('node:path', what);
 }

@@ -82,6 +82,7 @@ export interface BlobsOptions extends Common {
   shuffle?: boolean;
 }
 
+/** Defaults of `makeBlobs` (scikit-learn's make_blobs defaults). */
 export const BLOBS_DEFAULTS = {
   nSamples: 100,
   nFeatures: 2,
@@ -171,6 +172,7 @@ export interface SwissRollOptions extends Common {
   hole?: boolean;
 }
 
+/** Defaults of `makeSwissRoll`. */
 export const SWISS_ROLL_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0, height: 21, hole: false };
 
 /**
@@ -223,6 +225,7 @@ function rollFromAngles(t: Float64Array, h: Float64Array, noise: number, rng: Rn
   return { X: new Matrix(X, n, 3), t, manifold: new Matrix(M, n, 2) };
 }
 
+/** Defaults of `makeBrokenSwissRoll` (height 30 as drtoolbox). */
 export const BROKEN_SWISS_ROLL_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0, height: 30 };
 
 /**
@@ -258,6 +261,7 @@ export function makeBrokenSwissRoll(
   return { ...rollFromAngles(t, h, o.noise, rng), y };
 }
 
+/** Defaults of `makeTwinPeaks` and `makeHelix`. */
 export const TWIN_PEAKS_DEFAULTS = { nSamples: 1000, noise: 0, seed: 0 };
 
 /**
@@ -332,6 +336,7 @@ export interface SpiralOptions extends Common {
   shuffle?: boolean;
 }
 
+/** Defaults of `makeSpiral`. */
 export const SPIRAL_DEFAULTS = { nSamples: 500, noise: 0, seed: 0, nArms: 2, turns: 1.5, shuffle: true };
 
 /**
@@ -380,6 +385,7 @@ export interface MoonsOptions extends Common {
   shuffle?: boolean;
 }
 
+/** Defaults of `makeMoons`. */
 export const MOONS_DEFAULTS = { nSamples: 100, noise: 0, seed: 0, shuffle: true };
 
 /**
@@ -434,6 +440,7 @@ export interface CirclesOptions extends MoonsOptions {
   factor?: number;
 }
 
+/** Defaults of `makeCircles` (factor 0.8 as scikit-learn). */
 export const CIRCLES_DEFAULTS = { nSamples: 100, noise: 0, seed: 0, shuffle: true, factor: 0.8 };
 
 /** Two concentric circles (sklearn.datasets.make_circles): outer y = 0 (⌊n/2⌋ samples), inner y = 1. */

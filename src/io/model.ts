@@ -24,7 +24,9 @@ import { validateOptions, type ConstraintTable } from '../core/validate.js';
 import { crc32 } from './crc32.js';
 import { LIBRARY_VERSION } from './version.js';
 
+/** The `format` field of every saved-model header. */
 export const MODEL_FORMAT = 'unsupervised-model';
+/** Version of the file layout; a newer file is refused with a FormatError naming the writer's version. */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** dtype name → constructor and element size. The only dtypes a file may declare. */
@@ -65,7 +67,9 @@ export interface LoadModelOptions {
   maxBytes?: number;
 }
 
+/** Default limit on the JSON header of a model file (64 MiB). */
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024 * 1024;
+/** Default limit on the size of a model file (8 GiB). */
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024 * 1024;
 
 const LOAD_DEFAULTS: Readonly<Required<LoadModelOptions>> = {

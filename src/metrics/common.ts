@@ -10,6 +10,7 @@ export function denseMatrix(X: MatrixLike, name: string): Matrix<Float64Array> {
   return toMatrix(X, name).contiguous() as Matrix<Float64Array>;
 }
 
+/** "X and Y have different numbers of rows: 5 vs 4". */
 export function checkSameRows(a: Matrix, b: Matrix, na: string, nb: string): void {
   if (a.rows !== b.rows)
     throw new ValidationError(`${na} and ${nb} have different numbers of rows: ${a.rows} vs ${b.rows}`);

@@ -20,6 +20,7 @@ export interface SilhouetteOptions {
   seed?: number;
 }
 
+/** Defaults of `silhouetteScore`'s options (exact: no subsampling). */
 export const SILHOUETTE_DEFAULTS: Readonly<SilhouetteOptions> = { sampleSize: undefined, seed: 0 };
 
 const SILHOUETTE_TABLE: ConstraintTable<SilhouetteOptions> = {

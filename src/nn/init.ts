@@ -10,6 +10,7 @@ import type { Rng } from '../core/rng.js';
 import type { Buf } from './memory.js';
 
 export type InitName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'torch' | 'zeros';
+/** Names accepted by the layers' `init` option. */
 export const INITS: readonly InitName[] = [
   'glorotUniform',
   'glorotNormal',

@@ -55,6 +55,7 @@ export type LayerConfig =
   | { type: 'Flatten' }
   | { type: 'Activation'; activation: ActivationName; alpha: number };
 
+/** A building block of a Sequential: a forward map, its parameters and buffers, and a JSON config. */
 export abstract class Layer {
   abstract forward(x: Tensor): Tensor;
   /** Trainable parameters owned by this layer, by local name. */
@@ -405,6 +406,7 @@ export class Reshape extends Layer {
   }
 }
 
+/** [N, ...] → [N, rest] (a view: no copy). */
 export class Flatten extends Layer {
   forward(x: Tensor): Tensor {
     return reshape(x, [x.shape[0]!, x.size / x.shape[0]!]);
@@ -414,6 +416,7 @@ export class Flatten extends Layer {
   }
 }
 
+/** An activation as a layer of its own (after BatchNorm, for example). */
 export class Activation extends Layer {
   constructor(
     readonly activation: ActivationName,

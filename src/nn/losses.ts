@@ -22,7 +22,6 @@ export const softmaxCrossEntropy = (logits: Tensor, target: Tensor): Tensor =>
 /** ½ Σ_j (μ² + σ² − log σ² − 1) summed over latent dims, mean over rows (VAE, notes eq. for KL to N(0, I)). */
 export const gaussianKL = (mu: Tensor, logvar: Tensor): Tensor => apply('gaussianKL', [mu, logvar], null);
 
-/** β Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j the batch mean of code unit j (sparse autoencoder of the notes). */
 /** A penalty weight: finite and >= 0 (a NaN weight would turn the whole loss into NaN). */
 function checkWeight(value: number, name: string, fn: string): void {
   if (!(Number.isFinite(value) && value >= 0)) {
@@ -30,6 +29,7 @@ function checkWeight(value: number, name: string, fn: string): void {
   }
 }
 
+/** β Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j the batch mean of code unit j (sparse autoencoder of the notes); ρ in (0, 1). */
 export function sparsityKL(h: Tensor, rho: number, beta = 1): Tensor {
   if (!(rho > 0 && rho < 1)) throw new ValidationError(`sparsity target rho must be in (0, 1); got ${rho}`);
   checkWeight(beta, 'beta', 'sparsityKL');

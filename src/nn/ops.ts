@@ -7,6 +7,7 @@ import type { Rng } from '../core/rng.js';
 import { apply, backward } from './primitives.js';
 import { Tensor, engine, shapeSize, tempBuf } from './tensor.js';
 
+/** a·b for 2-D tensors, with optional transposes (gemm's flags: no copies). */
 export const matmul = (a: Tensor, b: Tensor, o: { transA?: boolean; transB?: boolean } = {}): Tensor =>
   apply('matmul', [a, b], { transA: o.transA ?? false, transB: o.transB ?? false });
 /** x [.., C, inner] + b [C]. */
@@ -15,32 +16,50 @@ export const addBias = (x: Tensor, b: Tensor, inner = 1): Tensor => apply('addBi
 export function linear(x: Tensor, w: Tensor, b: Tensor | null, transposed = false): Tensor {
   return apply('linear', b ? [x, w, b] : [x, w], { tied: transposed });
 }
+/** a + b elementwise (same shapes). */
 export const add = (a: Tensor, b: Tensor): Tensor => apply('add', [a, b], null);
+/** a − b elementwise (same shapes). */
 export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], null);
+/** a·b elementwise (same shapes). */
 export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], null);
 /** a·x + b elementwise. */
 export const affine = (x: Tensor, a: number, b = 0): Tensor => apply('affine', [x], { a, b });
+/** c·x elementwise. */
 export const scale = (x: Tensor, c: number): Tensor => apply('affine', [x], { a: c, b: 0 });
+/** max(x, 0). */
 export const relu = (x: Tensor): Tensor => apply('relu', [x], null);
+/** x for x > 0, alpha·x otherwise. */
 export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply('leakyRelu', [x], { alpha });
+/** 1 / (1 + e^−x). */
 export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x], null);
+/** tanh(x). */
 export const tanh = (x: Tensor): Tensor => apply('tanh', [x], null);
+/** log(1 + e^x), computed without overflow. */
 export const softplus = (x: Tensor): Tensor => apply('softplus', [x], null);
+/** e^x. */
 export const exp = (x: Tensor): Tensor => apply('exp', [x], null);
+/** Natural logarithm. */
 export const log = (x: Tensor): Tensor => apply('log', [x], null);
+/** x². */
 export const square = (x: Tensor): Tensor => apply('square', [x], null);
+/** |x| (subgradient 0 at 0). */
 export const abs = (x: Tensor): Tensor => apply('abs', [x], null);
+/** Sum of all elements (a scalar). */
 export const sum = (x: Tensor): Tensor => apply('sum', [x], null);
+/** Mean of all elements (a scalar). */
 export const mean = (x: Tensor): Tensor => apply('mean', [x], null);
+/** The same values viewed with another shape of the same size (no copy). */
 export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply('reshape', [x], { shape });
 /** [N, ...] → [N, rest]. */
 export const flatten = (x: Tensor): Tensor => reshape(x, [x.shape[0]!, x.size / x.shape[0]!]);
 /** Columns side by side (conditional models: [x, onehot(y)]). */
 export const concat = (xs: readonly Tensor[]): Tensor => apply('concat', xs, null);
+/** Columns [start, end) of a 2-D tensor (a copy). */
 export const sliceCols = (x: Tensor, start: number, end: number): Tensor =>
   apply('sliceCols', [x], { start, end });
 
 export type ActivationName = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'identity';
+/** Names accepted by `activate` and the layers' `activation` option. */
 export const ACTIVATIONS: readonly ActivationName[] = [
   'relu',
   'leakyRelu',
@@ -50,6 +69,7 @@ export const ACTIVATIONS: readonly ActivationName[] = [
   'identity',
 ];
 
+/** Applies the activation `name` ('identity' returns x itself). */
 export function activate(x: Tensor, name: ActivationName, alpha = 0.01): Tensor {
   switch (name) {
     case 'relu':

@@ -24,6 +24,7 @@ export interface OptimizerState {
   buffers: Buf[];
 }
 
+/** Updates parameters from their `.grad` in place; `getState`/`setState` for exact checkpoints. */
 export abstract class Optimizer {
   /** Steps taken (t of Adam's bias correction). */
   stepCount = 0;
@@ -79,6 +80,7 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
+/** torch.optim.SGD's defaults (lr 0.01 here: torch has no default). */
 export const SGD_DEFAULTS: Readonly<Required<SGDOptions>> = {
   lr: 0.01,
   momentum: 0,
@@ -149,6 +151,7 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** torch.optim.Adam's defaults. */
 export const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = {
   lr: 1e-3,
   beta1: 0.9,
@@ -234,6 +237,7 @@ export interface RMSpropOptions {
   weightDecay?: number;
 }
 
+/** torch.optim.RMSprop's defaults. */
 export const RMSPROP_DEFAULTS: Readonly<Required<RMSpropOptions>> = {
   lr: 0.01,
   alpha: 0.99,

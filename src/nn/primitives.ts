@@ -140,6 +140,7 @@ function convOut(H: number, k: number, s: number, p: number): number {
   return Math.floor((H + 2 * p - k) / s) + 1;
 }
 
+/** The primitive table: shape, forward and backward of each primitive. */
 export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
   matmul: {
     shape([a, b], { transA, transB }) {

@@ -18,6 +18,7 @@ import { ValidationError } from '../core/errors.js';
 import { Arena, allocBuf, type Buf, type DType } from './memory.js';
 import type { Primitive } from './primitives.js';
 
+/** A flat float buffer with a row-major shape, and its autodiff record (see the file comment). */
 export class Tensor {
   data: Buf;
   /** Gradient of the last `backward()` target with respect to this tensor (null until computed). */
@@ -104,6 +105,7 @@ export interface EngineState {
   readonly tape: Tensor[];
 }
 
+/** The one engine state (dtype, tape, train/eval, arenas) that every primitive reads. */
 export const engine: EngineState = {
   dtype: 'float32',
   gradEnabled: true,
