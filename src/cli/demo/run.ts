@@ -4,7 +4,7 @@
  * report/index.html + summary.json.
  *
  * Each section's Rng is `new Rng(seed, stream(id))`, a stream derived from the section id rather
- * than forked in sequence, so `--only kmeans` gives the same numbers as the kmeans part of a full run.
+ * than forked in sequence, so `--only clustering` gives the same numbers as that section in a full run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
