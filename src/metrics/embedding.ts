@@ -51,18 +51,17 @@ export function trustworthiness(X: MatrixLike, Y: MatrixLike, k = 5): number {
   checkK(k, n, 'trustworthiness');
   if (k >= n / 2) throw new ValidationError(`trustworthiness: k=${k} must be < nSamples / 2 = ${n / 2}`);
   const nbrY = knnIndices(MY, k);
-  const targets = new Float64Array(k);
-  const order = new Int32Array(k);
+  const sorted = new Float64Array(k);
   const hist = new Int32Array(k + 1);
   let penalty = 0;
   forEachDistanceBlock(MX, MX, (i0, m, D) => {
     for (let r = 0; r < m; r++) {
       const i = i0 + r;
       const row = D.subarray(r * n, (r + 1) * n);
-      for (let t = 0; t < k; t++) order[t] = t;
-      for (let t = 0; t < k; t++) targets[t] = row[nbrY[i * k + t]!]!;
-      order.sort((a, b) => targets[a]! - targets[b]!);
-      const sorted = Float64Array.from(order, (t) => targets[t]!);
+      // Only the sorted distances to the embedding neighbours matter, not which neighbour is which:
+      // a typed-array sort (numeric, in place) allocates nothing per row.
+      for (let t = 0; t < k; t++) sorted[t] = row[nbrY[i * k + t]!]!;
+      sorted.sort();
       // rank of target q = 1 + #{l ≠ i : d(i,l) < s_q}: histogram of how many targets each d(i,l) reaches.
       hist.fill(0);
       for (let l = 0; l < n; l++) {
