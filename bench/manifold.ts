@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/manifold.ts            full sizes (t-SNE 10,000 and 70,000; LLE 5,000)
  *   npx tsx bench/manifold.ts --small    smoke run (t-SNE 2,000; LLE 2,000)
+ *   --tsne-sizes=10000,70000             override the t-SNE sizes
  *
  * Writes bench/results/manifold.md.
  */
@@ -26,7 +27,8 @@ import { TSNE, LocallyLinearEmbedding } from '../src/manifold/index.js';
 import { fmt, machineInfo, mdTable, runPython, writeResults } from './common.js';
 
 const small = process.argv.includes('--small');
-const tsneSizes = small ? [2000] : [10000, 70000];
+const sizesArg = process.argv.find((a) => a.startsWith('--tsne-sizes='));
+const tsneSizes = sizesArg ? sizesArg.slice(13).split(',').map(Number) : small ? [2000] : [10000, 70000];
 const nPeer = small ? 500 : 2000;
 const peerIter = small ? 200 : 1000;
 const nLle = small ? 2000 : 5000;
