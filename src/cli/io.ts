@@ -259,5 +259,14 @@ export function outputOptions(cmd: Command, what = 'result'): Command {
   return cmd.option(
     '-o, --out <file>',
     `write the ${what} to file.csv or file.npy and a JSON summary to file.json (default: summary to stdout)`,
+    parseOut,
   );
+}
+
+/** Checked when the command line is parsed, so a long fit does not end in a bad file name. */
+function parseOut(value: string): string {
+  const ext = extname(value).toLowerCase();
+  if (ext !== '.csv' && ext !== '.npy')
+    throw new InvalidArgumentError(`expected a .csv or .npy file name; got '${value}'.`);
+  return value;
 }
