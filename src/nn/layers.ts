@@ -195,15 +195,28 @@ export interface Conv2dOptions extends InitOptions {
   alpha?: number;
 }
 
-/** 2-D convolution on [N, C, H, W] by im2col + gemm; weight [F, C, k, k]. */
-export class Conv2d extends Layer {
+/**
+ * What Conv2d and ConvTranspose2d share: option checks, weight and bias initialisation (weight first,
+ * then bias, from one Rng), bias + activation after the convolution primitive, parameters, config.
+ */
+abstract class ConvLayer extends Layer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly stride: number;
   readonly padding: number;
   readonly activation: ActivationName;
   readonly alpha: number;
-  constructor(readonly o: Conv2dOptions) {
+  /**
+   * @param weightShape the layout of the subclass's weight, for kernel size k
+   * @param fans its [fanIn, fanOut] as torch computes them (the bias is initialised from fanIn)
+   * @param check the subclass's own option checks, run before any weight is drawn
+   */
+  protected constructor(
+    readonly o: Conv2dOptions,
+    weightShape: (k: number) => number[],
+    fans: (k: number) => [number, number],
+    check: () => void = () => {},
+  ) {
     super();
     pos('inChannels', o.inChannels);
     pos('outChannels', o.outChannels);
@@ -212,34 +225,28 @@ export class Conv2d extends Layer {
     this.padding = o.padding ?? 0;
     pos('stride', this.stride);
     nonNeg('padding', this.padding);
-    const k = o.kernelSize,
-      rng = o.rng ?? new Rng(o.seed ?? 0),
-      init = o.init ?? 'glorotUniform';
     this.activation = o.activation ?? 'identity';
     this.alpha = o.alpha ?? 0.01;
     checkActivation(this.activation, this.alpha);
-    this.weight = initParam(
-      [o.outChannels, o.inChannels, k, k],
-      o.inChannels * k * k,
-      o.outChannels * k * k,
-      init,
-      rng,
-      'weight',
-    );
-    this.bias = o.bias === false ? null : initBias(o.outChannels, o.inChannels * k * k, init, rng, 'bias');
+    check();
+    const k = o.kernelSize,
+      rng = o.rng ?? new Rng(o.seed ?? 0),
+      init = o.init ?? 'glorotUniform',
+      [fanIn, fanOut] = fans(k);
+    this.weight = initParam(weightShape(k), fanIn, fanOut, init, rng, 'weight');
+    this.bias = o.bias === false ? null : initBias(o.outChannels, fanIn, init, rng, 'bias');
   }
-  forward(x: Tensor): Tensor {
-    let y = apply('conv2d', [x, this.weight], { stride: this.stride, pad: this.padding });
+  /** Bias (per output channel) and activation on the convolution's output y [N, F, H, W]. */
+  protected finish(y: Tensor): Tensor {
     if (this.bias) y = addBias(y, this.bias, y.shape[2]! * y.shape[3]!);
     return activate(y, this.activation, this.alpha);
   }
   override params(): Record<string, Tensor> {
     return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
   }
-  config(): LayerConfig {
+  protected baseConfig() {
     const o = this.o;
     return {
-      type: 'Conv2d',
       inChannels: o.inChannels,
       outChannels: o.outChannels,
       kernelSize: o.kernelSize,
@@ -249,6 +256,23 @@ export class Conv2d extends Layer {
       activation: this.activation,
       alpha: this.alpha,
     };
+  }
+}
+
+/** 2-D convolution on [N, C, H, W] by im2col + gemm; weight [F, C, k, k]. */
+export class Conv2d extends ConvLayer {
+  constructor(o: Conv2dOptions) {
+    super(
+      o,
+      (k) => [o.outChannels, o.inChannels, k, k],
+      (k) => [o.inChannels * k * k, o.outChannels * k * k],
+    );
+  }
+  forward(x: Tensor): Tensor {
+    return this.finish(apply('conv2d', [x, this.weight], { stride: this.stride, pad: this.padding }));
+  }
+  config(): LayerConfig {
+    return { type: 'Conv2d', ...this.baseConfig() };
   }
 }
 
@@ -258,71 +282,36 @@ export interface ConvTranspose2dOptions extends Conv2dOptions {
 }
 
 /** Transposed convolution (the adjoint of Conv2d, DCGAN's generator); weight [Cin, Cout, k, k]. */
-export class ConvTranspose2d extends Layer {
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-  readonly stride: number;
-  readonly padding: number;
+export class ConvTranspose2d extends ConvLayer {
   readonly outputPadding: number;
-  readonly activation: ActivationName;
-  readonly alpha: number;
-  constructor(readonly o: ConvTranspose2dOptions) {
-    super();
-    pos('inChannels', o.inChannels);
-    pos('outChannels', o.outChannels);
-    pos('kernelSize', o.kernelSize);
-    this.stride = o.stride ?? 1;
-    this.padding = o.padding ?? 0;
-    this.outputPadding = o.outputPadding ?? 0;
-    pos('stride', this.stride);
-    nonNeg('padding', this.padding);
-    nonNeg('outputPadding', this.outputPadding);
-    // torch: "output padding must be smaller than either stride or dilation" (dilation is 1 here).
-    if (this.outputPadding >= this.stride)
-      throw new ValidationError(`outputPadding=${this.outputPadding} must be < stride=${this.stride}`);
-    const k = o.kernelSize,
-      rng = o.rng ?? new Rng(o.seed ?? 0),
-      init = o.init ?? 'glorotUniform';
-    this.activation = o.activation ?? 'identity';
-    this.alpha = o.alpha ?? 0.01;
-    checkActivation(this.activation, this.alpha);
-    // torch computes fans of a [Cin, Cout, k, k] weight as fanIn = Cout·k², fanOut = Cin·k².
-    this.weight = initParam(
-      [o.inChannels, o.outChannels, k, k],
-      o.outChannels * k * k,
-      o.inChannels * k * k,
-      init,
-      rng,
-      'weight',
+  constructor(o: ConvTranspose2dOptions) {
+    const outputPadding = o.outputPadding ?? 0;
+    super(
+      o,
+      (k) => [o.inChannels, o.outChannels, k, k],
+      // torch computes fans of a [Cin, Cout, k, k] weight as fanIn = Cout·k², fanOut = Cin·k².
+      (k) => [o.outChannels * k * k, o.inChannels * k * k],
+      () => {
+        nonNeg('outputPadding', outputPadding);
+        // torch: "output padding must be smaller than either stride or dilation" (dilation is 1 here).
+        const stride = o.stride ?? 1;
+        if (outputPadding >= stride)
+          throw new ValidationError(`outputPadding=${outputPadding} must be < stride=${stride}`);
+      },
     );
-    this.bias = o.bias === false ? null : initBias(o.outChannels, o.outChannels * k * k, init, rng, 'bias');
+    this.outputPadding = outputPadding;
   }
   forward(x: Tensor): Tensor {
-    let y = apply('convTranspose2d', [x, this.weight], {
-      stride: this.stride,
-      pad: this.padding,
-      outputPadding: this.outputPadding,
-    });
-    if (this.bias) y = addBias(y, this.bias, y.shape[2]! * y.shape[3]!);
-    return activate(y, this.activation, this.alpha);
-  }
-  override params(): Record<string, Tensor> {
-    return this.bias ? { weight: this.weight, bias: this.bias } : { weight: this.weight };
+    return this.finish(
+      apply('convTranspose2d', [x, this.weight], {
+        stride: this.stride,
+        pad: this.padding,
+        outputPadding: this.outputPadding,
+      }),
+    );
   }
   config(): LayerConfig {
-    const o = this.o;
-    return {
-      type: 'ConvTranspose2d',
-      inChannels: o.inChannels,
-      outChannels: o.outChannels,
-      kernelSize: o.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      outputPadding: this.outputPadding,
-      bias: this.bias !== null,
-      activation: this.activation,
-      alpha: this.alpha,
-    };
+    return { type: 'ConvTranspose2d', ...this.baseConfig(), outputPadding: this.outputPadding };
   }
 }
 
