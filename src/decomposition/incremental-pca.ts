@@ -109,6 +109,10 @@ export class IncrementalPCA {
     const k = this.options.nComponents ?? (prev ? prev.k : Math.min(b, d));
     if (k > d) throw new ValidationError(`nComponents=${k} must be <= nFeatures=${d}`);
     if (k > b) throw new ValidationError(`nComponents=${k} must be <= the batch's nSamples=${b}`);
+    // Variances divide by nSamplesSeen − 1: one sample would give 0/0 (scikit-learn returns NaN).
+    if ((prev ? prev.nSeen : 0) + b < 2) {
+      throw new ValidationError(`IncrementalPCA needs at least 2 samples; got nSamples=${b}`);
+    }
     // Incremental mean and variance (Chan, Golub & LeVeque), as scikit-learn's _incremental_mean_and_var.
     const lastN = prev ? prev.nSeen : 0;
     const newSum = new Float64Array(d);
@@ -168,7 +172,7 @@ export class IncrementalPCA {
       const s2 = r.s[t]! * r.s[t]!;
       sv[t] = r.s[t]!;
       ev[t] = s2 / (total - 1);
-      ratio[t] = s2 / varSum;
+      ratio[t] = varSum > 0 ? s2 / varSum : 0; // constant data: no variance to explain
     }
     let noise = 0;
     if (k !== b && k !== d && m > k) {

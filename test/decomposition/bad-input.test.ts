@@ -109,6 +109,11 @@ const CASES: [string, () => unknown, string][] = [
     "nComponents=3 must be <= the batch's nSamples=1",
   ],
   [
+    'IncrementalPCA one sample',
+    () => new IncrementalPCA({ nComponents: 1 }).partialFit([[1, 2]]),
+    'IncrementalPCA needs at least 2 samples; got nSamples=1',
+  ],
+  [
     'IncrementalPCA.inverseTransform',
     () => new IncrementalPCA({ nComponents: 2 }).fit(X).inverseTransform([[1, 2, 3]]),
     'Z has 3 columns, but the model has nComponents=2',

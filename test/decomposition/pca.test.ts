@@ -256,3 +256,20 @@ describe('whitening a zero-variance component', () => {
     for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) expect(R.get(i, j)).toBeCloseTo(X[i]![j]!, 12);
   });
 });
+
+describe('constant data', () => {
+  // No variance at all: the explained-variance ratio is 0, not 0/0 = NaN (IncrementalPCA gave NaN).
+  it.each([
+    ['PCA', () => new PCA({ nComponents: 1 })],
+    ['IncrementalPCA', () => new IncrementalPCA({ nComponents: 1 })],
+  ] as const)('%s reports ratio 0 and variance 0', (_name, make) => {
+    const m = make().fit([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(Array.from(m.explainedVarianceRatio)).toEqual([0]);
+    expect(Array.from(m.explainedVariance)).toEqual([0]);
+    expect(m.noiseVariance).toBe(0);
+  });
+});
