@@ -343,14 +343,8 @@ const CASES: [string, () => unknown, string][] = [
 
 describe('decomposition: bad input names the argument', () => {
   it.each(CASES)('%s', (_name, call, message) => {
-    let err: unknown;
-    try {
-      call();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toBe(message);
+    expect(call).toThrow(ValidationError);
+    expect(call).toThrow(new ValidationError(message)); // an Error argument: the message must be equal
   });
 
   it.each([

@@ -192,13 +192,7 @@ const CASES: [string, () => unknown, string][] = [
 
 describe('viz: bad input names the function and the argument', () => {
   it.each(CASES)('%s', (_name, call, message) => {
-    let err: unknown;
-    try {
-      call();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toBe(message);
+    expect(call).toThrow(ValidationError);
+    expect(call).toThrow(new ValidationError(message)); // an Error argument: the message must be equal
   });
 });
