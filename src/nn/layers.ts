@@ -426,6 +426,10 @@ export class Activation extends Layer {
 export class Sequential extends Layer implements Saveable {
   constructor(readonly layers: readonly Layer[]) {
     super();
+    if (!Array.isArray(layers)) throw new ValidationError('Sequential needs an array of layers');
+    layers.forEach((l, i) => {
+      if (!(l instanceof Layer)) throw new ValidationError(`Sequential: layer ${i} is not a Layer`);
+    });
   }
   forward(x: Tensor): Tensor {
     for (const l of this.layers) x = l.forward(x);
@@ -433,6 +437,8 @@ export class Sequential extends Layer implements Saveable {
   }
   /** Output of the first `n` layers (the encoder of an autoencoder built as one Sequential). */
   forwardTo(x: Tensor, n: number): Tensor {
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.layers.length))
+      throw new ValidationError(`forwardTo: n must be an integer in [0, ${this.layers.length}]; got ${n}`);
     for (let i = 0; i < n; i++) x = this.layers[i]!.forward(x);
     return x;
   }
@@ -496,6 +502,11 @@ export class Sequential extends Layer implements Saveable {
       if (src.data.length !== dst.data.length)
         throw new ValidationError(
           `saved weight '${k}' has ${src.data.length} values, the network needs ${dst.data.length}`,
+        );
+      // Equal counts are not enough: a [3, 2] weight in a [2, 3] slot would load silently transposed.
+      if (Array.isArray(src.shape) && src.shape.join(',') !== dst.shape.join(','))
+        throw new ValidationError(
+          `saved weight '${k}' has shape [${src.shape.join(', ')}], the network needs [${dst.shape.join(', ')}]`,
         );
       dst.data.set(src.data);
     }

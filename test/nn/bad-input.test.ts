@@ -154,6 +154,17 @@ const cases: [string, () => unknown, string][] = [
     'linear: input [2, 4] does not fit weight [2, 3]',
   ],
   ['Sequential loadArrays', () => net().loadArrays({}), "saved weights lack '0.weight'"],
+  ['Sequential: not a layer', () => new N.Sequential([{}] as never), 'Sequential: layer 0 is not a Layer'],
+  ['Sequential forwardTo', () => net().forwardTo(x(), 2), 'forwardTo: n must be an integer in [0, 1]; got 2'],
+  [
+    'Sequential loadArrays: transposed weight',
+    () =>
+      net().loadArrays({
+        '0.weight': { data: new Float32Array(6), shape: [3, 2] },
+        '0.bias': { data: new Float32Array(2), shape: [2] },
+      }),
+    "saved weight '0.weight' has shape [3, 2], the network needs [2, 3]",
+  ],
   ['SGD lr', () => new N.SGD([], { lr: -1 }), "The 'lr' option of SGD must be a finite number > 0; got -1."],
   [
     'SGD momentum',
