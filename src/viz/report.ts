@@ -6,6 +6,7 @@
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
+import { ValidationError } from '../core/errors.js';
 import { escapeHtml, formatNumber } from './format.js';
 import { metricsHtml } from './table.js';
 
@@ -127,6 +128,7 @@ function metaRows(meta: ReportMeta): [string, string][] {
 
 /** The report as one HTML string (no file access; usable in the browser too). */
 export function renderReportHtml(report: Report): string {
+  checkReport('renderReportHtml', report);
   const { title, sections, meta } = report;
   const failed = sections.filter((s) => s.error).length;
   const date = meta.date ?? new Date().toISOString();
@@ -224,6 +226,9 @@ export function reportSummary(report: Report): Record<string, unknown> {
  *   writeReport('report', { title: 'MNIST', sections: [{ id: 'pca', title: 'PCA', seedSays: '…', html }], meta: { seed: 0 } })
  */
 export function writeReport(outDir: string, report: Report): string {
+  if (typeof outDir !== 'string' || outDir === '')
+    throw new ValidationError(`writeReport: outDir must be a folder path; got ${JSON.stringify(outDir)}`);
+  checkReport('writeReport', report);
   const fs = builtin<typeof NodeFs>('node:fs');
   const path = builtin<typeof NodePath>('node:path');
   fs.mkdirSync(outDir, { recursive: true });
@@ -234,6 +239,20 @@ export function writeReport(outDir: string, report: Report): string {
     JSON.stringify(reportSummary(report), jsonReplacer, 2) + '\n',
   );
   return index;
+}
+
+function checkReport(fn: string, report: Report): void {
+  if (!report || typeof report.title !== 'string' || !Array.isArray(report.sections) || !report.meta) {
+    throw new ValidationError(`${fn}: report must be { title: string, sections: ReportSection[], meta: {} }`);
+  }
+  report.sections.forEach((s, i) => {
+    for (const key of ['id', 'title', 'seedSays', 'html'] as const) {
+      if (typeof s?.[key] !== 'string')
+        throw new ValidationError(
+          `${fn}: report.sections[${i}].${key} must be a string; got ${typeof s?.[key]}`,
+        );
+    }
+  });
 }
 
 // Node built-ins fetched at call time, so importing viz never pulls `fs` into a browser bundle.

@@ -13,6 +13,8 @@ import {
   labelledImageGridSvg,
   lineChartSvg,
   logTicks,
+  renderReportHtml,
+  writeReport,
   scatterSvg,
   tableHtml,
 } from '../../src/viz/index.js';
@@ -185,6 +187,21 @@ const CASES: [string, () => unknown, string][] = [
     'tableHtml digits',
     () => tableHtml(['a'], [[1]], { digits: 0 }),
     'tableHtml: digits must be an integer in [1, 17]; got 0',
+  ],
+  [
+    'renderReportHtml sections',
+    () => renderReportHtml(bad({ title: 'T', meta: {} })),
+    'renderReportHtml: report must be { title: string, sections: ReportSection[], meta: {} }',
+  ],
+  [
+    'renderReportHtml section html',
+    () => renderReportHtml({ title: 'T', meta: {}, sections: [bad({ id: 'a', title: 'A', seedSays: '' })] }),
+    'renderReportHtml: report.sections[0].html must be a string; got undefined',
+  ],
+  [
+    'writeReport outDir',
+    () => writeReport('', { title: 'T', meta: {}, sections: [] }),
+    'writeReport: outDir must be a folder path; got ""',
   ],
   // Used to loop forever: log10(0) = −∞ as the first decade.
   ['logTicks zero', () => logTicks(0, 10), 'logTicks: needs 0 < min <= max < Infinity; got min=0, max=10'],
