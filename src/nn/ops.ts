@@ -23,13 +23,24 @@ export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], null);
 /** a·b elementwise (same shapes). */
 export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], null);
 /** a·x + b elementwise. */
-export const affine = (x: Tensor, a: number, b = 0): Tensor => apply('affine', [x], { a, b });
+export function affine(x: Tensor, a: number, b = 0): Tensor {
+  if (!(Number.isFinite(a) && Number.isFinite(b)))
+    throw new ValidationError(`affine: a and b must be finite numbers; got a=${a}, b=${b}`);
+  return apply('affine', [x], { a, b });
+}
 /** c·x elementwise. */
-export const scale = (x: Tensor, c: number): Tensor => apply('affine', [x], { a: c, b: 0 });
+export function scale(x: Tensor, c: number): Tensor {
+  if (!Number.isFinite(c)) throw new ValidationError(`scale: c must be a finite number; got ${c}`);
+  return apply('affine', [x], { a: c, b: 0 });
+}
 /** max(x, 0). */
 export const relu = (x: Tensor): Tensor => apply('relu', [x], null);
 /** x for x > 0, alpha·x otherwise. */
-export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => apply('leakyRelu', [x], { alpha });
+export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
+  if (!Number.isFinite(alpha))
+    throw new ValidationError(`leakyRelu: alpha must be a finite number; got ${alpha}`);
+  return apply('leakyRelu', [x], { alpha });
+}
 /** 1 / (1 + e^−x). */
 export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x], null);
 /** tanh(x). */

@@ -1158,7 +1158,16 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
 
 /** Runs primitive `p` on `inputs`, recording it on the tape when gradients are enabled and wanted. */
 export function apply<P extends Primitive>(p: P, inputs: readonly Tensor[], attrs: Attrs[P]): Tensor {
-  const rule = PRIMITIVES[p] as GradRule<P>;
+  const rule = PRIMITIVES[p] as GradRule<P> | undefined;
+  // hasOwn, so that 'toString' and friends are not taken for primitives.
+  if (!rule || !Object.prototype.hasOwnProperty.call(PRIMITIVES, p))
+    throw new ValidationError(`apply: unknown primitive ${JSON.stringify(p)}`);
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new ValidationError(`apply: the inputs of ${p} must be a non-empty array of Tensors`);
+  for (let k = 0; k < inputs.length; k++) {
+    if (!(inputs[k] instanceof Tensor))
+      throw new ValidationError(`apply: input ${k} of ${p} is not a Tensor`);
+  }
   const shape = rule.shape(inputs, attrs);
   let n = 1;
   for (const s of shape) n *= s;

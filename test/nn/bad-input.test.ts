@@ -154,6 +154,20 @@ const cases: [string, () => unknown, string][] = [
     'linear: input [2, 4] does not fit weight [2, 3]',
   ],
   ['Sequential loadArrays', () => net().loadArrays({}), "saved weights lack '0.weight'"],
+  ['affine: NaN', () => N.affine(x(), NaN), 'affine: a and b must be finite numbers; got a=NaN, b=0'],
+  ['scale: Infinity', () => N.scale(x(), Infinity), 'scale: c must be a finite number; got Infinity'],
+  ['leakyRelu: NaN alpha', () => N.leakyRelu(x(), NaN), 'leakyRelu: alpha must be a finite number; got NaN'],
+  [
+    'apply: unknown primitive',
+    () => N.apply('toString' as never, [x()], null as never),
+    'apply: unknown primitive "toString"',
+  ],
+  ['add: a number for a tensor', () => N.add(x(), 3 as never), 'apply: input 1 of add is not a Tensor'],
+  [
+    'apply: no inputs',
+    () => N.apply('relu', [], null),
+    'apply: the inputs of relu must be a non-empty array of Tensors',
+  ],
   ['Sequential: not a layer', () => new N.Sequential([{}] as never), 'Sequential: layer 0 is not a Layer'],
   ['Sequential forwardTo', () => net().forwardTo(x(), 2), 'forwardTo: n must be an integer in [0, 1]; got 2'],
   [
