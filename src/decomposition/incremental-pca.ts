@@ -196,19 +196,24 @@ export class IncrementalPCA {
   private get s(): IState {
     return fitted(this.st, 'IncrementalPCA');
   }
+  /** Principal axes, k × d (rows, unit norm, decreasing explained variance). */
   get components(): Matrix<Float64Array> {
     const s = this.s;
     return new Matrix(s.components.slice(), s.k, s.d);
   }
+  /** Variance along each component over all rows seen (ddof = 1). */
   get explainedVariance(): Float64Array {
     return this.s.explainedVariance.slice();
   }
+  /** Share of the total variance along each component. */
   get explainedVarianceRatio(): Float64Array {
     return this.s.explainedVarianceRatio.slice();
   }
+  /** Singular values of the centred data seen so far (k). */
   get singularValues(): Float64Array {
     return this.s.singularValues.slice();
   }
+  /** Per-feature mean of all rows seen (d). */
   get mean(): Float64Array {
     return this.s.mean.slice();
   }
@@ -216,12 +221,15 @@ export class IncrementalPCA {
   get var(): Float64Array {
     return this.s.var.slice();
   }
+  /** Mean of the discarded eigenvalues of the last batch's update (0 when none), as scikit-learn. */
   get noiseVariance(): number {
     return this.s.noiseVariance;
   }
+  /** Number of components kept. */
   get nComponents(): number {
     return this.s.k;
   }
+  /** Rows seen by fit/partialFit. */
   get nSamplesSeen(): number {
     return this.s.nSeen;
   }

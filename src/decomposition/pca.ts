@@ -298,6 +298,7 @@ export class PCA {
   get explainedVariance(): Float64Array {
     return this.fit_.explainedVariance.slice();
   }
+  /** Share of the total variance along each component (k; sums to ≤ 1). */
   get explainedVarianceRatio(): Float64Array {
     return this.fit_.explainedVarianceRatio.slice();
   }
@@ -305,6 +306,7 @@ export class PCA {
   get singularValues(): Float64Array {
     return this.fit_.singularValues.slice();
   }
+  /** Per-feature mean of the training data (d), subtracted before projecting. */
   get mean(): Float64Array {
     return this.fit_.mean.slice();
   }
@@ -316,9 +318,11 @@ export class PCA {
   get nComponents(): number {
     return this.fit_.k;
   }
+  /** Features seen in fit (d). */
   get nFeatures(): number {
     return this.fit_.nFeatures;
   }
+  /** Samples seen in fit (n). */
   get nSamples(): number {
     return this.fit_.nSamples;
   }
