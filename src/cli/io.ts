@@ -192,6 +192,8 @@ function csvCell(s: string): string {
 export interface WriteResultOptions {
   /** CSV header (default: "label" for labels, "dim0,dim1,..." for matrices). */
   header?: string[];
+  /** Matrix columns named prefix1, prefix2, ... (e.g. 'pc' → pc1,pc2,...), when no header is given. */
+  columnPrefix?: string;
 }
 
 /**
@@ -218,7 +220,11 @@ export function writeResult(
   } else {
     const header =
       options.header ??
-      (data instanceof Matrix ? Array.from({ length: data.cols }, (_, j) => `dim${j}`) : ['label']);
+      (data instanceof Matrix
+        ? Array.from({ length: data.cols }, (_, j) =>
+            options.columnPrefix !== undefined ? `${options.columnPrefix}${j + 1}` : `dim${j}`,
+          )
+        : ['label']);
     writeFileSync(out, toCsv(data, header));
   }
   const json = out.slice(0, out.length - ext.length) + '.json';

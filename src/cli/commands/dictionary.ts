@@ -93,9 +93,7 @@ export function register(program: Command): void {
         };
         if (model instanceof DictionaryLearning) summary.objective = model.objectiveHistory.at(-1);
         if (opts.saveModel) saveModelFile(opts.saveModel, model);
-        const files = writeResult(opts.out, Z, summary, {
-          header: Array.from({ length: Z.cols }, (_, j) => `atom${j + 1}`),
-        });
+        const files = writeResult(opts.out, Z, summary, { columnPrefix: 'atom' });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );

@@ -70,9 +70,7 @@ export function register(program: Command): void {
           elapsedMs: Date.now() - t0,
         };
         if (opts.saveModel) saveModelFile(opts.saveModel, ica);
-        const files = writeResult(opts.out, S, summary, {
-          header: Array.from({ length: S.cols }, (_, j) => `source${j + 1}`),
-        });
+        const files = writeResult(opts.out, S, summary, { columnPrefix: 'source' });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );

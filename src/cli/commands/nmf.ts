@@ -64,9 +64,7 @@ export function register(program: Command): void {
           elapsedMs: Date.now() - t0,
         };
         if (opts.saveModel) saveModelFile(opts.saveModel, nmf);
-        const files = writeResult(opts.out, W, summary, {
-          header: Array.from({ length: W.cols }, (_, j) => `w${j + 1}`),
-        });
+        const files = writeResult(opts.out, W, summary, { columnPrefix: 'w' });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );

@@ -74,9 +74,7 @@ export function register(program: Command): void {
           elapsedMs: Date.now() - t0,
         };
         if (opts.saveModel) saveModelFile(opts.saveModel, pca);
-        const files = writeResult(opts.out, Z, summary, {
-          header: Array.from({ length: Z.cols }, (_, j) => `pc${j + 1}`),
-        });
+        const files = writeResult(opts.out, Z, summary, { columnPrefix: 'pc' });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );

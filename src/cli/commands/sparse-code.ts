@@ -73,9 +73,7 @@ export function register(program: Command): void {
           meanSquaredResidual: err / Z.rows,
           elapsedMs: Date.now() - t0,
         };
-        const files = writeResult(opts.out, Z, summary, {
-          header: Array.from({ length: Z.cols }, (_, j) => `atom${j + 1}`),
-        });
+        const files = writeResult(opts.out, Z, summary, { columnPrefix: 'atom' });
         for (const f of files) process.stdout.write(`${f}\n`);
       },
     );
