@@ -164,6 +164,14 @@ export function train(
       `earlyStopping.patience must be an integer >= 1; got ${o.earlyStopping.patience}`,
     );
   }
+  const minDelta = o.earlyStopping?.minDelta;
+  if (minDelta !== undefined && !(Number.isFinite(minDelta) && minDelta >= 0))
+    throw new ValidationError(`earlyStopping.minDelta must be a finite number >= 0; got ${minDelta}`);
+  for (const key of ['everyEpochs', 'everyBatches'] as const) {
+    const v = o.checkpoint?.[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+      throw new ValidationError(`checkpoint.${key} must be an integer >= 1; got ${v}`);
+  }
   const Xm = asF32(X, 'X');
   const n = Xm.rows,
     d = Xm.cols;
@@ -218,6 +226,13 @@ export function train(
   const valY = o.validation?.Y !== undefined ? asF32(o.validation.Y, 'validation.Y') : null;
   if (valX && valX.cols !== d)
     throw new ValidationError(`validation.X has ${valX.cols} features but X has ${d}`);
+  // Without these, rows past the end would be read as NaN and reported as a NaN validation loss.
+  if (valX && valY && valY.rows !== valX.rows)
+    throw new ValidationError(`validation.Y has ${valY.rows} rows but validation.X has ${valX.rows}`);
+  if (valX && Ym && !valY)
+    throw new ValidationError('validation.Y is missing: the network is trained with targets Y');
+  if (valY && Ym && valY.cols !== Ym.cols)
+    throw new ValidationError(`validation.Y has ${valY.cols} columns but Y has ${Ym.cols}`);
 
   const t0 = now();
   let stopReason: TrainStopReason = 'maxIter';

@@ -154,6 +154,53 @@ const cases: [string, () => unknown, string][] = [
     'linear: input [2, 4] does not fit weight [2, 3]',
   ],
   ['Sequential loadArrays', () => net().loadArrays({}), "saved weights lack '0.weight'"],
+  ...(() => {
+    const net1 = () => new N.Sequential([new N.Dense({ inFeatures: 3, outFeatures: 1 })]);
+    const sup = (m: N.Sequential, a: N.Tensor, t: N.Tensor | null) => N.mseLoss(m.forward(a), t!);
+    const X = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const Y = [[1], [2]];
+    const rows: [string, () => unknown, string][] = [
+      [
+        'train: validation.Y rows',
+        () => N.train(net1(), sup, X, Y, { epochs: 1, validation: { X, Y: [[1]] } }),
+        'validation.Y has 1 rows but validation.X has 2',
+      ],
+      [
+        'train: validation.Y missing',
+        () => N.train(net1(), sup, X, Y, { epochs: 1, validation: { X } }),
+        'validation.Y is missing: the network is trained with targets Y',
+      ],
+      [
+        'train: validation.Y columns',
+        () =>
+          N.train(net1(), sup, X, Y, {
+            epochs: 1,
+            validation: {
+              X,
+              Y: [
+                [1, 2],
+                [3, 4],
+              ],
+            },
+          }),
+        'validation.Y has 2 columns but Y has 1',
+      ],
+      [
+        'train: NaN minDelta',
+        () => N.train(net1(), sup, X, Y, { earlyStopping: { patience: 1, minDelta: NaN } }),
+        'earlyStopping.minDelta must be a finite number >= 0; got NaN',
+      ],
+      [
+        'train: checkpoint.everyBatches 0',
+        () => N.train(net1(), sup, X, Y, { checkpoint: { save: () => {}, everyBatches: 0 } }),
+        'checkpoint.everyBatches must be an integer >= 1; got 0',
+      ],
+    ];
+    return rows;
+  })(),
   ['affine: NaN', () => N.affine(x(), NaN), 'affine: a and b must be finite numbers; got a=NaN, b=0'],
   ['scale: Infinity', () => N.scale(x(), Infinity), 'scale: c must be a finite number; got Infinity'],
   ['leakyRelu: NaN alpha', () => N.leakyRelu(x(), NaN), 'leakyRelu: alpha must be a finite number; got NaN'],
