@@ -218,7 +218,7 @@ export class Fft {
       }
       this.p2.transform(sRe, sIm, r * m, sign);
     }
-    this.combine3(sRe, sIm, 1, re, im, o, 1, sign);
+    this.combine3(sRe, sIm, 1, re, im, o, sign);
   }
 
   /**
@@ -232,7 +232,6 @@ export class Fft {
     re: Float64Array,
     im: Float64Array,
     o: number,
-    _unused: number,
     sign: number,
   ): void {
     const m = this.m;
@@ -300,8 +299,7 @@ export class Fft {
       }
       this.p2.columns(sRe, sIm, r * m * n, n, sign, tmpRe, tmpIm);
     }
-    this.combine3(sRe, sIm, n, re, im, 0, 0, sign);
-    // the row transform scratch of `transform` is the first n entries of sRe: still large enough
+    this.combine3(sRe, sIm, n, re, im, 0, sign);
   }
 }
 

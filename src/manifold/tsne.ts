@@ -559,7 +559,6 @@ export class TSNE {
     const grad = new Float64Array(m * c);
     const update = new Float64Array(m * c);
     const gains = new Float64Array(m * c).fill(1);
-    const e = -(dof + 1) / 2;
     for (let it = 0; it < nIter; it++) {
       if (tree) bhRepulsive(tree, E.data, Y, m, 0.5, dof, rep, false, sumW);
       else exactRepulsiveQuery(E.data, n, Y, m, c, dof, rep, sumW);
@@ -576,7 +575,6 @@ export class TSNE {
         const z = Math.max(sumW[i]!, Number.MIN_VALUE);
         for (let q = 0; q < c; q++) grad[i * c + q]! -= rep[i * c + q]! / z;
       }
-      void e;
       for (let t = 0; t < m * c; t++) {
         const gr = grad[t]!;
         const u = update[t]!;
