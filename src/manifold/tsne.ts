@@ -19,9 +19,19 @@
  * value scikit-learn's 'auto' N/(4·12) gives with its 4× larger gradient). The KL divergence reported
  * through onProgress every 50 iterations is that of the un-exaggerated P.
  *
- * Differences from the references: the approximate k-NN is a random-projection forest with one
- * neighbour-of-neighbour pass (openTSNE uses Annoy or PyNNDescent); the FFT method uses power-of-two
- * grids (the box count is rounded up to fill the FFT size, which only adds accuracy); one thread.
+ * Differences from the references: the approximate k-NN (used above ~22,000 points in 50
+ * dimensions) is a random-projection forest with one neighbour-of-neighbour pass (openTSNE uses
+ * Annoy or PyNNDescent); exact k-NN comes from src/neighbors (kd-tree) in low dimension and from
+ * the blocked `sqdist` kernel otherwise. FFT grids have 2^k or 3·2^k points per side (the box count
+ * is rounded up to fill them, which only adds accuracy). 'auto' switches between FFT and Barnes-Hut
+ * per iteration by a cost model (in this single-threaded TypeScript the FFT wins only while the map
+ * is small). Maps of >= 5,000 points are optimised in reverse Cuthill-McKee order of P for cache
+ * locality. One thread.
+ *
+ * Bad input: perplexity >= nSamples is an error naming both numbers; NaN/Infinity are named by row
+ * and column; duplicate points are allowed (distance 0 gives them the largest affinity; a point
+ * whose neighbours are all at one distance gets the uniform distribution over them, as in
+ * scikit-learn), and the map stays finite.
  */
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
