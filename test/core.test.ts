@@ -8,6 +8,15 @@ describe('Rng (PCG32)', () => {
     expect(got).toEqual(['a15c02b7', '7b47f409', 'ba1d3330', '83d2f293', 'bfa4784b', 'cbed606e']);
   });
 
+  it('gives negative seeds their own streams', () => {
+    const a = new Rng(-1).nextU32();
+    const b = new Rng(2 ** 32 - 1).nextU32();
+    const c = new Rng(1).nextU32();
+    expect(a).not.toBe(b);
+    expect(a).not.toBe(c);
+    expect(new Rng(-1).nextU32()).toBe(a);
+  });
+
   it('is reproducible and restorable', () => {
     const a = new Rng(5);
     a.normal();

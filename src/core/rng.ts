@@ -38,8 +38,9 @@ export class Rng {
     this.incLo = (((s % 0x80000000) << 1) | 1) >>> 0;
     // Standard PCG seeding: state = 0; step; state += seed; step.
     this.step();
-    const seedLo = (seed % 0x100000000) >>> 0;
-    const seedHi = Math.floor(Math.abs(seed) / 0x100000000) >>> 0;
+    // The seed as a 64-bit two's-complement integer, so negative seeds get streams of their own.
+    const seedLo = (seed - Math.floor(seed / 0x100000000) * 0x100000000) >>> 0;
+    const seedHi = Math.floor(seed / 0x100000000) >>> 0;
     this.add(seedHi, seedLo);
     this.step();
   }

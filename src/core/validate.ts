@@ -112,7 +112,9 @@ export function assertFinite(M: Matrix, name = 'X'): void {
 export function assertFiniteArray(a: ArrayLike<number>, name: string): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
-    if (!Number.isFinite(v)) throw new ValidationError(`${name} has ${Number.isNaN(v) ? 'NaN' : 'Infinity'} at index ${i}`);
+    if (!Number.isFinite(v)) {
+      throw new ValidationError(`${name} has ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at index ${i}`);
+    }
   }
 }
 
