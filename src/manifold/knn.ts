@@ -188,7 +188,9 @@ export function approxKnn(
   const hd = new Float64Array(n * k).fill(Infinity);
   const hi = new Int32Array(n * k).fill(-1);
   const size = new Int32Array(n);
-  // stamp-based membership test so a pair is not pushed twice into the same heap
+  // membership test so a pair is not pushed twice into the same heap; the first tree sees every
+  // pair at most once, so it skips the test (it fills the heaps, where the test would cost most)
+  let checkDuplicates = false;
   const inHeap = (i: number, j: number): boolean => {
     const o = i * k;
     const s = size[i]!;
@@ -197,7 +199,7 @@ export function approxKnn(
   };
   const tryPush = (i: number, j: number, dd: number): void => {
     if (size[i] === k && dd >= hd[i * k]!) return;
-    if (inHeap(i, j)) return;
+    if (checkDuplicates && inHeap(i, j)) return;
     size[i] = heapPush(hd, hi, i * k, size[i]!, k, dd, j);
   };
 
@@ -206,6 +208,7 @@ export function approxKnn(
   const normal = new Float64Array(d);
   const stack: number[] = [];
   for (let tree = 0; tree < nTrees; tree++) {
+    checkDuplicates = tree > 0;
     for (let i = 0; i < n; i++) perm[i] = i;
     stack.length = 0;
     stack.push(0, n);
@@ -262,6 +265,7 @@ export function approxKnn(
     }
   }
 
+  checkDuplicates = true;
   // uneven splits can leave a heap short of k: top it up so every heap is full before refining
   for (let i = 0; i < n; i++) {
     if (size[i]! < k) {
