@@ -218,6 +218,7 @@ for (const shape of shapes) {
       fmt(ts1),
       fmt(r['wasm SIMD, 1 thread cpu']),
       fmt(fma1),
+      fmt(r['wasm SIMD+FMA (relaxed), 2 threads cpu']),
       fmt(npg1cpu),
       `${fmt(fma1 / ts1)}x`,
       npg1cpu ? `${fmt(fma1 / npg1cpu, 2)}x` : '–',
@@ -332,11 +333,13 @@ ${mdTable(
   rows,
 )}
 
-Single-thread speed per CPU-second (flops / CPU time of the process): independent of how busy the
-machine is, so these are the figures to compare when other work shares the cores (wall-clock rows
-above then undercount):
+Speed per CPU-second (flops / CPU time of all threads of the process): independent of how busy the
+machine is, so these are the figures to compare when other work shares the cores (the wall-clock rows
+above then undercount). A 2-thread figure close to the 1-thread one means the split wastes little
+(no idle spinning, little duplicated packing): with two free cores its wall-clock speed is about twice
+that.
 
-${mdTable(['GFLOPS per CPU-s, 1 thread', 'TypeScript', 'wasm SIMD', 'wasm FMA', 'numpy 1T', 'FMA / TS', 'FMA / numpy'], cpuRows)}
+${mdTable(['GFLOPS per CPU-s', 'TypeScript', 'wasm SIMD 1T', 'wasm FMA 1T', 'wasm FMA 2T', 'numpy 1T', 'FMA 1T / TS', 'FMA 1T / numpy 1T'], cpuRows)}
 
 The same products with operands in ordinary typed arrays (copied into wasm memory and back on every call), wasm FMA 2 threads:
 
