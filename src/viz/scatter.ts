@@ -150,6 +150,12 @@ export function scatterSvg(
   if (centers) for (let k = 0; k < centers.rows; k++) extend(centers.get(k, 0), centers.get(k, 1));
   for (const e of ellipses) for (const [x, y] of e.pts) extend(x, y);
   if (!(xmin <= xmax)) [xmin, xmax, ymin, ymax] = [0, 1, 0, 1];
+  if (!Number.isFinite(xmax - xmin) || !Number.isFinite(ymax - ymin)) {
+    // The axis scale would overflow to Infinity and every coordinate would be NaN.
+    throw new ValidationError(
+      `scatterSvg: points span x ∈ [${xmin}, ${xmax}], y ∈ [${ymin}, ${ymax}]; the range overflows a float64`,
+    );
+  }
 
   const classes = new Map<number, string[]>();
   const labelSet: number[] = [];

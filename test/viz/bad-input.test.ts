@@ -128,6 +128,15 @@ const CASES: [string, () => unknown, string][] = [
     'overlay.centers has NaN at row 0, column 1',
   ],
   [
+    'scatterSvg overflowing range',
+    () =>
+      scatterSvg([
+        [1e308, 0],
+        [-1e308, 1],
+      ]),
+    'scatterSvg: points span x ∈ [-1e+308, 1e+308], y ∈ [0, 1]; the range overflows a float64',
+  ],
+  [
     'lineChartSvg lengths',
     () => lineChartSvg([{ name: 'a', x: [1, 2], y: [1] }]),
     "lineChartSvg: series 'a' has 2 x values but 1 y values",
