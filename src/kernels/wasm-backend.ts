@@ -159,7 +159,9 @@ export function makeWasmBackend(
     const flops = 2 * m * n * k;
     const slots = pool ? pool.available(flops) : [];
     const parts = slots.length + 1;
-    const byRows = m >= 16 * parts;
+    // each thread packs its own copy of the operand it shares: rows duplicate op(B) (k×n), columns
+    // duplicate op(A) (m×k), so split the longer of m and n
+    const byRows = m >= 16 * parts && (m >= n || n < 16 * parts);
     if (parts === 1 || (!byRows && n < 16 * parts)) {
       fn(m, n, k, a, lda, ita, b, ldb, itb, c, ldc, alpha, beta, mainWork);
       return;
