@@ -2,7 +2,6 @@ export {
   NearestNeighbors,
   NEAREST_NEIGHBORS_DEFAULTS,
   kNearest,
-  chooseAlgorithm,
   symmetricAdjacency,
   type NearestNeighborsOptions,
   type NeighborsAlgorithm,
@@ -11,6 +10,3 @@ export {
   type KNearestOptions,
   type CsrGraph,
 } from './nearest-neighbors.js';
-export { KdTree, VpTree } from './trees.js';
-export { KBest } from './select.js';
-export { bruteKnn, bruteRadius } from './brute.js';

@@ -25,6 +25,7 @@ import { KBest } from './select.js';
 import { KdTree, VpTree } from './trees.js';
 
 export type NeighborsAlgorithm = 'auto' | 'brute' | 'kd_tree' | 'vp_tree';
+const ALGORITHMS: readonly NeighborsAlgorithm[] = ['auto', 'brute', 'kd_tree', 'vp_tree'];
 
 export interface NearestNeighborsOptions {
   /** Default number of neighbours for `kneighbors` (integer >= 1; default 5). */
@@ -48,7 +49,7 @@ export const NEAREST_NEIGHBORS_DEFAULTS: Readonly<NearestNeighborsOptions> = Obj
 const TABLE: ConstraintTable<NearestNeighborsOptions> = {
   nNeighbors: { type: 'int', min: 1 },
   radius: { type: 'number', min: 0, exclusiveMin: true },
-  algorithm: { type: 'enum', values: ['auto', 'brute', 'kd_tree', 'vp_tree'] },
+  algorithm: { type: 'enum', values: ALGORITHMS },
   leafSize: { type: 'int', min: 1 },
 };
 
@@ -305,6 +306,17 @@ export function kNearest(X: MatrixLike, k: number, options: KNearestOptions = {}
   const n = M.rows;
   const d = M.cols;
   if (!Number.isInteger(k) || k < 1) throw new ValidationError(`k must be an integer >= 1; got ${k}`);
+  // An unknown algorithm used to fall through to brute force silently.
+  const algorithm = options.algorithm ?? 'auto';
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new ValidationError(
+      `options.algorithm must be one of ${ALGORITHMS.map((a) => `"${a}"`).join(', ')}; got ${JSON.stringify(algorithm)}`,
+    );
+  }
+  const leafSize = options.leafSize ?? 30;
+  if (!Number.isInteger(leafSize) || leafSize < 1) {
+    throw new ValidationError(`options.leafSize must be an integer >= 1; got ${leafSize}`);
+  }
   let Q = data;
   let m = n;
   let self = options.excludeSelf ?? true;
@@ -317,13 +329,46 @@ export function kNearest(X: MatrixLike, k: number, options: KNearestOptions = {}
   }
   const avail = self ? n - 1 : n;
   if (k > avail) throw new ValidationError(`k=${k} must be <= ${avail}, the number of candidate neighbours`);
-  const kind = chooseAlgorithm(options.algorithm ?? 'auto', n, d, k);
-  const index = buildIndex(kind, data, n, d, options.leafSize ?? 30);
+  const kind = chooseAlgorithm(algorithm, n, d, k);
+  const index = buildIndex(kind, data, n, d, leafSize);
   return queryKnn(index, data, n, d, Q, m, k, self && Q === data);
+}
+
+/** Throws unless g is a square CSR pattern: indptr of nRows + 1 non-decreasing offsets from 0 to
+ * indices.length, column ids in 0..nRows−1 (what kneighborsGraph / radiusNeighborsGraph return). */
+function checkSquareCsr(g: CsrGraph, name = 'g'): void {
+  if (
+    !g ||
+    typeof g !== 'object' ||
+    !(g.indptr instanceof Int32Array) ||
+    !(g.indices instanceof Int32Array)
+  ) {
+    throw new ValidationError(
+      `${name} must be a CsrGraph { nRows, nCols, indptr: Int32Array, indices: Int32Array, data }`,
+    );
+  }
+  const n = g.nRows;
+  if (!(Number.isInteger(n) && n >= 0) || g.nCols !== n) {
+    throw new ValidationError(`${name} must be square; got nRows=${n}, nCols=${g.nCols}`);
+  }
+  const { indptr, indices } = g;
+  if (indptr.length !== n + 1 || indptr[0] !== 0 || indptr[n] !== indices.length) {
+    throw new ValidationError(
+      `${name}.indptr must hold nRows + 1 = ${n + 1} offsets from 0 to indices.length = ${indices.length}`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    if (indptr[i + 1]! < indptr[i]!) throw new ValidationError(`${name}.indptr decreases at ${i + 1}`);
+  }
+  for (let p = 0; p < indices.length; p++) {
+    const j = indices[p]!;
+    if (j < 0 || j >= n) throw new ValidationError(`${name}.indices[${p}] = ${j} is outside 0..${n - 1}`);
+  }
 }
 
 /** Symmetrises a CSR graph's sparsity pattern (i~j if j in N(i) or i in N(j)); returns adjacency lists. */
 export function symmetricAdjacency(g: CsrGraph, mutual = false): Int32Array[] {
+  checkSquareCsr(g);
   const n = g.nRows;
   const sets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
   for (let i = 0; i < n; i++) {
