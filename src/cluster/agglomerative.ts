@@ -18,7 +18,14 @@ import {
 } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { cutTree, leavesList, linkageFromCondensed, pdistCondensed, type Linkage } from './linkage.js';
+import {
+  checkLinkageMethod,
+  cutTree,
+  leavesList,
+  linkageFromCondensed,
+  pdistCondensed,
+  type Linkage,
+} from './linkage.js';
 
 export interface AgglomerativeOptions {
   /** Number of clusters to cut the tree into (integer >= 1; default 2), or null to cut by
@@ -51,6 +58,7 @@ const TABLE: ConstraintTable<AgglomerativeOptions> = {
  * cluster n + r.
  */
 export function linkage(X: MatrixLike, method: Linkage = 'ward'): Matrix<Float64Array> {
+  checkLinkageMethod(method);
   const M = toMatrix(X, 'X');
   const n = M.rows;
   const Z = linkageFromCondensed(pdistCondensed(M.data as Float64Array, n, M.cols), n, method);

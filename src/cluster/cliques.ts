@@ -33,8 +33,42 @@ export interface Graph {
   adjacency: Int32Array[];
 }
 
+/**
+ * Throws unless g is a Graph as this module builds them: an integer n >= 0 and n adjacency lists
+ * (Int32Array), each strictly ascending, within 0..n−1, without self-loops, and symmetric
+ * (j in adjacency[i] iff i in adjacency[j]). The clique searches rely on all of it.
+ */
+export function checkGraph(g: Graph, name = 'g'): void {
+  if (!g || typeof g !== 'object' || !Number.isInteger(g.n) || g.n < 0 || !Array.isArray(g.adjacency)) {
+    throw new ValidationError(`${name} must be a Graph { n: integer >= 0, adjacency: Int32Array[] }`);
+  }
+  const { n, adjacency } = g;
+  if (adjacency.length !== n) {
+    throw new ValidationError(`${name}.adjacency has ${adjacency.length} lists, but ${name}.n=${n}`);
+  }
+  for (let i = 0; i < n; i++) {
+    const a = adjacency[i];
+    if (!(a instanceof Int32Array))
+      throw new ValidationError(`${name}.adjacency[${i}] must be an Int32Array`);
+    for (let t = 0; t < a.length; t++) {
+      const j = a[t]!;
+      if (j < 0 || j >= n || j === i || (t > 0 && j <= a[t - 1]!)) {
+        throw new ValidationError(
+          `${name}.adjacency[${i}] must be strictly ascending node ids in 0..${n - 1} other than ${i}; got ${j} at position ${t}`,
+        );
+      }
+      if (!binaryHas(adjacency[j]!, i)) {
+        throw new ValidationError(
+          `${name} is not symmetric: ${j} is a neighbour of ${i}, but ${i} is not a neighbour of ${j}`,
+        );
+      }
+    }
+  }
+}
+
 /** Builds a Graph from an edge list (i, j pairs); duplicate edges and self-loops are dropped. */
 export function graphFromEdges(n: number, edges: ArrayLike<readonly [number, number]>): Graph {
+  if (!(Number.isInteger(n) && n >= 0)) throw new ValidationError(`n must be an integer >= 0; got ${n}`);
   const sets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
   for (let e = 0; e < edges.length; e++) {
     const [a, b] = edges[e]!;
@@ -64,6 +98,7 @@ export function knnGraph(X: MatrixLike, k: number, mutual = false): Graph {
 
 /** Number of edges. */
 export function edgeCount(g: Graph): number {
+  checkGraph(g);
   let m = 0;
   for (const a of g.adjacency) m += a.length;
   return m / 2;
@@ -71,6 +106,11 @@ export function edgeCount(g: Graph): number {
 
 /** Degeneracy ordering (repeatedly remove a minimum-degree node; Matula & Beck 1983, bucket queue). */
 export function degeneracyOrder(g: Graph): { order: Int32Array; degeneracy: number } {
+  checkGraph(g);
+  return degeneracy(g);
+}
+
+function degeneracy(g: Graph): { order: Int32Array; degeneracy: number } {
   const n = g.n;
   const deg = Int32Array.from(g.adjacency, (a) => a.length);
   let maxDeg = 0;
@@ -114,9 +154,17 @@ function sortCliques(cs: number[][]): number[][] {
  * of size 1).
  */
 export function maximalCliques(g: Graph, minSize = 1): number[][] {
+  checkGraph(g);
+  if (!Number.isInteger(minSize) || minSize < 1) {
+    throw new ValidationError(`minSize must be an integer >= 1; got ${minSize}`);
+  }
+  return maximal(g, minSize);
+}
+
+function maximal(g: Graph, minSize: number): number[][] {
   const nbr: Set<number>[] = g.adjacency.map((a) => new Set(a));
   const out: number[][] = [];
-  const { order } = degeneracyOrder(g);
+  const { order } = degeneracy(g);
   const pos = new Int32Array(g.n);
   for (let i = 0; i < g.n; i++) pos[order[i]!] = i;
   const R: number[] = [];
@@ -170,6 +218,7 @@ export function maximalCliques(g: Graph, minSize = 1): number[][] {
 
 /** Every clique with exactly `size` nodes (size 2: the edges; 3: the triangles; ...). */
 export function cliquesOfSize(g: Graph, size: number): number[][] {
+  checkGraph(g);
   if (!Number.isInteger(size) || size < 1)
     throw new ValidationError(`size must be an integer >= 1; got ${size}`);
   const out: number[][] = [];
@@ -219,8 +268,9 @@ function binaryHas(a: Int32Array, x: number): boolean {
 
 /** k-clique percolation communities (overlapping node sets), sorted. */
 export function kCliqueCommunities(g: Graph, k: number): number[][] {
+  checkGraph(g);
   if (!Number.isInteger(k) || k < 2) throw new ValidationError(`k must be an integer >= 2; got ${k}`);
-  const cliques = maximalCliques(g, k);
+  const cliques = maximal(g, k);
   const m = cliques.length;
   const parent = Int32Array.from({ length: m }, (_, i) => i);
   const find = (x: number): number => {
@@ -290,8 +340,7 @@ const TABLE: ConstraintTable<CliqueClusteringOptions> = {
  * Clustering by k-clique percolation on a neighbourhood graph of the data. `labels[i]` is the
  * (largest) community containing node i, or −1 when i is in no k-clique; `communities` lists every
  * (possibly overlapping) community.
- */
-/**
+ *
  * @example
  * const cc = new CliqueClustering({ graph: 'knn', nNeighbors: 8, k: 3 }).fit(X);
  * cc.communities; cc.labels; maximalCliques(cc.graph, 3);

@@ -26,7 +26,13 @@ import {
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
-import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
+import {
+  assertFiniteArray,
+  checkFeatures,
+  toMatrix,
+  validateOptions,
+  type ConstraintTable,
+} from '../core/validate.js';
 import { gemm, rowSqNorms, syrk } from '../kernels/index.js';
 import { cholesky, solveTriangular } from '../linalg/index.js';
 import { KMeans } from './kmeans.js';
@@ -387,14 +393,14 @@ function estimateParameters(
   precisionCholesky(cov, type, k, d, p.precChol);
 }
 
-function nestedToFlat(v: unknown): number[] {
+function nestedToFlat(v: unknown, name: string): number[] {
   const out: number[] = [];
   const walk = (x: unknown) => {
     if (typeof x === 'number') out.push(x);
     else if (x && typeof x === 'object' && typeof (x as ArrayLike<unknown>).length === 'number') {
       const a = x as ArrayLike<unknown>;
       for (let i = 0; i < a.length; i++) walk(a[i]);
-    } else throw new ValidationError(`expected numbers, got ${String(x)}`);
+    } else throw new ValidationError(`${name} must hold only numbers; got ${String(x)}`);
   };
   walk(v);
   return out;
@@ -612,7 +618,7 @@ export class GaussianMixture {
     }
     for (let c = 0; c < k; c++) p.weights[c] /= n;
     if (o.weightsInit !== undefined) {
-      const wi = Float64Array.from(nestedToFlat(o.weightsInit));
+      const wi = Float64Array.from(nestedToFlat(o.weightsInit, 'weightsInit'));
       if (wi.length !== k)
         throw new ValidationError(`weightsInit has ${wi.length} values, expected nComponents=${k}`);
       let s = 0;
@@ -624,15 +630,20 @@ export class GaussianMixture {
       p.weights.set(wi);
     }
     if (o.meansInit !== undefined) {
-      const mi = nestedToFlat(o.meansInit instanceof Matrix ? o.meansInit.toArray() : o.meansInit);
+      const mi = nestedToFlat(
+        o.meansInit instanceof Matrix ? o.meansInit.toArray() : o.meansInit,
+        'meansInit',
+      );
       if (mi.length !== k * d)
         throw new ValidationError(
           `meansInit has ${mi.length} values, expected nComponents x nFeatures = ${k}x${d}`,
         );
+      // A NaN mean used to surface later as a misleading "ill-defined empirical covariance" error.
+      assertFiniteArray(mi, 'meansInit');
       p.means.set(mi);
     }
     if (hasPrec) {
-      const pi = Float64Array.from(nestedToFlat(o.precisionsInit));
+      const pi = Float64Array.from(nestedToFlat(o.precisionsInit, 'precisionsInit'));
       const size = covSize(type, k, d);
       if (pi.length !== size)
         throw new ValidationError(

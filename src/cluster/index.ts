@@ -1,26 +1,11 @@
-export {
-  KMeans,
-  KMEANS_DEFAULTS,
-  kMeans,
-  predictNearest,
-  centerDistances,
-  type KMeansOptions,
-  type KMeansInit,
-} from './kmeans.js';
+export { KMeans, KMEANS_DEFAULTS, kMeans, type KMeansOptions, type KMeansInit } from './kmeans.js';
 export {
   AgglomerativeClustering,
   AGGLOMERATIVE_DEFAULTS,
   linkage,
   type AgglomerativeOptions,
 } from './agglomerative.js';
-export {
-  linkageFromCondensed,
-  pdistCondensed,
-  leavesList,
-  cutTree,
-  condensedIndex,
-  type Linkage,
-} from './linkage.js';
+export { linkageFromCondensed, leavesList, cutTree, LINKAGE_METHODS, type Linkage } from './linkage.js';
 export {
   GaussianMixture,
   GAUSSIAN_MIXTURE_DEFAULTS,
@@ -44,6 +29,7 @@ export {
   epsilonGraph,
   knnGraph,
   edgeCount,
+  checkGraph,
   type Graph,
   type CliqueClusteringOptions,
 } from './cliques.js';

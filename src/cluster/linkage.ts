@@ -18,11 +18,69 @@
  * stable sort by height) so that the linkage matrix Z — rows (a, b, height, size), merged cluster
  * n + row — equals scipy's on the same data.
  */
+import { ValidationError } from '../core/errors.js';
 import { rowSqNorms, sqdist } from '../kernels/index.js';
 
 export type Linkage = 'single' | 'complete' | 'average' | 'weighted' | 'centroid' | 'median' | 'ward';
 
-/** Index of d(i, j), i ≠ j, in a condensed distance array over n points. */
+/** The linkage methods, in scipy's spelling. */
+export const LINKAGE_METHODS: readonly Linkage[] = Object.freeze([
+  'single',
+  'complete',
+  'average',
+  'weighted',
+  'centroid',
+  'median',
+  'ward',
+]);
+
+/** Throws unless `method` is one of LINKAGE_METHODS (a bad name used to surface as a TypeError). */
+export function checkLinkageMethod(method: unknown, name = 'method'): Linkage {
+  if (!(LINKAGE_METHODS as readonly unknown[]).includes(method)) {
+    throw new ValidationError(
+      `${name} must be one of ${LINKAGE_METHODS.map((m) => `"${m}"`).join(', ')}; got ${JSON.stringify(method)}`,
+    );
+  }
+  return method as Linkage;
+}
+
+function checkLeafCount(n: unknown, name = 'n'): number {
+  if (!(typeof n === 'number' && Number.isInteger(n) && n >= 1)) {
+    throw new ValidationError(`${name} must be an integer >= 1; got ${String(n)}`);
+  }
+  return n;
+}
+
+/**
+ * Checks a linkage matrix before walking it: (n−1)·4 values; row r merges two distinct nodes made
+ * before it (ids < n + r), each node merged at most once; finite heights. A malformed Z (say, from a
+ * corrupted saved model) would otherwise send the tree walks into an endless loop.
+ */
+export function checkLinkageMatrix(Z: Float64Array, n: number, name = 'Z'): void {
+  if (!(Z instanceof Float64Array)) throw new ValidationError(`${name} must be a Float64Array`);
+  if (Z.length !== 4 * (n - 1)) {
+    throw new ValidationError(
+      `${name} has ${Z.length} values, but a linkage of n=${n} leaves needs (n-1)*4=${4 * (n - 1)}`,
+    );
+  }
+  const used = new Uint8Array(2 * n - 1);
+  for (let r = 0; r < n - 1; r++) {
+    const a = Z[r * 4]!;
+    const b = Z[r * 4 + 1]!;
+    for (const c of [a, b]) {
+      if (!(Number.isInteger(c) && c >= 0 && c < n + r) || used[c] === 1 || a === b) {
+        throw new ValidationError(
+          `${name} row ${r} merges (${a}, ${b}): each must be a distinct node id < n + ${r} = ${n + r}, not merged before`,
+        );
+      }
+      used[c] = 1;
+    }
+    if (!Number.isFinite(Z[r * 4 + 2]!))
+      throw new ValidationError(`${name} row ${r} has a non-finite height ${Z[r * 4 + 2]}`);
+  }
+}
+
+/** Index of d(i, j), i ≠ j, in a condensed distance array over n points (unchecked: inner use). */
 export function condensedIndex(n: number, i: number, j: number): number {
   if (i > j) {
     const t = i;
@@ -414,10 +472,28 @@ function generic(dists: Float64Array, n: number, method: Linkage): Float64Array 
 }
 
 /**
- * Linkage matrix Z ((n−1) × 4, row-major: a, b, height, size) from a condensed distance array, as
- * scipy's `linkage(y, method)`. The condensed array is not modified.
+ * Linkage matrix Z ((n−1) × 4, row-major: a, b, height, size) from a condensed distance array
+ * (n(n−1)/2 finite values >= 0, scipy's pdist layout), as scipy's `linkage(y, method)`. The
+ * condensed array is not modified.
+ *
+ * @example
+ * linkageFromCondensed(new Float64Array([1, 4, 2]), 3, 'single'); // [0, 1, 1, 2,  2, 3, 2, 3]
  */
 export function linkageFromCondensed(dists: Float64Array, n: number, method: Linkage): Float64Array {
+  checkLeafCount(n);
+  checkLinkageMethod(method);
+  if (!(dists instanceof Float64Array)) throw new ValidationError('dists must be a Float64Array');
+  if (dists.length !== (n * (n - 1)) / 2) {
+    throw new ValidationError(
+      `dists has ${dists.length} values, but n=${n} points need n(n-1)/2=${(n * (n - 1)) / 2}`,
+    );
+  }
+  for (let i = 0; i < dists.length; i++) {
+    const v = dists[i]!;
+    if (!(Number.isFinite(v) && v >= 0)) {
+      throw new ValidationError(`dists[${i}] = ${v}; distances must be finite and >= 0`);
+    }
+  }
   if (n < 2) return new Float64Array(0);
   if (method === 'single') return mstSingle(dists, n);
   if (method === 'centroid' || method === 'median') return generic(dists, n, method);
@@ -426,6 +502,8 @@ export function linkageFromCondensed(dists: Float64Array, n: number, method: Lin
 
 /** Leaf order of the dendrogram (scipy's `leaves_list`): left child first, from the root. */
 export function leavesList(Z: Float64Array, n: number): Int32Array {
+  checkLeafCount(n);
+  checkLinkageMatrix(Z, n);
   const out = new Int32Array(n);
   if (n === 1) return out;
   let m = 0;
@@ -448,6 +526,11 @@ export function leavesList(Z: Float64Array, n: number): Int32Array {
  * order. Z's rows are the merges in order (cluster n + r made by row r).
  */
 export function cutTree(Z: Float64Array, n: number, nClusters: number): Int32Array {
+  checkLeafCount(n);
+  checkLinkageMatrix(Z, n);
+  if (!(Number.isInteger(nClusters) && nClusters >= 1 && nClusters <= n)) {
+    throw new ValidationError(`nClusters must be an integer in [1, n=${n}]; got ${nClusters}`);
+  }
   const labels = new Int32Array(n);
   if (nClusters >= n) {
     for (let i = 0; i < n; i++) labels[i] = i;
