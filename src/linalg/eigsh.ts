@@ -23,7 +23,7 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { gemm } from '../kernels/index.js';
 import { eighDense } from './eigh.js';
-import { flipColumnSigns } from './util.js';
+import { flipColumnSigns, optionsObject } from './util.js';
 
 export interface EigshOptions {
   /** Which end of the spectrum (default 'largest'). */
@@ -60,8 +60,9 @@ export function eigsh(
   op: (x: Float64Array, y: Float64Array) => void,
   n: number,
   k: number,
-  opts: EigshOptions = {},
+  options?: EigshOptions,
 ): EigshResult {
+  const opts = optionsObject(options, 'eigsh');
   if (typeof op !== 'function')
     throw new ValidationError('op must be a function (x, y) => void writing A·x into y');
   if (!Number.isInteger(n) || n < 1) throw new ValidationError(`n must be an integer >= 1; got ${n}`);

@@ -7,11 +7,11 @@
  * pivot is updated by a contiguous axpy with the pivot row. An exactly zero pivot means A is singular: `solve` and `inv`
  * raise NumericalError, `logDet` returns { sign: 0, logAbsDet: -Infinity } as numpy does.
  */
-import { NumericalError, ValidationError } from '../core/errors.js';
+import { NumericalError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
 import { triangularSolveInPlace } from './triangular.js';
-import { asMatrix, denseCopy, inWasmHeap, requireSquare } from './util.js';
+import { asMatrix, denseCopy, inWasmHeap, requireSquare, rhsCopy } from './util.js';
 
 /** Column panels narrower than this are eliminated directly (rank-1 updates). */
 const LEAF = 16;
@@ -140,27 +140,15 @@ function factor(
  * Throws NumericalError "A is singular ..." when a pivot is exactly zero.
  * @example const x = solve(A, new Float64Array([1, 2, 3]));
  */
-export function solve(A: Matrix | MatrixLike, B: Float64Array): Float64Array;
+export function solve(A: Matrix | MatrixLike, B: Float64Array | Float32Array): Float64Array;
 export function solve(A: Matrix | MatrixLike, B: Matrix | MatrixLike): Matrix<Float64Array>;
 export function solve(
   A: Matrix | MatrixLike,
-  B: Matrix | MatrixLike | Float64Array,
+  B: Matrix | MatrixLike | Float64Array | Float32Array,
 ): Float64Array | Matrix<Float64Array> {
   const M = asMatrix(A, 'A');
   const n = requireSquare(M, 'A');
-  const isVec = B instanceof Float64Array;
-  let x: Float64Array;
-  let k: number;
-  if (isVec) {
-    if (B.length !== n) throw new ValidationError(`B has length ${B.length}, but A is ${n}x${n}`);
-    x = denseCopy(new Matrix(B, n, 1), 'B');
-    k = 1;
-  } else {
-    const BM = asMatrix(B as MatrixLike, 'B');
-    if (BM.rows !== n) throw new ValidationError(`B has ${BM.rows} rows, but A is ${n}x${n}`);
-    x = denseCopy(BM, 'B');
-    k = BM.cols;
-  }
+  const { x, k, isVec } = rhsCopy(B, n, 'A');
   const { a, piv, singular } = factor(M, 'A');
   if (singular !== 0) {
     throw new NumericalError(`A is singular: pivot ${-singular - 1} of its LU factorisation is exactly zero`);

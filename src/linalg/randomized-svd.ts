@@ -19,7 +19,7 @@ import { choleskyInPlace } from './cholesky.js';
 import { triangularSolveInPlace } from './triangular.js';
 import { formQ, householderQrInPlace } from './qr.js';
 import { svdDense, type SvdResult } from './svd.js';
-import { asMatrix, denseCopy, flipColumnSigns, inWasmHeap } from './util.js';
+import { asMatrix, denseCopy, flipColumnSigns, inWasmHeap, optionsObject } from './util.js';
 
 export interface RandomizedSvdOptions {
   /** Extra random directions beyond k (default 10). */
@@ -34,7 +34,8 @@ export interface RandomizedSvdOptions {
  * The k leading singular triplets of A: U (m×k), s (k, descending), Vt (k×n).
  * @example const { U, s, Vt } = randomizedSvd(X, 50, { seed: 1 });
  */
-export function randomizedSvd(A: Matrix | MatrixLike, k: number, opts: RandomizedSvdOptions = {}): SvdResult {
+export function randomizedSvd(A: Matrix | MatrixLike, k: number, options?: RandomizedSvdOptions): SvdResult {
+  const opts = optionsObject(options, 'randomizedSvd');
   const M = asMatrix(A, 'A');
   const m = M.rows;
   const n = M.cols;

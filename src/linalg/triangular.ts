@@ -6,10 +6,18 @@
  * right-hand sides, solve the other half), so with many right-hand sides nearly all of the n²k flops
  * run in gemm. An exactly zero diagonal entry raises NumericalError (the system is singular).
  */
-import { NumericalError, ValidationError } from '../core/errors.js';
+import { NumericalError } from '../core/errors.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { gemm } from '../kernels/index.js';
-import { asMatrix, denseCopy, inWasmHeap, readOnlyDense, requireSquare } from './util.js';
+import {
+  asMatrix,
+  inWasmHeap,
+  optionalBoolean,
+  optionsObject,
+  readOnlyDense,
+  requireSquare,
+  rhsCopy,
+} from './util.js';
 
 export interface SolveTriangularOptions {
   /** L is lower triangular (default true); false: upper. Only that triangle is read. */
@@ -27,7 +35,7 @@ export interface SolveTriangularOptions {
  */
 export function solveTriangular(
   L: Matrix | MatrixLike,
-  B: Float64Array,
+  B: Float64Array | Float32Array,
   opts?: SolveTriangularOptions,
 ): Float64Array;
 export function solveTriangular(
@@ -37,27 +45,19 @@ export function solveTriangular(
 ): Matrix<Float64Array>;
 export function solveTriangular(
   L: Matrix | MatrixLike,
-  B: Matrix | MatrixLike | Float64Array,
-  opts: SolveTriangularOptions = {},
+  B: Matrix | MatrixLike | Float64Array | Float32Array,
+  opts?: SolveTriangularOptions,
 ): Float64Array | Matrix<Float64Array> {
   const M = asMatrix(L, 'L');
   const n = requireSquare(M, 'L');
-  const isVec = B instanceof Float64Array;
-  let x: Float64Array;
-  let k: number;
-  if (isVec) {
-    if (B.length !== n) throw new ValidationError(`B has length ${B.length}, but L is ${n}x${n}`);
-    x = denseCopy(new Matrix(B, n, 1), 'B');
-    k = 1;
-  } else {
-    const BM = asMatrix(B as MatrixLike, 'B');
-    if (BM.rows !== n) throw new ValidationError(`B has ${BM.rows} rows, but L is ${n}x${n}`);
-    x = denseCopy(BM, 'B');
-    k = BM.cols;
-  }
+  const { x, k, isVec } = rhsCopy(B, n, 'L');
+  const o = optionsObject(opts, 'solveTriangular');
+  const lower = optionalBoolean(o.lower, 'lower', true);
+  const trans = optionalBoolean(o.trans, 'trans', false);
+  const unit = optionalBoolean(o.unitDiagonal, 'unitDiagonal', false);
   // L is only read, so a densely packed float64 L is used in place (after the finiteness check).
   const l = readOnlyDense(M, 'L');
-  triangularSolveInPlace(l, n, x, k, opts.lower ?? true, opts.trans ?? false, opts.unitDiagonal ?? false);
+  triangularSolveInPlace(l, n, x, k, lower, trans, unit);
   return isVec ? x : new Matrix(x, n, k);
 }
 

@@ -75,6 +75,43 @@ function checkFinite(out: Float64Array, cols: number, name: string): void {
   }
 }
 
+/**
+ * A private float64 copy of a right-hand side B for an n×n system whose matrix is called `of`: a
+ * vector (Float64Array or Float32Array of length n) or an n×k matrix. Shared by solve and
+ * solveTriangular.
+ */
+export function rhsCopy(
+  B: MatrixLike | Float64Array | Float32Array,
+  n: number,
+  of: string,
+): { x: Float64Array; k: number; isVec: boolean } {
+  if (B instanceof Float64Array || B instanceof Float32Array) {
+    if (B.length !== n) throw new ValidationError(`B has length ${B.length}, but ${of} is ${n}x${n}`);
+    return { x: denseCopy(new Matrix(B, n, 1), 'B'), k: 1, isVec: true };
+  }
+  const BM = asMatrix(B, 'B');
+  if (BM.rows !== n) throw new ValidationError(`B has ${BM.rows} rows, but ${of} is ${n}x${n}`);
+  return { x: denseCopy(BM, 'B'), k: BM.cols, isVec: false };
+}
+
+/** An options argument may be left out, but not be null or a non-object (that was a TypeError). */
+export function optionsObject<T extends object>(opts: T | undefined, name: string): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object') {
+    throw new ValidationError(
+      `${name} options must be an object; got ${opts === null ? 'null' : typeof opts}`,
+    );
+  }
+  return opts;
+}
+
+/** Throws unless an optional flag is a boolean ("lower must be a boolean; got no"). */
+export function optionalBoolean(v: unknown, name: string, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new ValidationError(`${name} must be a boolean; got ${String(v)}`);
+  return v;
+}
+
 export function requireSquare(M: Matrix, name: string): number {
   if (M.rows !== M.cols) throw new ValidationError(`${name} must be square; got ${M.rows}x${M.cols}`);
   return M.rows;

@@ -225,6 +225,30 @@ const CASES: [string, () => unknown, ErrorClass, string][] = [
   ['eigsh tol', () => eigsh(identity, 5, 1, { tol: -1 }), V, 'tol must be a finite number > 0; got -1'],
   ['eigsh maxIter', () => eigsh(identity, 5, 1, { maxIter: 0 }), V, 'maxIter must be an integer >= 1; got 0'],
   [
+    'eigsh options null',
+    () => eigsh(identity, 5, 1, bad(null)),
+    V,
+    'eigsh options must be an object; got null',
+  ],
+  [
+    'randomizedSvd options null',
+    () => randomizedSvd(A2, 1, bad(null)),
+    V,
+    'randomizedSvd options must be an object; got null',
+  ],
+  [
+    'solveTriangular options null',
+    () => solveTriangular(L2, new Float64Array(2), bad(null)),
+    V,
+    'solveTriangular options must be an object; got null',
+  ],
+  [
+    'solveTriangular lower not boolean',
+    () => solveTriangular(L2, new Float64Array(2), { lower: bad('no') }),
+    V,
+    'lower must be a boolean; got no',
+  ],
+  [
     'eigsh op NaN',
     () => eigsh((_x, y) => y.fill(NaN), 5, 1),
     Nu,
@@ -236,6 +260,19 @@ describe('linalg: bad input names the argument', () => {
   it.each(CASES)('%s', (_name, call, cls, message) => {
     expect(call).toThrow(cls);
     expect(call).toThrow(new cls(message)); // an Error argument: the message must be equal
+  });
+
+  it('a Float32Array right-hand side is a vector, as a Float64Array', () => {
+    const x = solve(
+      [
+        [2, 0],
+        [0, 4],
+      ],
+      new Float32Array([2, 2]),
+    );
+    expect(Array.from(x)).toEqual([1, 0.5]);
+    const y = solveTriangular(L2, new Float32Array([1, 3]));
+    expect(Array.from(y)).toEqual([1, 2]);
   });
 
   it('a singular matrix has logDet sign 0 and -Infinity, as numpy.linalg.slogdet', () => {
