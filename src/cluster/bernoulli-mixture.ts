@@ -28,7 +28,8 @@ import { ProgressReporter, type IterativeOptions, type StopReason } from '../cor
 import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { gemm } from '../kernels/index.js';
-import { argmaxRows, normalise } from './gmm.js';
+import { normalise } from './gmm.js';
+import { argmaxRows, MixtureModel, type MixtureLogProb } from './mixture.js';
 import { KMeans } from './kmeans.js';
 import { Scratch } from './scratch.js';
 
@@ -144,7 +145,7 @@ function logPrior(p: Params, k: number, d: number, alpha: number): number {
  * const b = new BernoulliMixture({ nComponents: 3 }).fit(binaryDigits); // rows of 0/1 pixels
  * imageGridPng(b.means, { width: 28, height: 28, normalize: 'none' });
  */
-export class BernoulliMixture {
+export class BernoulliMixture extends MixtureModel {
   readonly options: Readonly<BernoulliMixtureOptions>;
   private p_?: Params;
   private d_?: number;
@@ -157,6 +158,7 @@ export class BernoulliMixture {
   private stopReason_?: StopReason;
 
   constructor(options: Partial<BernoulliMixtureOptions> = {}) {
+    super();
     this.options = validateOptions('BernoulliMixture', BERNOULLI_MIXTURE_DEFAULTS, TABLE, options);
   }
 
@@ -306,7 +308,7 @@ export class BernoulliMixture {
     return p;
   }
 
-  private logProb(X: MatrixLike): { lp: Float64Array; n: number; norm: Float64Array } {
+  protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
     const M = toMatrix(X, 'X');
     checkFeatures(M, this.d_!);
@@ -320,46 +322,13 @@ export class BernoulliMixture {
     return { lp, n, norm };
   }
 
-  predict(X: MatrixLike): Int32Array {
-    const { lp, n } = this.logProb(X);
-    return argmaxRows(lp, n, this.options.nComponents);
-  }
-
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
 
-  /** Responsibilities, nSamples × nComponents. */
-  predictProba(X: MatrixLike): Matrix<Float64Array> {
-    const { lp, n } = this.logProb(X);
-    for (let i = 0; i < lp.length; i++) lp[i] = Math.exp(lp[i]!);
-    return new Matrix(lp, n, this.options.nComponents);
-  }
-
-  /** log p(x) of each row. */
-  scoreSamples(X: MatrixLike): Float64Array {
-    return this.logProb(X).norm;
-  }
-
-  score(X: MatrixLike): number {
-    const s = this.scoreSamples(X);
-    let t = 0;
-    for (const v of s) t += v;
-    return t / s.length;
-  }
-
+  /** Number of free parameters: the K·d Bernoulli means and K − 1 weights. */
   nParameters(): number {
     return this.options.nComponents * fitted(this.d_, 'BernoulliMixture') + this.options.nComponents - 1;
-  }
-
-  bic(X: MatrixLike): number {
-    const n = toMatrix(X, 'X').rows;
-    return -2 * this.score(X) * n + this.nParameters() * Math.log(n);
-  }
-
-  aic(X: MatrixLike): number {
-    const n = toMatrix(X, 'X').rows;
-    return -2 * this.score(X) * n + 2 * this.nParameters();
   }
 
   /** Draws binary samples (nSamples × nFeatures) and their components. */

@@ -38,6 +38,7 @@ import { cholesky, solveTriangular } from '../linalg/index.js';
 import { KMeans } from './kmeans.js';
 import { kmeansPlusPlus } from './kmeans-core.js';
 import { Scratch } from './scratch.js';
+import { argmaxRows, MixtureModel, type MixtureLogProb } from './mixture.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type MixtureInit = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
@@ -411,7 +412,7 @@ function nestedToFlat(v: unknown, name: string): number[] {
  * const g = new GaussianMixture({ nComponents: 10, covarianceType: 'full', seed: 0 }).fit(Z);
  * g.predictProba(Z); g.bic(Z); g.sample(100).X;
  */
-export class GaussianMixture {
+export class GaussianMixture extends MixtureModel {
   readonly options: Readonly<GaussianMixtureOptions>;
   private p_?: Params;
   private d_?: number;
@@ -423,6 +424,7 @@ export class GaussianMixture {
   private lowerBounds_?: number[];
 
   constructor(options: Partial<GaussianMixtureOptions> = {}) {
+    super();
     this.options = validateOptions('GaussianMixture', GAUSSIAN_MIXTURE_DEFAULTS, TABLE, options);
   }
 
@@ -670,7 +672,7 @@ export class GaussianMixture {
     return p;
   }
 
-  private logProb(X: MatrixLike): { lp: Float64Array; n: number; norm: Float64Array } {
+  protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
     const M = toMatrix(X, 'X');
     checkFeatures(M, this.d_!);
@@ -698,34 +700,8 @@ export class GaussianMixture {
     }
   }
 
-  /** Most probable component of each row. */
-  predict(X: MatrixLike): Int32Array {
-    const { lp, n } = this.logProb(X);
-    return argmaxRows(lp, n, this.options.nComponents);
-  }
-
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
-  }
-
-  /** Responsibilities p(z = k | x), nSamples × nComponents. */
-  predictProba(X: MatrixLike): Matrix<Float64Array> {
-    const { lp, n } = this.logProb(X);
-    for (let i = 0; i < lp.length; i++) lp[i] = Math.exp(lp[i]!);
-    return new Matrix(lp, n, this.options.nComponents);
-  }
-
-  /** log p(x) of each row. */
-  scoreSamples(X: MatrixLike): Float64Array {
-    return this.logProb(X).norm;
-  }
-
-  /** Mean log-likelihood of X. */
-  score(X: MatrixLike): number {
-    const s = this.scoreSamples(X);
-    let t = 0;
-    for (const v of s) t += v;
-    return t / s.length;
   }
 
   /** Number of free parameters (scikit-learn's `_n_parameters`). */
@@ -742,18 +718,6 @@ export class GaussianMixture {
             ? (d * (d + 1)) / 2
             : k;
     return cov + k * d + k - 1;
-  }
-
-  /** Bayesian information criterion on X (lower is better). */
-  bic(X: MatrixLike): number {
-    const n = toMatrix(X, 'X').rows;
-    return -2 * this.score(X) * n + this.nParameters() * Math.log(n);
-  }
-
-  /** Akaike information criterion on X (lower is better). */
-  aic(X: MatrixLike): number {
-    const n = toMatrix(X, 'X').rows;
-    return -2 * this.score(X) * n + 2 * this.nParameters();
   }
 
   /**
@@ -845,19 +809,3 @@ export class GaussianMixture {
 }
 
 registerModel('GaussianMixture', (s) => GaussianMixture.fromState(s));
-
-export function argmaxRows(A: Float64Array, n: number, k: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let b = 0;
-    let bv = A[i * k]!;
-    for (let c = 1; c < k; c++) {
-      if (A[i * k + c]! > bv) {
-        bv = A[i * k + c]!;
-        b = c;
-      }
-    }
-    out[i] = b;
-  }
-  return out;
-}
