@@ -1,11 +1,12 @@
 /** `unsupervised agglomerative`: hierarchical clustering labels, the linkage matrix and a dendrogram. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AgglomerativeClustering, type Linkage } from '../../cluster/index.js';
+import { AgglomerativeClustering, LINKAGE_METHODS, type Linkage } from '../../cluster/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { dendrogramSvg } from '../../viz/index.js';
+import { UsageError } from '../errors.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 import { labelAgreement } from './kmeans.js';
 
 export function register(program: Command): void {
@@ -23,7 +24,12 @@ export function register(program: Command): void {
       'cut height instead of -k',
       parseFloatOption('--distance-threshold', 0),
     )
-    .option('--linkage <name>', 'single, complete, average, weighted, centroid, median or ward', 'ward')
+    .option(
+      '--linkage <name>',
+      'single, complete, average, weighted, centroid, median or ward',
+      parseChoice('--linkage', LINKAGE_METHODS),
+      'ward',
+    )
     .option('--dendrogram <file.svg>', 'write the dendrogram (last 120 clusters) as SVG')
     .option('--linkage-out <file.csv>', 'write the scipy-style linkage matrix (a, b, height, size)')
     .option('--save-model <file>', 'save the fitted model')
@@ -34,17 +40,21 @@ export function register(program: Command): void {
         out?: string;
         nClusters?: number;
         distanceThreshold?: number;
-        linkage: string;
+        linkage: Linkage;
         dendrogram?: string;
         linkageOut?: string;
         saveModel?: string;
       }) => {
         const t0 = Date.now();
+        if (opts.nClusters !== undefined && opts.distanceThreshold !== undefined) {
+          // -k used to be dropped silently in favour of the threshold.
+          throw new UsageError('give -k/--n-clusters or --distance-threshold, not both');
+        }
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const model = new AgglomerativeClustering(
           opts.distanceThreshold !== undefined
-            ? { distanceThreshold: opts.distanceThreshold, linkage: opts.linkage as Linkage }
-            : { nClusters: opts.nClusters ?? 2, linkage: opts.linkage as Linkage },
+            ? { distanceThreshold: opts.distanceThreshold, linkage: opts.linkage }
+            : { nClusters: opts.nClusters ?? 2, linkage: opts.linkage },
         ).fit(data.X);
         const summary = {
           command: 'agglomerative',

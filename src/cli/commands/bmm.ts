@@ -5,6 +5,7 @@ import { BernoulliMixture } from '../../cluster/index.js';
 import { Matrix } from '../../core/matrix.js';
 import { saveModelFile } from '../../io/index.js';
 import { imageGridPng } from '../../viz/index.js';
+import { UsageError } from '../errors.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
 import { parseFloatOption, parseInteger, parseList } from '../options.js';
 import { labelAgreement } from './kmeans.js';
@@ -41,13 +42,22 @@ export function register(program: Command): void {
         saveModel?: string;
       }) => {
         const t0 = Date.now();
+        const digits = opts.digits?.map((v) => {
+          const c = Number(v);
+          if (!Number.isInteger(c)) throw new UsageError(`--digits must list integer labels; got '${v}'`);
+          return c;
+        });
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         let X: Matrix<Float64Array> = data.X;
         let y = data.y;
-        if (opts.digits && y) {
-          const keep = new Set(opts.digits.map(Number));
+        if (digits) {
+          // Without labels --digits used to be ignored silently (the whole input was fitted).
+          if (!y) throw new UsageError(`--digits needs labelled input; ${data.source} has no labels`);
+          const keep = new Set(digits);
           const idx: number[] = [];
           for (let i = 0; i < y.length; i++) if (keep.has(y[i]!)) idx.push(i);
+          if (idx.length === 0)
+            throw new UsageError(`--digits ${digits.join(',')}: no row of ${data.source} has these labels`);
           X = X.selectRows(idx);
           y = Int32Array.from(idx, (i) => data.y![i]!);
         }

@@ -4,7 +4,7 @@ import { GaussianMixture, type CovarianceType, type MixtureInit } from '../../cl
 import { PCA } from '../../decomposition/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { inputOptions, outputOptions, readInput, writeResult } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 import { labelAgreement } from './kmeans.js';
 
 export function register(program: Command): void {
@@ -15,12 +15,22 @@ export function register(program: Command): void {
   outputOptions(cmd, 'labels (n)');
   cmd
     .option('-k, --n-components <k>', 'mixture components', parseInteger('--n-components', 1), 10)
-    .option('--covariance-type <t>', "'full', 'tied', 'diag' or 'spherical'", 'full')
+    .option(
+      '--covariance-type <t>',
+      "'full', 'tied', 'diag' or 'spherical'",
+      parseChoice('--covariance-type', ['full', 'tied', 'diag', 'spherical'] as const),
+      'full',
+    )
     .option('--reg-covar <x>', 'added to covariance diagonals', parseFloatOption('--reg-covar', 0), 1e-6)
     .option('--max-iter <n>', 'EM iterations', parseInteger('--max-iter', 1), 100)
     .option('--n-init <n>', 'initialisations', parseInteger('--n-init', 1), 1)
     .option('--tol <x>', 'convergence threshold on the lower bound', parseFloatOption('--tol', 0), 1e-3)
-    .option('--init-params <m>', "'kmeans', 'k-means++', 'random' or 'random_from_data'", 'kmeans')
+    .option(
+      '--init-params <m>',
+      "'kmeans', 'k-means++', 'random' or 'random_from_data'",
+      parseChoice('--init-params', ['kmeans', 'k-means++', 'random', 'random_from_data'] as const),
+      'kmeans',
+    )
     .option('--pca <d>', 'fit on the first d principal components', parseInteger('--pca', 1))
     .option('--seed <n>', 'random seed', parseInteger('--seed'), 0)
     .option('--save-model <file>', 'save the fitted model')
@@ -30,12 +40,12 @@ export function register(program: Command): void {
         labelsColumn?: string;
         out?: string;
         nComponents: number;
-        covarianceType: string;
+        covarianceType: CovarianceType;
         regCovar: number;
         maxIter: number;
         nInit: number;
         tol: number;
-        initParams: string;
+        initParams: MixtureInit;
         pca?: number;
         seed: number;
         saveModel?: string;
@@ -47,12 +57,12 @@ export function register(program: Command): void {
           : data.X;
         const model = new GaussianMixture({
           nComponents: opts.nComponents,
-          covarianceType: opts.covarianceType as CovarianceType,
+          covarianceType: opts.covarianceType,
           regCovar: opts.regCovar,
           maxIter: opts.maxIter,
           nInit: opts.nInit,
           tol: opts.tol,
-          initParams: opts.initParams as MixtureInit,
+          initParams: opts.initParams,
           seed: opts.seed,
         }).fit(X);
         const summary = {

@@ -5,8 +5,9 @@ import { KMeans, MiniBatchKMeans } from '../../cluster/index.js';
 import { saveModelFile } from '../../io/index.js';
 import { adjustedRandIndex, normalizedMutualInfo } from '../../metrics/index.js';
 import { imageGridPng } from '../../viz/index.js';
+import { UsageError } from '../errors.js';
 import { inputOptions, outputOptions, readInput, writeResult, type LoadedInput } from '../io.js';
-import { parseFloatOption, parseInteger } from '../options.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../options.js';
 
 /** ARI/NMI against the input's labels, when it has them (shared by the clustering commands). */
 export function labelAgreement(data: LoadedInput, labels: ArrayLike<number>): Record<string, number> {
@@ -22,11 +23,30 @@ export function register(program: Command): void {
   outputOptions(cmd, 'labels (n)');
   cmd
     .option('-k, --n-clusters <k>', 'number of clusters', parseInteger('--n-clusters', 1), 8)
-    .option('--n-init <n>', 'restarts (the lowest inertia is kept)', parseInteger('--n-init', 1), 10)
+    .option(
+      '--n-init <n>',
+      'restarts (the lowest inertia is kept; default 10, 3 with --minibatch)',
+      parseInteger('--n-init', 1),
+    )
     .option('--max-iter <n>', 'iterations per run', parseInteger('--max-iter', 1), 300)
-    .option('--tol <x>', 'relative tolerance on the centre shift', parseFloatOption('--tol', 0), 1e-4)
-    .option('--algorithm <name>', "'lloyd' or 'elkan'", 'elkan')
-    .option('--init <name>', "'k-means++' or 'random'", 'k-means++')
+    .option(
+      '--tol <x>',
+      'relative tolerance on the centre shift (not with --minibatch)',
+      parseFloatOption('--tol', 0),
+      1e-4,
+    )
+    .option(
+      '--algorithm <name>',
+      "'lloyd' or 'elkan' (not with --minibatch)",
+      parseChoice('--algorithm', ['lloyd', 'elkan'] as const),
+      'elkan',
+    )
+    .option(
+      '--init <name>',
+      "'k-means++' or 'random' (not with --minibatch)",
+      parseChoice('--init', ['k-means++', 'random'] as const),
+      'k-means++',
+    )
     .option('--minibatch', 'mini-batch k-means')
     .option('--batch-size <n>', 'mini-batch size', parseInteger('--batch-size', 1), 1024)
     .option('--seed <n>', 'random seed', parseInteger('--seed'), 0)
@@ -38,11 +58,11 @@ export function register(program: Command): void {
         labelsColumn?: string;
         out?: string;
         nClusters: number;
-        nInit: number;
+        nInit?: number;
         maxIter: number;
         tol: number;
-        algorithm: string;
-        init: string;
+        algorithm: 'lloyd' | 'elkan';
+        init: 'k-means++' | 'random';
         minibatch?: boolean;
         batchSize: number;
         seed: number;
@@ -50,22 +70,30 @@ export function register(program: Command): void {
         saveModel?: string;
       }) => {
         const t0 = Date.now();
+        if (opts.minibatch) {
+          // These were silently ignored with --minibatch (MiniBatchKMeans has no such options).
+          for (const name of ['tol', 'algorithm', 'init'] as const) {
+            if (cmd.getOptionValueSource(name) === 'cli') {
+              throw new UsageError(`--${name} does not apply to --minibatch`);
+            }
+          }
+        }
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
         const model = opts.minibatch
           ? new MiniBatchKMeans({
               nClusters: opts.nClusters,
               batchSize: opts.batchSize,
-              nInit: Math.min(opts.nInit, 3),
+              nInit: opts.nInit ?? 3, // was min(--n-init, 3): an explicit --n-init 10 ran 3
               maxIter: opts.maxIter,
               seed: opts.seed,
             })
           : new KMeans({
               nClusters: opts.nClusters,
-              nInit: opts.nInit,
+              nInit: opts.nInit ?? 10,
               maxIter: opts.maxIter,
               tol: opts.tol,
-              algorithm: opts.algorithm as 'lloyd',
-              init: opts.init as 'random',
+              algorithm: opts.algorithm,
+              init: opts.init,
               seed: opts.seed,
             });
         model.fit(data.X);
