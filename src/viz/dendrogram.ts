@@ -8,7 +8,10 @@
  * are drawn, collapsed subtrees labelled with their size in parentheses. Links can be coloured by
  * the flat clusters of a cut (`nClusters`), and leaves by a class label (e.g. the true digit).
  */
+import { checkLinkageMatrix } from '../cluster/linkage.js';
+import { ValidationError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { checkNumber, checkSize } from './check.js';
 import { categoricalColor } from './colors.js';
 import { escapeXml, formatNumber, niceTicks, px } from './format.js';
 import { FONT } from './axes.js';
@@ -28,6 +31,42 @@ export interface DendrogramOptions {
   maxLeaves?: number;
   /** y-axis label (default "merge height"). */
   yLabel?: string;
+}
+
+/**
+ * The linkage data and leaf count, after checking Z and the options: a malformed Z (a length that is
+ * not a multiple of 4, a node merged twice) used to send the layout into an endless loop.
+ */
+function checked(
+  fn: string,
+  Z: Matrix | Float64Array,
+  options: DendrogramOptions,
+): { z: Float64Array; n: number } {
+  let z: Float64Array;
+  if (Z instanceof Matrix) {
+    if (Z.cols !== 4)
+      throw new ValidationError(`${fn}: Z must have 4 columns (a, b, height, size); got ${Z.cols}`);
+    z = Float64Array.from(Z.contiguous().data);
+  } else if (Z instanceof Float64Array) {
+    if (Z.length % 4 !== 0) throw new ValidationError(`${fn}: Z has ${Z.length} values, not a multiple of 4`);
+    z = Z;
+  } else {
+    throw new ValidationError(`${fn}: Z must be a linkage Matrix ((n-1) x 4) or its Float64Array data`);
+  }
+  const n = z.length / 4 + 1;
+  checkLinkageMatrix(z, n, 'Z');
+  checkSize(fn, options.width, options.height);
+  checkNumber(fn, 'maxLeaves', options.maxLeaves, 2, Number.MAX_SAFE_INTEGER, true);
+  checkNumber(fn, 'nClusters', options.nClusters, 1, n, true);
+  if (options.labels !== undefined && options.labels.length !== n) {
+    throw new ValidationError(`${fn}: labels has ${options.labels.length} entries, but Z has n=${n} leaves`);
+  }
+  if (options.leafClasses !== undefined && options.leafClasses.length !== n) {
+    throw new ValidationError(
+      `${fn}: leafClasses has ${options.leafClasses.length} entries, but Z has n=${n} leaves`,
+    );
+  }
+  return { z, n };
 }
 
 /** The nodes left after undoing the last p − 1 merges (the top p clusters). */
@@ -109,11 +148,10 @@ function layout(z: ArrayLike<number>, n: number, maxLeaves: number, nClusters: n
  *   `new AgglomerativeClustering({ nClusters: 3 }).fit(X).linkageMatrix`.
  */
 export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptions = {}): string {
-  const z = Z instanceof Matrix ? Z.contiguous().data : Z;
-  const n = z.length / 4 + 1;
+  const { z, n } = checked('dendrogramSvg', Z, options);
   const width = options.width ?? 900;
   const height = options.height ?? 420;
-  const maxLeaves = Math.max(2, options.maxLeaves ?? 120);
+  const maxLeaves = options.maxLeaves ?? 120;
   const left = 60;
   const right = 20;
   const top = options.title ? 34 : 14;
@@ -185,8 +223,7 @@ export function dendrogramSvg(Z: Matrix | Float64Array, options: DendrogramOptio
  * wanted. `leafClasses` adds a colour strip under the leaves.
  */
 export function dendrogramPng(Z: Matrix | Float64Array, options: DendrogramOptions = {}): Uint8Array {
-  const z = Z instanceof Matrix ? Z.contiguous().data : Z;
-  const n = z.length / 4 + 1;
+  const { z, n } = checked('dendrogramPng', Z, options);
   const width = options.width ?? 900;
   const height = options.height ?? 420;
   const px4 = new Uint8Array(width * height * 4).fill(255);
@@ -194,7 +231,7 @@ export function dendrogramPng(Z: Matrix | Float64Array, options: DendrogramOptio
   const { leafOrder, xOf, yOf, colour, isLeaf, hMax } = layout(
     z,
     n,
-    Math.max(2, options.maxLeaves ?? 120),
+    options.maxLeaves ?? 120,
     options.nClusters,
   );
   const pad = 10;

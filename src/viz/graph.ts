@@ -4,7 +4,10 @@
  * clique"). Each highlighted clique (or community) gets a colour: its edges are drawn in it, its area
  * is shaded, and a node in several cliques gets one ring per clique.
  */
+import { ValidationError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { assertFinite } from '../core/validate.js';
+import { checkNumber, checkSize } from './check.js';
 import { categoricalColor } from './colors.js';
 import { escapeXml, px } from './format.js';
 import { FONT } from './axes.js';
@@ -43,6 +46,45 @@ function hull(pts: [number, number][]): [number, number][] {
   return lower.slice(0, -1).concat(upper.slice(0, -1));
 }
 
+/** Node ids out of range used to throw a TypeError deep in the drawing, NaN positions to draw nothing. */
+function checkGraphSvg(
+  positions: Matrix,
+  adjacency: ArrayLike<ArrayLike<number>>,
+  options: GraphSvgOptions,
+): void {
+  const fn = 'graphSvg';
+  if (!(positions instanceof Matrix) || positions.cols !== 2) {
+    throw new ValidationError(`${fn}: positions must be an n x 2 Matrix`);
+  }
+  assertFinite(positions, 'positions');
+  const n = positions.rows;
+  if (!adjacency || adjacency.length !== n) {
+    throw new ValidationError(
+      `${fn}: adjacency has ${adjacency?.length} lists, but positions has n=${n} rows`,
+    );
+  }
+  const inRange = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < n;
+  for (let a = 0; a < n; a++) {
+    const nb = adjacency[a]!;
+    for (let t = 0; t < nb.length; t++) {
+      if (!inRange(nb[t]))
+        throw new ValidationError(`${fn}: adjacency[${a}][${t}] = ${nb[t]} is not a node id in 0..${n - 1}`);
+    }
+  }
+  (options.groups ?? []).forEach((g, gi) => {
+    for (const v of g)
+      if (!inRange(v))
+        throw new ValidationError(`${fn}: groups[${gi}] has ${v}, not a node id in 0..${n - 1}`);
+  });
+  if (options.nodeLabels !== undefined && options.nodeLabels.length !== n) {
+    throw new ValidationError(
+      `${fn}: nodeLabels has ${options.nodeLabels.length} entries, but there are n=${n} nodes`,
+    );
+  }
+  checkSize(fn, options.width, options.height);
+  checkNumber(fn, 'nodeRadius', options.nodeRadius, 0.5, 100);
+}
+
 /**
  * @param positions n × 2 node coordinates (any scale; fitted into the figure)
  * @param adjacency sorted neighbour lists (e.g. `Graph.adjacency` from cluster/cliques)
@@ -52,6 +94,7 @@ export function graphSvg(
   adjacency: ArrayLike<ArrayLike<number>>,
   options: GraphSvgOptions = {},
 ): string {
+  checkGraphSvg(positions, adjacency, options);
   const n = positions.rows;
   const width = options.width ?? 640;
   const height = options.height ?? 480;

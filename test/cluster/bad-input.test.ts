@@ -28,6 +28,9 @@ import {
   maximalCliques,
   type Graph,
 } from '../../src/cluster/index.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { dendrogramPng, dendrogramSvg } from '../../src/viz/dendrogram.js';
+import { graphSvg } from '../../src/viz/graph.js';
 
 const X = [
   [0, 0],
@@ -403,6 +406,67 @@ const CASES: [string, () => unknown, string][] = [
     'CliqueClustering n <= k',
     () => new CliqueClustering({ nNeighbors: 6 }).fit(X),
     'nSamples=6 must be > nNeighbors=6',
+  ],
+  // The figures of this folder's objects (viz/dendrogram.ts, viz/graph.ts)
+  [
+    'dendrogramSvg Z length',
+    () => dendrogramSvg(new Float64Array(6)),
+    'dendrogramSvg: Z has 6 values, not a multiple of 4',
+  ],
+  [
+    'dendrogramSvg Z cycle',
+    () => dendrogramSvg(new Float64Array([0, 1, 1, 2, 3, 3, 2, 3])),
+    'Z row 1 merges (3, 3): each must be a distinct node id < n + 1 = 4, not merged before',
+  ],
+  [
+    'dendrogramSvg Z columns',
+    () => dendrogramSvg(new Matrix(new Float64Array(6), 2, 3)),
+    'dendrogramSvg: Z must have 4 columns (a, b, height, size); got 3',
+  ],
+  [
+    'dendrogramSvg nClusters',
+    () => dendrogramSvg(Z3, { nClusters: 4 }),
+    'dendrogramSvg: nClusters must be an integer in [1, 3]; got 4',
+  ],
+  [
+    'dendrogramSvg labels',
+    () => dendrogramSvg(Z3, { labels: ['a'] }),
+    'dendrogramSvg: labels has 1 entries, but Z has n=3 leaves',
+  ],
+  [
+    'dendrogramPng width',
+    () => dendrogramPng(Z3, { width: -5 }),
+    'dendrogramPng: width must be a number in [16, 20000]; got -5',
+  ],
+  [
+    'dendrogramPng leafClasses',
+    () => dendrogramPng(Z3, { leafClasses: [0, 1] }),
+    'dendrogramPng: leafClasses has 2 entries, but Z has n=3 leaves',
+  ],
+  [
+    'graphSvg positions',
+    () => graphSvg(new Matrix(new Float64Array(3), 3, 1), path.adjacency),
+    'graphSvg: positions must be an n x 2 Matrix',
+  ],
+  [
+    'graphSvg NaN position',
+    () => graphSvg(new Matrix(new Float64Array([0, 0, NaN, 1, 2, 2]), 3, 2), path.adjacency),
+    'positions has NaN at row 1, column 0',
+  ],
+  [
+    'graphSvg adjacency length',
+    () => graphSvg(new Matrix(new Float64Array(6), 3, 2), [[1], [0]]),
+    'graphSvg: adjacency has 2 lists, but positions has n=3 rows',
+  ],
+  [
+    'graphSvg adjacency id',
+    () => graphSvg(new Matrix(new Float64Array(6), 3, 2), [[1], [0, 7], []]),
+    'graphSvg: adjacency[1][1] = 7 is not a node id in 0..2',
+  ],
+  [
+    'graphSvg groups id',
+    () => graphSvg(new Matrix(new Float64Array(6), 3, 2), path.adjacency, { groups: [[0, 3]] }),
+    'graphSvg: groups[0] has 3, not a node id in 0..2',
   ],
 ];
 

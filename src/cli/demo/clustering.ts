@@ -225,7 +225,7 @@ async function run(ctx: DemoContext): Promise<SectionResult> {
   const dendro = ctx.writeFile(
     'ward-dendrogram.svg',
     dendrogramSvg(agSmall.linkageMatrix, {
-      title: `Ward dendrogram of ${nSmall} digits (leaf label = true digit, link colour = 4-cluster cut)`,
+      title: `Ward dendrogram of ${Xs.rows} digits (leaf label = true digit, link colour = 4-cluster cut)`,
       labels: Array.from(ys, String),
       leafClasses: ys,
       nClusters: 4,
