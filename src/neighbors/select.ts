@@ -6,6 +6,44 @@
  * deterministic whatever the scan order (brute force, kd-tree and vp-tree agree exactly).
  */
 
+/**
+ * Max-heap order on (distance, index) pairs: (d, i) is "greater" than (d2, i2) when its distance is
+ * larger, or equal with a larger index. The heaps below live in flat arrays at offset o; these two
+ * sifts serve all of them (KBest.push, KBest.drainSorted and KBestMany.push).
+ */
+function siftUp(dist: Float64Array, idx: Int32Array, o: number, c: number, d: number, i: number): void {
+  while (c > 0) {
+    const p = (c - 1) >> 1;
+    const pd = dist[o + p]!;
+    if (pd > d || (pd === d && idx[o + p]! > i)) break;
+    dist[o + c] = pd;
+    idx[o + c] = idx[o + p]!;
+    c = p;
+  }
+  dist[o + c] = d;
+  idx[o + c] = i;
+}
+
+/** Puts (d, i) at the root of the n-entry heap at offset o and sifts it down to its place. */
+function siftDown(dist: Float64Array, idx: Int32Array, o: number, n: number, d: number, i: number): void {
+  let p = 0;
+  for (;;) {
+    const l = 2 * p + 1;
+    if (l >= n) break;
+    let c = l;
+    const r = l + 1;
+    if (r < n && (dist[o + r]! > dist[o + l]! || (dist[o + r] === dist[o + l] && idx[o + r]! > idx[o + l]!)))
+      c = r;
+    const cd = dist[o + c]!;
+    if (cd < d || (cd === d && idx[o + c]! < i)) break;
+    dist[o + p] = cd;
+    idx[o + p] = idx[o + c]!;
+    p = c;
+  }
+  dist[o + p] = d;
+  idx[o + p] = i;
+}
+
 /** A reusable max-heap of capacity k over (dist, idx). */
 export class KBest {
   readonly k: number;
@@ -28,44 +66,15 @@ export class KBest {
     return this.size < this.k ? Infinity : this.dist[0]!;
   }
 
-  /** (d, i) is "greater" than (d2, i2): larger distance, or equal distance with larger index. */
+  /** Offers (d, i): kept when fewer than k are held or it is smaller than the current worst. */
   push(d: number, i: number): void {
-    const dist = this.dist;
-    const idx = this.idx;
     if (this.size < this.k) {
-      // sift up
-      let c = this.size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        const pd = dist[p]!;
-        if (pd > d || (pd === d && idx[p]! > i)) break;
-        dist[c] = pd;
-        idx[c] = idx[p]!;
-        c = p;
-      }
-      dist[c] = d;
-      idx[c] = i;
+      siftUp(this.dist, this.idx, 0, this.size++, d, i);
       return;
     }
-    const top = dist[0]!;
-    if (d > top || (d === top && i > idx[0]!)) return;
-    // replace the root and sift down
-    const n = this.size;
-    let p = 0;
-    for (;;) {
-      const l = 2 * p + 1;
-      if (l >= n) break;
-      let c = l;
-      const r = l + 1;
-      if (r < n && (dist[r]! > dist[l]! || (dist[r] === dist[l] && idx[r]! > idx[l]!))) c = r;
-      const cd = dist[c]!;
-      if (cd < d || (cd === d && idx[c]! < i)) break;
-      dist[p] = cd;
-      idx[p] = idx[c]!;
-      p = c;
-    }
-    dist[p] = d;
-    idx[p] = i;
+    const top = this.dist[0]!;
+    if (d > top || (d === top && i > this.idx[0]!)) return;
+    siftDown(this.dist, this.idx, 0, this.size, d, i);
   }
 
   /** Writes the heap in ascending (distance, index) order into out arrays at offset; empties it. */
@@ -74,27 +83,11 @@ export class KBest {
     const dist = this.dist;
     const idx = this.idx;
     for (let end = this.size - 1; end > 0; end--) {
-      const d0 = dist[0]!;
-      const i0 = idx[0]!;
       const d = dist[end]!;
       const i = idx[end]!;
-      dist[end] = d0;
-      idx[end] = i0;
-      let p = 0;
-      for (;;) {
-        const l = 2 * p + 1;
-        if (l >= end) break;
-        let c = l;
-        const r = l + 1;
-        if (r < end && (dist[r]! > dist[l]! || (dist[r] === dist[l] && idx[r]! > idx[l]!))) c = r;
-        const cd = dist[c]!;
-        if (cd < d || (cd === d && idx[c]! < i)) break;
-        dist[p] = cd;
-        idx[p] = idx[c]!;
-        p = c;
-      }
-      dist[p] = d;
-      idx[p] = i;
+      dist[end] = dist[0]!;
+      idx[end] = idx[0]!;
+      siftDown(dist, idx, 0, end, d, i);
     }
     for (let t = 0; t < this.size; t++) {
       outIdx[offset + t] = idx[t]!;
@@ -125,47 +118,18 @@ export class KBestMany {
     return this.size[r]! < this.k ? Infinity : this.dist[r * this.k]!;
   }
 
+  /** Offers (d, i) to heap r. */
   push(r: number, d: number, i: number): void {
     const k = this.k;
     const o = r * k;
-    const dist = this.dist;
-    const idx = this.idx;
     const s = this.size[r]!;
     if (s < k) {
-      let c = s;
       this.size[r] = s + 1;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        const pd = dist[o + p]!;
-        if (pd > d || (pd === d && idx[o + p]! > i)) break;
-        dist[o + c] = pd;
-        idx[o + c] = idx[o + p]!;
-        c = p;
-      }
-      dist[o + c] = d;
-      idx[o + c] = i;
+      siftUp(this.dist, this.idx, o, s, d, i);
       return;
     }
-    const top = dist[o]!;
-    if (d > top || (d === top && i > idx[o]!)) return;
-    let p = 0;
-    for (;;) {
-      const l = 2 * p + 1;
-      if (l >= k) break;
-      let c = l;
-      const rr = l + 1;
-      if (
-        rr < k &&
-        (dist[o + rr]! > dist[o + l]! || (dist[o + rr] === dist[o + l] && idx[o + rr]! > idx[o + l]!))
-      )
-        c = rr;
-      const cd = dist[o + c]!;
-      if (cd < d || (cd === d && idx[o + c]! < i)) break;
-      dist[o + p] = cd;
-      idx[o + p] = idx[o + c]!;
-      p = c;
-    }
-    dist[o + p] = d;
-    idx[o + p] = i;
+    const top = this.dist[o]!;
+    if (d > top || (d === top && i > this.idx[o]!)) return;
+    siftDown(this.dist, this.idx, o, k, d, i);
   }
 }

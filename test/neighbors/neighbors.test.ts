@@ -46,6 +46,21 @@ describe('NearestNeighbors', () => {
     });
   }
 
+  it('many exact ties (an integer grid, every point twice) resolve to the smaller index in every algorithm', () => {
+    const pts: number[] = [];
+    for (let rep = 0; rep < 2; rep++)
+      for (let a = 0; a < 12; a++) for (let b = 0; b < 12; b++) pts.push(a, b);
+    const X = new Matrix(Float64Array.from(pts), pts.length / 2, 2);
+    const k = 9;
+    const ref = naive(X, X, k, true);
+    for (const algorithm of ['brute', 'kd_tree', 'vp_tree'] as const) {
+      const r = new NearestNeighbors({ nNeighbors: k, algorithm, leafSize: 4 }).fit(X).kneighbors();
+      for (let q = 0; q < X.rows; q++) {
+        expect(Array.from(r.indices.subarray(q * k, q * k + k))).toEqual(ref[q]!.i);
+      }
+    }
+  });
+
   it('queries with new points include exact zero distances for duplicates', () => {
     const X = randn(300, 3, 1);
     const Q = X.selectRows([0, 10, 20]);
