@@ -59,7 +59,7 @@ const TABLE: ConstraintTable<AgglomerativeOptions> = {
  */
 export function linkage(X: MatrixLike, method: Linkage = 'ward'): Matrix<Float64Array> {
   checkLinkageMethod(method);
-  const M = toMatrix(X, 'X');
+  const M = toMatrix(X, 'X').contiguous();
   const n = M.rows;
   const Z = linkageFromCondensed(pdistCondensed(M.data as Float64Array, n, M.cols), n, method);
   return new Matrix(Z, Math.max(0, n - 1), 4);
@@ -132,7 +132,7 @@ export class AgglomerativeClustering {
   }
 
   fit(X: MatrixLike): this {
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     const n = M.rows;
     const { nClusters, linkage: method } = this.options;
     if (nClusters !== null && n < nClusters)

@@ -212,7 +212,7 @@ export class BernoulliMixture extends MixtureModel {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     BernoulliMixture.check(M);
     const n = M.rows;
     const d = M.cols;
@@ -310,7 +310,7 @@ export class BernoulliMixture extends MixtureModel {
 
   protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, this.d_!);
     BernoulliMixture.check(M);
     const n = M.rows;

@@ -368,7 +368,7 @@ export class CliqueClustering {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     if (o.graph === 'knn' && M.rows <= o.nNeighbors) {
       throw new ValidationError(`nSamples=${M.rows} must be > nNeighbors=${o.nNeighbors}`);
     }

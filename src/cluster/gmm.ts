@@ -478,7 +478,7 @@ export class GaussianMixture extends MixtureModel {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X', { minSamples: 2 });
+    const M = toMatrix(X, 'X', { minSamples: 2 }).contiguous();
     const n = M.rows;
     const d = M.cols;
     const k = o.nComponents;
@@ -674,7 +674,7 @@ export class GaussianMixture extends MixtureModel {
 
   protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, this.d_!);
     const n = M.rows;
     const d = this.d_!;

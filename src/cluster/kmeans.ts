@@ -85,7 +85,7 @@ const TABLE: ConstraintTable<KMeansOptions> = {
 
 /** Validated k × d centres from an explicit init. */
 export function explicitCenters(init: Matrix | number[][], k: number, d: number, name: string): Float64Array {
-  const C = toMatrix(init as MatrixLike, 'init');
+  const C = toMatrix(init as MatrixLike, 'init').contiguous();
   if (C.rows !== k || C.cols !== d) {
     throw new ValidationError(
       `${name}: init has shape ${C.rows}x${C.cols}, expected nClusters x nFeatures = ${k}x${d}`,
@@ -136,7 +136,7 @@ export class KMeans {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     const n = M.rows;
     const d = M.cols;
     const k = o.nClusters;
@@ -221,7 +221,7 @@ export class KMeans {
   /** Nearest centre of each row of X (nSamples × nFeatures). */
   predict(X: MatrixLike): Int32Array {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, C.cols);
     return predictNearest(M.data as Float64Array, M.rows, C);
   }
@@ -233,7 +233,7 @@ export class KMeans {
   /** Euclidean distances of each row to each centre (nSamples × nClusters). */
   transform(X: MatrixLike): Matrix<Float64Array> {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, C.cols);
     return centerDistances(M.data as Float64Array, M.rows, C);
   }
@@ -245,7 +245,7 @@ export class KMeans {
   /** Opposite of the inertia of X under the fitted centres (scikit-learn's score). */
   score(X: MatrixLike): number {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, C.cols);
     const labels = predictNearest(M.data as Float64Array, M.rows, C);
     let s = 0;

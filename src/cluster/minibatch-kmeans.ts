@@ -109,7 +109,7 @@ export class MiniBatchKMeans {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     const n = M.rows;
     const d = M.cols;
     const k = o.nClusters;
@@ -239,7 +239,7 @@ export class MiniBatchKMeans {
   /** Nearest centre of each row. */
   predict(X: MatrixLike): Int32Array {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, C.cols);
     return predictNearest(M.data as Float64Array, M.rows, C);
   }
@@ -251,7 +251,7 @@ export class MiniBatchKMeans {
   /** Euclidean distances to the centres, nSamples × nClusters. */
   transform(X: MatrixLike): Matrix<Float64Array> {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X');
+    const M = toMatrix(X, 'X').contiguous();
     checkFeatures(M, C.cols);
     return centerDistances(M.data as Float64Array, M.rows, C);
   }
