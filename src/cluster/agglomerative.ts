@@ -127,10 +127,12 @@ export class AgglomerativeClustering {
   get leaves(): Int32Array {
     return fitted(this.leaves_, 'AgglomerativeClustering');
   }
+  /** Number of training points n (leaves of the tree). */
   get nLeaves(): number {
     return fitted(this.n_, 'AgglomerativeClustering');
   }
 
+  /** Builds the merge tree of X (nSamples × nFeatures) and cuts it; returns this. */
   fit(X: MatrixLike): this {
     const M = toMatrix(X, 'X').contiguous();
     const n = M.rows;
@@ -142,6 +144,7 @@ export class AgglomerativeClustering {
     return this;
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -160,6 +163,7 @@ export class AgglomerativeClustering {
     this.leaves_ = leavesList(Z, n);
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const Z = fitted(this.Z_, 'AgglomerativeClustering');
     return {
@@ -171,6 +175,7 @@ export class AgglomerativeClustering {
     };
   }
 
+  /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): AgglomerativeClustering {
     const m = new AgglomerativeClustering(state.options as Partial<AgglomerativeOptions>);
     const Z = stateArray(state, 'linkage', Float64Array);

@@ -181,18 +181,23 @@ export class BernoulliMixture extends MixtureModel {
   get objectiveHistory(): number[] {
     return fitted(this.history_, 'BernoulliMixture');
   }
+  /** Final penalised objective per sample (the last objectiveHistory entry). */
   get objective(): number {
     return fitted(this.objective_, 'BernoulliMixture');
   }
+  /** Whether the best run stopped on tol (not on maxIter or a callback). */
   get converged(): boolean {
     return fitted(this.converged_, 'BernoulliMixture');
   }
+  /** Iterations of the kept run. */
   get nIter(): number {
     return fitted(this.nIter_, 'BernoulliMixture');
   }
+  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
   get stopReason(): StopReason {
     return fitted(this.stopReason_, 'BernoulliMixture');
   }
+  /** Most probable component of each training point (nSamples). */
   get labels(): Int32Array {
     return fitted(this.labels_, 'BernoulliMixture');
   }
@@ -210,6 +215,7 @@ export class BernoulliMixture extends MixtureModel {
     }
   }
 
+  /** Fits the mixture by EM on X (nSamples × nFeatures, values in [0, 1]); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
     const M = toMatrix(X, 'X').contiguous();
@@ -322,6 +328,7 @@ export class BernoulliMixture extends MixtureModel {
     return { lp, n, norm };
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -348,6 +355,7 @@ export class BernoulliMixture extends MixtureModel {
     return { X: new Matrix(X, nSamples, d), y };
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const p = this.p;
     const k = this.options.nComponents;
@@ -371,6 +379,7 @@ export class BernoulliMixture extends MixtureModel {
     };
   }
 
+  /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): BernoulliMixture {
     const m = new BernoulliMixture(state.options as Partial<BernoulliMixtureOptions>);
     m.p_ = {

@@ -355,9 +355,11 @@ export class CliqueClustering {
     this.options = validateOptions('CliqueClustering', CLIQUE_CLUSTERING_DEFAULTS, TABLE, options);
   }
 
+  /** The k-clique communities: ascending node lists, possibly overlapping, sorted. */
   get communities(): number[][] {
     return fitted(this.communities_, 'CliqueClustering');
   }
+  /** Community of each point (nSamples): the largest community containing it, or −1 when in none. */
   get labels(): Int32Array {
     return fitted(this.labels_, 'CliqueClustering');
   }
@@ -366,6 +368,7 @@ export class CliqueClustering {
     return fitted(this.graph_, 'CliqueClustering');
   }
 
+  /** Builds the neighbourhood graph of X (nSamples × nFeatures) and its k-clique communities; returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
     const M = toMatrix(X, 'X').contiguous();
@@ -378,6 +381,7 @@ export class CliqueClustering {
     return this;
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -397,6 +401,7 @@ export class CliqueClustering {
     this.labels_ = labels;
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const cs = this.communities;
     const n = this.labels.length;
@@ -411,6 +416,7 @@ export class CliqueClustering {
     };
   }
 
+  /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): CliqueClustering {
     const m = new CliqueClustering(state.options as Partial<CliqueClusteringOptions>);
     const flat = stateArray(state, 'members', Int32Array).data;

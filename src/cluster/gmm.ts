@@ -443,6 +443,7 @@ export class GaussianMixture extends MixtureModel {
   get covariances(): Float64Array {
     return this.p.covariances;
   }
+  /** Shape of `covariances`: full [K, d, d], tied [d, d], diag [K, d], spherical [K]. */
   get covariancesShape(): number[] {
     return covShape(
       this.options.covarianceType,
@@ -462,12 +463,15 @@ export class GaussianMixture extends MixtureModel {
   get lowerBoundHistory(): number[] {
     return fitted(this.lowerBounds_, 'GaussianMixture');
   }
+  /** Whether the best run stopped on tol (not on maxIter or a callback). */
   get converged(): boolean {
     return fitted(this.converged_, 'GaussianMixture');
   }
+  /** Iterations of the kept run. */
   get nIter(): number {
     return fitted(this.nIter_, 'GaussianMixture');
   }
+  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
   get stopReason(): StopReason {
     return fitted(this.stopReason_, 'GaussianMixture');
   }
@@ -476,6 +480,7 @@ export class GaussianMixture extends MixtureModel {
     return fitted(this.labels_, 'GaussianMixture');
   }
 
+  /** Fits the mixture by EM on X (nSamples × nFeatures, nSamples >= 2); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
     const M = toMatrix(X, 'X', { minSamples: 2 }).contiguous();
@@ -700,6 +705,7 @@ export class GaussianMixture extends MixtureModel {
     }
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -758,6 +764,7 @@ export class GaussianMixture extends MixtureModel {
     return { X: new Matrix(X, nSamples, d), y };
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const p = this.p;
     const k = this.options.nComponents;
@@ -788,6 +795,7 @@ export class GaussianMixture extends MixtureModel {
     };
   }
 
+  /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): GaussianMixture {
     const m = new GaussianMixture(state.options as Partial<GaussianMixtureOptions>);
     const f = (name: string) => Float64Array.from(stateArray(state, name, Float64Array).data);

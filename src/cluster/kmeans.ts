@@ -127,13 +127,16 @@ export class KMeans {
   get nIter(): number {
     return fitted(this.nIter_, 'KMeans');
   }
+  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
   get stopReason(): StopReason {
     return fitted(this.stopReason_, 'KMeans');
   }
+  /** Number of features d seen in fit. */
   get nFeaturesIn(): number {
     return this.clusterCenters.cols;
   }
 
+  /** Runs k-means nInit times on X (nSamples × nFeatures), keeping the lowest inertia; returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
     const M = toMatrix(X, 'X').contiguous();
@@ -226,6 +229,7 @@ export class KMeans {
     return predictNearest(M.data as Float64Array, M.rows, C);
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -238,6 +242,7 @@ export class KMeans {
     return centerDistances(M.data as Float64Array, M.rows, C);
   }
 
+  /** fit(X) then transform(X): distances to the centres, nSamples × nClusters. */
   fitTransform(X: MatrixLike): Matrix<Float64Array> {
     return this.fit(X).transform(X);
   }
@@ -259,6 +264,7 @@ export class KMeans {
     return -s;
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const C = this.clusterCenters;
     const opts = serialisableOptions(this.options);

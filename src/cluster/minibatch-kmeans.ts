@@ -90,12 +90,15 @@ export class MiniBatchKMeans {
     this.options = validateOptions('MiniBatchKMeans', MINIBATCH_KMEANS_DEFAULTS, TABLE, options);
   }
 
+  /** Centres, nClusters × nFeatures. */
   get clusterCenters(): Matrix<Float64Array> {
     return fitted(this.centers_, 'MiniBatchKMeans');
   }
+  /** Nearest centre of each training point (nSamples). */
   get labels(): Int32Array {
     return fitted(this.labels_, 'MiniBatchKMeans');
   }
+  /** Sum of squared distances of the training points to their centres. */
   get inertia(): number {
     return fitted(this.inertia_, 'MiniBatchKMeans');
   }
@@ -103,10 +106,12 @@ export class MiniBatchKMeans {
   get nSteps(): number {
     return fitted(this.nSteps_, 'MiniBatchKMeans');
   }
+  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
   get stopReason(): StopReason {
     return fitted(this.stopReason_, 'MiniBatchKMeans');
   }
 
+  /** Fits the centres on random mini-batches of X (nSamples × nFeatures); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
     const M = toMatrix(X, 'X').contiguous();
@@ -244,6 +249,7 @@ export class MiniBatchKMeans {
     return predictNearest(M.data as Float64Array, M.rows, C);
   }
 
+  /** fit(X) then its labels (nSamples). */
   fitPredict(X: MatrixLike): Int32Array {
     return this.fit(X).labels;
   }
@@ -256,6 +262,7 @@ export class MiniBatchKMeans {
     return centerDistances(M.data as Float64Array, M.rows, C);
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const C = this.clusterCenters;
     return {
@@ -270,6 +277,7 @@ export class MiniBatchKMeans {
     };
   }
 
+  /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): MiniBatchKMeans {
     const m = new MiniBatchKMeans(state.options as Partial<MiniBatchKMeansOptions>);
     const c = stateArray(state, 'clusterCenters', Float64Array);

@@ -187,10 +187,12 @@ export class NearestNeighbors {
     return fitted(this.index_, 'NearestNeighbors').kind;
   }
 
+  /** Number of indexed points n. */
   get nSamplesFit(): number {
     return fitted(this.X_, 'NearestNeighbors').rows;
   }
 
+  /** Number of features d seen in fit. */
   get nFeaturesIn(): number {
     return fitted(this.X_, 'NearestNeighbors').cols;
   }
@@ -266,6 +268,7 @@ export class NearestNeighbors {
     return { nRows: m, nCols: this.nSamplesFit, indptr, indices, data };
   }
 
+  /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const X = fitted(this.X_, 'NearestNeighbors');
     return {
