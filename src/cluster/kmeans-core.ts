@@ -65,6 +65,16 @@ export class KMeansWorkspace {
   }
 }
 
+/**
+ * dst row di ← src row si (rows of length d). A plain loop: `dst.set(src.subarray(...))` allocates a
+ * view object per row, which adds up in per-point loops (Elkan's gather, mini-batch sampling).
+ */
+export function copyRow(src: Float64Array, si: number, dst: Float64Array, di: number, d: number): void {
+  const a = si * d;
+  const b = di * d;
+  for (let t = 0; t < d; t++) dst[b + t] = src[a + t]!;
+}
+
 export function sqDistRow(X: Float64Array, i: number, C: Float64Array, j: number, d: number): number {
   const a = i * d;
   const b = j * d;
@@ -442,7 +452,7 @@ function tightenBounds(
     else {
       for (let r = 0; r < b; r++) {
         const i = todo[s + r]!;
-        gather.set(X.subarray(i * d, i * d + d), r * d);
+        copyRow(X, i, gather, r, d);
       }
       gemm(b, k, d, gather, C, D, { transB: true, alpha: -2 });
     }

@@ -23,7 +23,7 @@ import { ProgressReporter, type IterativeOptions, type StopReason } from '../cor
 import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { rowSqNorms } from '../kernels/index.js';
-import { assignLabels, inertiaOf, kmeansPlusPlus } from './kmeans-core.js';
+import { assignLabels, copyRow, inertiaOf, kmeansPlusPlus } from './kmeans-core.js';
 import { centerDistances, predictNearest } from './kmeans.js';
 
 export interface MiniBatchKMeansOptions extends IterativeOptions {
@@ -160,13 +160,18 @@ export class MiniBatchKMeans {
     let stop: StopReason = 'maxIter';
     const reporter = new ProgressReporter(o, nSteps);
     let step = 0;
-    const reassignEvery = () => 10 + Math.min(...counts);
+    // scikit-learn reassigns every 10 + min(counts) steps (a loop: no spread of counts per step).
+    const reassignEvery = (): number => {
+      let lo = Infinity;
+      for (let c = 0; c < k; c++) if (counts[c]! < lo) lo = counts[c]!;
+      return 10 + lo;
+    };
     let sinceReassign = 0;
     for (; step < nSteps; step++) {
       for (let r = 0; r < B; r++) {
         const i = rng.int(n);
         bIdx[r] = i;
-        batch.set(data.subarray(i * d, i * d + d), r * d);
+        copyRow(data, i, batch, r, d);
       }
       rowSqNorms(B, d, batch, bn);
       assignLabels(batch, B, d, bn, centers, k, cn, Dbuf, B, lab, null);
