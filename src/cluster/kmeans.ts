@@ -24,17 +24,11 @@ import {
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
-import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { rowSqNorms, sqdist } from '../kernels/index.js';
+import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
+import { rowSqNorms } from '../kernels/index.js';
+import { CentroidClusterer } from './centroids.js';
 import { Scratch } from './scratch.js';
-import {
-  assignLabels,
-  elkan,
-  kmeansPlusPlus,
-  KMeansWorkspace,
-  lloyd,
-  type KMeansRunResult,
-} from './kmeans-core.js';
+import { elkan, kmeansPlusPlus, KMeansWorkspace, lloyd, type KMeansRunResult } from './kmeans-core.js';
 
 export type KMeansInit = 'k-means++' | 'random' | Matrix | number[][];
 
@@ -99,7 +93,7 @@ export function explicitCenters(init: Matrix | number[][], k: number, d: number,
  * const km = new KMeans({ nClusters: 10, nInit: 10, seed: 1 }).fit(X); // X: nSamples × nFeatures
  * km.labels; km.clusterCenters; km.inertia; km.predict(Xnew);
  */
-export class KMeans {
+export class KMeans extends CentroidClusterer {
   readonly options: Readonly<KMeansOptions>;
   private centers_?: Matrix<Float64Array>;
   private labels_?: Int32Array;
@@ -108,6 +102,7 @@ export class KMeans {
   private stopReason_?: StopReason;
 
   constructor(options: Partial<KMeansOptions> = {}) {
+    super();
     this.options = validateOptions('KMeans', KMEANS_DEFAULTS, TABLE, options);
   }
 
@@ -221,49 +216,6 @@ export class KMeans {
     return this;
   }
 
-  /** Nearest centre of each row of X (nSamples × nFeatures). */
-  predict(X: MatrixLike): Int32Array {
-    const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
-    checkFeatures(M, C.cols);
-    return predictNearest(M.data as Float64Array, M.rows, C);
-  }
-
-  /** fit(X) then its labels (nSamples). */
-  fitPredict(X: MatrixLike): Int32Array {
-    return this.fit(X).labels;
-  }
-
-  /** Euclidean distances of each row to each centre (nSamples × nClusters). */
-  transform(X: MatrixLike): Matrix<Float64Array> {
-    const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
-    checkFeatures(M, C.cols);
-    return centerDistances(M.data as Float64Array, M.rows, C);
-  }
-
-  /** fit(X) then transform(X): distances to the centres, nSamples × nClusters. */
-  fitTransform(X: MatrixLike): Matrix<Float64Array> {
-    return this.fit(X).transform(X);
-  }
-
-  /** Opposite of the inertia of X under the fitted centres (scikit-learn's score). */
-  score(X: MatrixLike): number {
-    const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
-    checkFeatures(M, C.cols);
-    const labels = predictNearest(M.data as Float64Array, M.rows, C);
-    let s = 0;
-    const d = C.cols;
-    for (let i = 0; i < M.rows; i++) {
-      for (let t = 0; t < d; t++) {
-        const v = M.data[i * d + t]! - C.data[labels[i]! * d + t]!;
-        s += v * v;
-      }
-    }
-    return -s;
-  }
-
   /** The fitted state, for io/saveModel. */
   getState(): ModelState {
     const C = this.clusterCenters;
@@ -295,37 +247,6 @@ export class KMeans {
 }
 
 registerModel('KMeans', (s) => KMeans.fromState(s));
-
-/** Nearest row of C for each of the n rows of X (blocked gemm). */
-export function predictNearest(X: Float64Array, n: number, C: Matrix<Float64Array>): Int32Array {
-  const k = C.rows;
-  const d = C.cols;
-  const labels = new Int32Array(n);
-  const block = Math.max(1, Math.min(n, Math.floor((1 << 20) / k)));
-  assignLabels(
-    X,
-    n,
-    d,
-    new Float64Array(0),
-    C.data,
-    k,
-    new Float64Array(k),
-    new Float64Array(block * k),
-    block,
-    labels,
-    null,
-  );
-  return labels;
-}
-
-/** Euclidean distances n × k between rows of X and rows of C. */
-export function centerDistances(X: Float64Array, n: number, C: Matrix<Float64Array>): Matrix<Float64Array> {
-  const k = C.rows;
-  const D = new Float64Array(n * k);
-  sqdist(n, k, C.cols, X, C.data, D);
-  for (let i = 0; i < D.length; i++) D[i] = Math.sqrt(D[i]!);
-  return new Matrix(D, n, k);
-}
 
 /** Functional form: `kMeans(X, options)` is `new KMeans(options).fit(X)`. */
 export function kMeans(X: MatrixLike, options: Partial<KMeansOptions> = {}): KMeans {

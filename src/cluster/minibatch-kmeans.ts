@@ -21,10 +21,10 @@ import {
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
-import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
+import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { rowSqNorms } from '../kernels/index.js';
 import { assignLabels, copyRow, inertiaOf, kmeansPlusPlus } from './kmeans-core.js';
-import { centerDistances, predictNearest } from './kmeans.js';
+import { CentroidClusterer, predictNearest } from './centroids.js';
 
 export interface MiniBatchKMeansOptions extends IterativeOptions {
   /** Number of clusters (integer >= 1; default 8). */
@@ -78,7 +78,7 @@ const TABLE: ConstraintTable<MiniBatchKMeansOptions> = {
  * @example
  * const mb = new MiniBatchKMeans({ nClusters: 10, batchSize: 1024, seed: 0 }).fit(X);
  */
-export class MiniBatchKMeans {
+export class MiniBatchKMeans extends CentroidClusterer {
   readonly options: Readonly<MiniBatchKMeansOptions>;
   private centers_?: Matrix<Float64Array>;
   private labels_?: Int32Array;
@@ -87,6 +87,7 @@ export class MiniBatchKMeans {
   private stopReason_?: StopReason;
 
   constructor(options: Partial<MiniBatchKMeansOptions> = {}) {
+    super();
     this.options = validateOptions('MiniBatchKMeans', MINIBATCH_KMEANS_DEFAULTS, TABLE, options);
   }
 
@@ -244,27 +245,6 @@ export class MiniBatchKMeans {
     this.nSteps_ = Math.min(step, nSteps);
     this.stopReason_ = stop;
     return this;
-  }
-
-  /** Nearest centre of each row. */
-  predict(X: MatrixLike): Int32Array {
-    const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
-    checkFeatures(M, C.cols);
-    return predictNearest(M.data as Float64Array, M.rows, C);
-  }
-
-  /** fit(X) then its labels (nSamples). */
-  fitPredict(X: MatrixLike): Int32Array {
-    return this.fit(X).labels;
-  }
-
-  /** Euclidean distances to the centres, nSamples × nClusters. */
-  transform(X: MatrixLike): Matrix<Float64Array> {
-    const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
-    checkFeatures(M, C.cols);
-    return centerDistances(M.data as Float64Array, M.rows, C);
   }
 
   /** The fitted state, for io/saveModel. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import { KMeans } from '../../src/cluster/index.js';
+import { KMeans, MiniBatchKMeans } from '../../src/cluster/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/cluster/kmeans.json', import.meta.url), 'utf8')) as {
   X: number[][];
@@ -164,5 +164,29 @@ describe('KMeans progress and stopping', () => {
     ac.abort();
     const a = new KMeans({ nClusters: 5, nInit: 2, seed: 1, signal: ac.signal }).fit(X);
     expect(a.stopReason).toBe('aborted');
+  });
+});
+
+describe('KMeans and MiniBatchKMeans share predict/transform/score', () => {
+  const rng = new Rng(11);
+  const X = new Matrix(new Float64Array(120 * 3), 120, 3);
+  rng.fillNormal(X.data);
+  for (let i = 60; i < 120; i++) X.data[i * 3] += 8;
+
+  it.each([
+    ['KMeans', () => new KMeans({ nClusters: 3, seed: 2 })],
+    ['MiniBatchKMeans', () => new MiniBatchKMeans({ nClusters: 3, batchSize: 32, seed: 2 })],
+  ])('%s: score(X) is −inertia on the training data; fitTransform = fit + transform', (_n, make) => {
+    const m = make().fit(X);
+    // score relabels X with predict (fit's final labels); KMeans sums on centred X, so equal to rounding.
+    expect(Math.abs(m.score(X) + m.inertia)).toBeLessThanOrEqual(1e-12 * m.inertia);
+    expect(Array.from(m.predict(X))).toEqual(Array.from(m.labels));
+    const D = make().fitTransform(X);
+    expect(Array.from(D.data)).toEqual(Array.from(m.transform(X).data));
+    for (let i = 0; i < X.rows; i++) {
+      let best = 0;
+      for (let j = 1; j < 3; j++) if (D.get(i, j) < D.get(i, best)) best = j;
+      expect(best).toBe(m.labels[i]);
+    }
   });
 });
