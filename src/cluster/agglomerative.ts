@@ -93,6 +93,17 @@ export class AgglomerativeClustering {
         'AgglomerativeClustering: exactly one of nClusters and distanceThreshold must be set',
       );
     }
+    // Centroid and median trees can have inversions (a merge lower than an earlier one); counting the
+    // heights >= threshold then undoes the wrong merges, so a distance cut would be silently wrong.
+    // scikit-learn offers neither linkage; scipy cuts them with fcluster's monocrit instead.
+    if (
+      distanceThreshold !== undefined &&
+      (this.options.linkage === 'centroid' || this.options.linkage === 'median')
+    ) {
+      throw new ValidationError(
+        `AgglomerativeClustering: distanceThreshold needs a monotone linkage (single, complete, average, weighted, ward); '${this.options.linkage}' merge heights can decrease: cut it with nClusters`,
+      );
+    }
   }
 
   /** Cluster of each training point. */
