@@ -73,6 +73,16 @@ const CASES: [string[], number, string][] = [
     2,
     "error: option '--radius <eps>' argument '0' is invalid. --radius must be > 0; got 0.",
   ],
+  [
+    ['kmeans', '-i', ok, '-k', '2', '--centers-png', 'c.png'],
+    2,
+    `error: --centers-png needs image rows (mnist input); ${ok} has none`,
+  ],
+  [
+    ['bmm', '-i', ok, '--means-png', 'm.png'],
+    2,
+    `error: --means-png needs image rows (mnist input); ${ok} has none`,
+  ],
   [['bmm', '-i', ok, '--digits', '3,x'], 2, "error: --digits must list integer labels; got 'x'"],
   [['bmm', '-i', ok, '--digits', '3'], 2, `error: --digits needs labelled input; ${ok} has no labels`],
 ];

@@ -48,6 +48,10 @@ export function register(program: Command): void {
           return c;
         });
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
+        if (opts.meansPng && !(data.width && data.height)) {
+          // It used to be skipped silently, leaving the user without the file asked for.
+          throw new UsageError(`--means-png needs image rows (mnist input); ${data.source} has none`);
+        }
         let X: Matrix<Float64Array> = data.X;
         let y = data.y;
         if (digits) {

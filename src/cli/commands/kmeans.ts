@@ -79,6 +79,10 @@ export function register(program: Command): void {
           }
         }
         const data = readInput(opts.input, { labelsColumn: opts.labelsColumn });
+        if (opts.centersPng && !(data.width && data.height)) {
+          // It used to be skipped silently, leaving the user without the file asked for.
+          throw new UsageError(`--centers-png needs image rows (mnist input); ${data.source} has none`);
+        }
         const model = opts.minibatch
           ? new MiniBatchKMeans({
               nClusters: opts.nClusters,
