@@ -17,6 +17,8 @@ export interface Timing {
    * work, single-threaded code's flops per CPU-second estimate its speed on a quiet machine.
    */
   cpuMedian: number;
+  /** Total CPU ms over all timed calls (for short multi-threaded calls: Linux accounts another running thread's time only at scheduler ticks, so per-call CPU times undercount; totals over 100s of ms do not). */
+  cpuTotal: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function timeIt(
     min: times[0]!,
     reps: times.length,
     cpuMedian: cpus[cpus.length >> 1]!,
+    cpuTotal: cpus.reduce((a, b) => a + b, 0),
   };
 }
 
@@ -76,6 +79,36 @@ export function machineInfo(): string {
     .map((v) => v.toFixed(2))
     .join(', ');
   return `${c.length} cores (${c[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${la}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * How much two threads of plain compute-bound JavaScript get done together compared with one alone
+ * (best of `tries`): about 2 on two free cores, about 1 when the two vCPUs share one physical core or
+ * one of them is busy. Reported by benches so that 2-thread figures can be read correctly.
+ */
+export async function twoThreadScaling(tries = 3): Promise<number> {
+  const { Worker } = await import('node:worker_threads');
+  const src =
+    'let x = 0; const t0 = performance.now(); let n = 0; ' +
+    'while (performance.now() - t0 < 250) { for (let i = 0; i < 100000; i++) x = (x * 1103515245 + 12345) | 0; n++; } n';
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => parentPort.postMessage(eval(${JSON.stringify(src)})));`,
+    { eval: true },
+  );
+  let best = 0;
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    for (let t = 0; t < tries; t++) {
+      const alone = eval(src) as number;
+      const theirs = new Promise<number>((r) => w.once('message', r));
+      w.postMessage(0);
+      const mine = eval(src) as number;
+      best = Math.max(best, (mine + (await theirs)) / alone);
+    }
+  } finally {
+    await w.terminate();
+  }
+  return best;
 }
 
 export function mdTable(header: string[], rows: (string | number)[][]): string {

@@ -18,7 +18,17 @@ import {
 } from '../src/kernels/index.js';
 import { tsBackend, type KernelBackend } from '../src/kernels/registry.js';
 import { makeWasmBackend, readVariantSync, wasmInfo, wasmPool } from '../src/kernels/wasm-backend.js';
-import { PY_TIMER, fmt, gflops, machineInfo, mdTable, runPython, timeIt, writeResults } from './common.js';
+import {
+  PY_TIMER,
+  fmt,
+  gflops,
+  machineInfo,
+  mdTable,
+  runPython,
+  timeIt,
+  twoThreadScaling,
+  writeResults,
+} from './common.js';
 
 const small = process.argv.includes('--small');
 const N = small ? 256 : 1024;
@@ -111,7 +121,7 @@ async function gemmRow(shape: Shape, dt: 'f32' | 'f64', v: Variant): Promise<{ w
     });
     [a, b, c].forEach((x) => wasmHeap.free(x));
   }
-  return { wall: gflops(2 * m * n * k, t.median), cpu: gflops(2 * m * n * k, t.cpuMedian) };
+  return { wall: gflops(2 * m * n * k, t.median), cpu: gflops(2 * m * n * k * t.reps, t.cpuTotal) };
 }
 
 const shapes: Shape[] = [
@@ -155,6 +165,8 @@ print(json.dumps(out))
   );
 
 console.log(machineInfo());
+const scaling = await twoThreadScaling();
+console.log(`two threads of plain JS together: ${scaling.toFixed(2)}x one thread`);
 console.log(`wasm backend: ${getBackend().description}`);
 const np2 = pyGemm(2);
 const np1 = pyGemm(1);
@@ -313,6 +325,9 @@ try {
 const md = `## Kernels (gemm, squared distances, eigh)
 
 Command: \`npm run bench:kernels\`${small ? ' -- --small (smoke run: small sizes)' : ''}. Machine: ${machineInfo()}.
+Two threads of plain compute-bound JavaScript got ${scaling.toFixed(2)}x the work of one at the start of this
+run (about 2 on two free cores; about 1 when the two vCPUs share a physical core or one is busy, and then no
+2-thread figure below can beat the 1-thread one).
 wasm backend: ${getBackend().description}. Medians of warm runs; GFLOPS = 2·m·n·k / time. wasm operands live
 in wasmHeap (no copies). numpy: OpenBLAS from /usr/bin/python3, 1 and 2 threads.
 
