@@ -35,7 +35,7 @@ export interface MiniBatchKMeansOptions extends IterativeOptions {
   maxIter: number;
   /** Seedings tried on the init subset; the lowest inertia wins (integer >= 1; default 3). */
   nInit: number;
-  /** Points used for seeding (default 3 × batchSize, at most n). */
+  /** Points used for seeding (integer >= 1; default 3 × batchSize; below nClusters it becomes 3 × nClusters, as scikit-learn; at most n). */
   initSize?: number;
   /** Early stop after this many steps without improvement of the smoothed batch inertia (default 10). */
   maxNoImprovement: number;
@@ -124,7 +124,11 @@ export class MiniBatchKMeans extends CentroidClusterer {
     const rng = new Rng(o.seed);
     const B = Math.min(o.batchSize, n);
     // --- seeding on a random subset
-    const initSize = Math.max(k, Math.min(n, o.initSize ?? 3 * B));
+    // scikit-learn 1.2: 3·batchSize by default; fewer than k seeds become 3·k (not k: k-means++ over
+    // exactly k points just returns them); at most n.
+    let initSize = o.initSize ?? 3 * B;
+    if (initSize < k) initSize = 3 * k;
+    initSize = Math.min(n, initSize);
     const initIdx = rng.sampleWithoutReplacement(n, initSize);
     const Xi = new Float64Array(initSize * d);
     for (let r = 0; r < initSize; r++) Xi.set(data.subarray(initIdx[r]! * d, initIdx[r]! * d + d), r * d);
