@@ -131,7 +131,7 @@ export class MiniBatchKMeans extends CentroidClusterer {
     initSize = Math.min(n, initSize);
     const initIdx = rng.sampleWithoutReplacement(n, initSize);
     const Xi = new Float64Array(initSize * d);
-    for (let r = 0; r < initSize; r++) Xi.set(data.subarray(initIdx[r]! * d, initIdx[r]! * d + d), r * d);
+    for (let r = 0; r < initSize; r++) copyRow(data, initIdx[r]!, Xi, r, d);
     const xin = new Float64Array(initSize);
     rowSqNorms(initSize, d, Xi, xin);
     const cn = new Float64Array(k);
