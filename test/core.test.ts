@@ -82,6 +82,21 @@ describe('toMatrix', () => {
   });
 });
 
+describe('toMatrix packing', () => {
+  it('copies views so that data starts at 0 with stride cols', () => {
+    const M = Matrix.fromRows([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const v = toMatrix(M.rowSlice(1, 3));
+    expect(v.offset).toBe(0);
+    expect(Array.from(v.data)).toEqual([3, 4, 5, 6]);
+    expect(Array.from(toMatrix(M.T).data)).toEqual([1, 3, 5, 2, 4, 6]);
+    expect(toMatrix(M)).toBe(M);
+  });
+});
+
 describe('validateOptions', () => {
   const defaults = { nClusters: 8, tol: 1e-4, init: 'k-means++' as 'k-means++' | 'random' };
   const table = {

@@ -29,8 +29,9 @@ function describe(x: unknown): string {
 }
 
 /**
- * Converts and checks a data matrix. Errors name the argument: "X has NaN at row 17, column 3",
- * "X is empty", "X is ragged: row 4 has 3 values, expected 5".
+ * Converts and checks a data matrix. The result is always densely packed row-major with its data
+ * starting at index 0 (`M.data[i * M.cols + j]`): views (row slices, transposes) are copied. Errors name the argument:
+ * "X has NaN at row 17, column 3", "X is empty", "X is ragged: row 4 has 3 values, expected 5".
  */
 export function toMatrix(X: MatrixLike, name = 'X', options: ToMatrixOptions = {}): Matrix {
   const dtype = options.dtype ?? 'float64';
@@ -38,7 +39,9 @@ export function toMatrix(X: MatrixLike, name = 'X', options: ToMatrixOptions = {
   const minFeatures = options.minFeatures ?? 1;
   let M: Matrix;
   if (X instanceof Matrix) {
-    M = X.dtype === dtype && X.isRowMajor() && !options.copy ? X : X.toDType(dtype);
+    // Callers index `M.data` from 0 with stride `cols`: only a densely packed matrix is passed through.
+    const packed = X.isRowMajor() && X.offset === 0 && X.data.length === X.size;
+    M = X.dtype === dtype && packed && !options.copy ? X : X.toDType(dtype);
   } else if (X && typeof X === 'object' && 'shape' in X && 'data' in X) {
     const { data, shape } = X as { data: ArrayLike<number>; shape: readonly [number, number] };
     if (!Array.isArray(shape) || shape.length !== 2) throw new ValidationError(`${name}.shape must be [rows, cols]`);
