@@ -24,6 +24,79 @@ export interface GradientResult {
   Z: number;
 }
 
+/** Strict upper triangles of symmetric P matrices (null: P is not exactly symmetric), built once per P. */
+const upperCache = new WeakMap<Csr, Csr | null>();
+
+/**
+ * The entries j > i of P when P is exactly symmetric (same pattern, bit-identical values: as the
+ * symmetrised t-SNE affinities are), else null. O(nnz), cached per P object.
+ */
+export function upperTriangle(P: Csr): Csr | null {
+  const hit = upperCache.get(P);
+  if (hit !== undefined) return hit;
+  const { n, indptr, indices, data } = P;
+  const cntU = new Int32Array(n + 1);
+  const cntL = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+      const j = indices[q]!;
+      if (j > i) cntU[i + 1]!++;
+      else if (j < i) cntL[j + 1]!++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    cntU[i + 1]! += cntU[i]!;
+    cntL[i + 1]! += cntL[i]!;
+  }
+  let result: Csr | null = null;
+  if (cntU[n] === cntL[n]) {
+    const m = cntU[n]!;
+    const uI = new Int32Array(m);
+    const uD = new Float64Array(m);
+    const lI = new Int32Array(m);
+    const lD = new Float64Array(m);
+    const fillU = cntU.slice(0, n);
+    const fillL = cntL.slice(0, n);
+    for (let i = 0; i < n; i++) {
+      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+        const j = indices[q]!;
+        if (j > i) {
+          uI[fillU[i]!] = j;
+          uD[fillU[i]!++] = data[q]!;
+        } else if (j < i) {
+          // transposed lower entry (j, i): rows filled in ascending i, so columns come sorted
+          lI[fillL[j]!] = i;
+          lD[fillL[j]!++] = data[q]!;
+        }
+      }
+    }
+    let same = true;
+    for (let i = 0; i <= n && same; i++) if (cntU[i] !== cntL[i]) same = false;
+    // rows of U keep P's column order (unsorted after a renumbering): sort them (insertion sort,
+    // rows are short) so that U and the transposed lower part compare entry by entry
+    for (let i = 0; i < n && same; i++) {
+      const a = cntU[i]!;
+      const b = cntU[i + 1]!;
+      for (let q = a + 1; q < b; q++) {
+        const j = uI[q]!;
+        const v = uD[q]!;
+        let t = q - 1;
+        while (t >= a && uI[t]! > j) {
+          uI[t + 1] = uI[t]!;
+          uD[t + 1] = uD[t]!;
+          t--;
+        }
+        uI[t + 1] = j;
+        uD[t + 1] = v;
+      }
+    }
+    for (let q = 0; q < m && same; q++) if (uI[q] !== lI[q] || uD[q] !== lD[q]) same = false;
+    if (same) result = { n, indptr: cntU, indices: uI, data: uD };
+  }
+  upperCache.set(P, result);
+  return result;
+}
+
 /** Attractive part: grad_i += e Σ_j p_ij u_ij (y_i − y_j). Returns Σ p_ij log w_ij (for the KL). */
 export function attractive(
   Y: Float64Array,
@@ -38,6 +111,39 @@ export function attractive(
   const rowStart = 0;
   const rowEnd = P.n;
   let sumPLogW = 0;
+  const U = dim === 2 && dof === 1 ? upperTriangle(P) : null;
+  if (U) {
+    // P is symmetric: each pair once (j > i), its force added to i and subtracted from j — half
+    // the kernel evaluations (divisions) of the full loop
+    const up = U.indptr;
+    const ui = U.indices;
+    const ud = U.data;
+    for (let i = 0; i < U.n; i++) {
+      const yi0 = Y[2 * i]!;
+      const yi1 = Y[2 * i + 1]!;
+      let g0 = 0;
+      let g1 = 0;
+      const qe = up[i + 1]!;
+      for (let q = up[i]!; q < qe; q++) {
+        const j = ui[q]!;
+        const d0 = yi0 - Y[2 * j]!;
+        const d1 = yi1 - Y[2 * j + 1]!;
+        const w = 1 / (1 + d0 * d0 + d1 * d1);
+        const p = ud[q]!;
+        if (computeKl) sumPLogW += p * Math.log(w);
+        const pw = exaggeration * p * w;
+        const f0 = pw * d0;
+        const f1 = pw * d1;
+        g0 += f0;
+        g1 += f1;
+        grad[2 * j]! -= f0;
+        grad[2 * j + 1]! -= f1;
+      }
+      grad[2 * i]! += g0;
+      grad[2 * i + 1]! += g1;
+    }
+    return 2 * sumPLogW;
+  }
   if (dim === 2 && dof === 1) {
     for (let i = rowStart; i < rowEnd; i++) {
       const yi0 = Y[2 * i]!;

@@ -11,6 +11,8 @@ import {
   BhTree,
   FftWorkspace,
   entropyTerm,
+  attractive,
+  upperTriangle,
 } from '../../src/manifold/gradient.js';
 import type { Csr } from '../../src/manifold/affinity.js';
 
@@ -159,6 +161,47 @@ describe('t-SNE gradients', () => {
   const { P } = tsneAffinities(X, n, 5, 10, false, 'exact');
   const plogp = entropyTerm(P);
   const rng = new Rng(2);
+
+  it('attractive forces over the upper triangle of a symmetric P equal the full row loop', () => {
+    // rows renumbered (columns left unsorted, as after the RCM reordering)
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = (i * 37) % n;
+    const inv = new Int32Array(n);
+    for (let i = 0; i < n; i++) inv[order[i]!] = i;
+    const indptr = new Int32Array(n + 1);
+    const indices = new Int32Array(P.indices.length);
+    const data = new Float64Array(P.data.length);
+    for (let i = 0; i < n; i++) {
+      const old = order[i]!;
+      let q = (indptr[i + 1] = indptr[i]! + P.indptr[old + 1]! - P.indptr[old]!) - 1;
+      for (let t = P.indptr[old + 1]! - 1; t >= P.indptr[old]!; t--) {
+        indices[q] = inv[P.indices[t]!]!;
+        data[q--] = P.data[t]!;
+      }
+    }
+    const Pp: Csr = { n, indptr, indices, data };
+    expect(upperTriangle(Pp)).not.toBeNull();
+    const Y = new Float64Array(n * 2);
+    rng.fillNormal(Y, 0, 3);
+    const g1 = new Float64Array(n * 2);
+    const s1 = attractive(Y, 2, Pp, 12, 1, g1);
+    // the same P as 3-D points with a zero third coordinate takes the general (full) loop
+    const Y3 = new Float64Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      Y3[3 * i] = Y[2 * i]!;
+      Y3[3 * i + 1] = Y[2 * i + 1]!;
+    }
+    const g3 = new Float64Array(n * 3);
+    const s3 = attractive(Y3, 3, Pp, 12, 1, g3);
+    expect(Math.abs(s1 - s3)).toBeLessThan(1e-12 * Math.abs(s3));
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(g1[2 * i]! - g3[3 * i]!)).toBeLessThan(1e-12);
+      expect(Math.abs(g1[2 * i + 1]! - g3[3 * i + 1]!)).toBeLessThan(1e-12);
+    }
+    // a non-symmetric P falls back to the full loop
+    const Q: Csr = { n, indptr, indices, data: data.map((v, q) => (q === 0 ? v * 2 : v)) };
+    expect(upperTriangle(Q)).toBeNull();
+  });
 
   for (const [dim, dof] of [
     [2, 1],
