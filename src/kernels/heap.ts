@@ -95,6 +95,16 @@ const freeStarts: number[] = [];
 const freeSizes: number[] = [];
 const used = new Map<number, number>();
 let bytesInUse = 0;
+/**
+ * Every byte at or above this address has never been handed out since the memory was created. A new
+ * WebAssembly.Memory and every page added by grow() are zero-filled by the engine, and nothing writes
+ * outside allocated blocks (the AssemblyScript module has no static data or stack in the heap; its
+ * workspaces come from allocBytes), so allocView needs to zero only the part of a block below this
+ * mark: blocks carved from never-used memory skip the fill, reused blocks get it.
+ */
+let untouchedFrom = RESERVED_BYTES;
+/** The value of untouchedFrom before the latest allocBytes (what allocView compares against). */
+let untouchedBefore = RESERVED_BYTES;
 {
   const top = memory.buffer.byteLength;
   freeStarts.push(RESERVED_BYTES);
@@ -155,6 +165,8 @@ export function allocBytes(bytes: number): number {
         }
         used.set(s, size);
         bytesInUse += size;
+        untouchedBefore = untouchedFrom;
+        if (s + size > untouchedFrom) untouchedFrom = s + size;
         return s;
       }
     }
@@ -186,7 +198,10 @@ function outOfMemory(bytes: number): never {
 }
 
 export interface WasmHeap {
-  /** A zero-filled Float32Array of length n living in wasm memory (kernels use it without copying). */
+  /**
+   * A zero-filled Float32Array of length n living in wasm memory (kernels use it without copying).
+   * Blocks from never-used memory are zero already and are not filled again; reused blocks are.
+   */
   allocF32(n: number): Float32Array;
   /** A zero-filled Float64Array of length n living in wasm memory. */
   allocF64(n: number): Float64Array;
@@ -232,7 +247,9 @@ function allocView<T>(
     outOfMemory(bytes);
   }
   const buf = heapBuffer();
-  new Uint8Array(buf, addr, Math.ceil(bytes / ALIGN) * ALIGN || ALIGN).fill(0);
+  // zero only what was handed out before (freshly created or grown memory is already zero)
+  const end = Math.min(addr + bytes, untouchedBefore);
+  if (end > addr) new Uint8Array(buf, addr, end - addr).fill(0);
   return make(buf, addr, n);
 }
 

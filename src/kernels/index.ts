@@ -412,3 +412,103 @@ export function vecDot<T extends Float>(x: T, y: T): number {
 export function vecMax(x: Float): number {
   return active.max(x.length, x);
 }
+
+// ---- neural-network elementwise kernels (float32, used by src/nn) -----------------------------------
+// Lengths are validated by the callers (the nn primitives own the shapes); operands from wasmHeap run
+// in the WebAssembly SIMD module in place, others in the TypeScript reference (ts-nn.ts).
+
+function need(fn: string, n: number, ...arrs: Float32Array[]): void {
+  for (const a of arrs)
+    if (a.length < n) throw new RangeError(`${fn}: an operand has ${a.length} elements, needs ${n}`);
+}
+
+/** out[i] = e^x[i] (float32; Cephes-style polynomial in wasm, ≈1 ulp; 0 / +Inf beyond the limits). */
+export function vecExpF32(n: number, x: Float32Array, out: Float32Array): void {
+  need('vecExpF32', n, x, out);
+  active.mapF32(0, n, x, out);
+}
+/** out[i] = log x[i] (float32; −Inf at 0, NaN below). */
+export function vecLogF32(n: number, x: Float32Array, out: Float32Array): void {
+  need('vecLogF32', n, x, out);
+  active.mapF32(1, n, x, out);
+}
+/** out[i] = 1/(1 + e^−x[i]) (exactly 0 and 1 in the limits, no overflow). */
+export function vecSigmoidF32(n: number, x: Float32Array, out: Float32Array): void {
+  need('vecSigmoidF32', n, x, out);
+  active.mapF32(2, n, x, out);
+}
+/** out = x > 0 ? x : alpha·x (alpha = 0: relu). */
+export function vecLeakyReluF32(n: number, alpha: number, x: Float32Array, out: Float32Array): void {
+  need('vecLeakyReluF32', n, x, out);
+  active.leakyReluF32(n, alpha, x, out);
+}
+/** dx = (ref > 0 ? g : alpha·g), or += when `acc` (ref: relu output or leaky relu input). */
+export function vecLeakyReluBackwardF32(
+  n: number,
+  alpha: number,
+  ref: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  acc: boolean,
+): void {
+  need('vecLeakyReluBackwardF32', n, ref, g, dx);
+  active.leakyReluBackwardF32(n, alpha, ref, g, dx, acc);
+}
+/** dx = g·s·(1 − s), or += when `acc` (s: the sigmoid's output). */
+export function vecSigmoidBackwardF32(
+  n: number,
+  s: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  acc: boolean,
+): void {
+  need('vecSigmoidBackwardF32', n, s, g, dx);
+  active.sigmoidBackwardF32(n, s, g, dx, acc);
+}
+/** db[c] += Σ_r g[r, c] for g m×n row-major (a dense layer's bias gradient). */
+export function colSumsAddF32(m: number, n: number, g: Float32Array, db: Float32Array): void {
+  need('colSumsAddF32', m * n, g);
+  need('colSumsAddF32', n, db);
+  active.colSumsAddF32(m, n, g, db);
+}
+/** Σ −[t·max(log p, −100) + (1 − t)·max(log(1 − p), −100)] (torch.nn.BCELoss's sum). */
+export function bceSumF32(n: number, p: Float32Array, t: Float32Array): number {
+  need('bceSumF32', n, p, t);
+  return active.bceSumF32(n, p, t);
+}
+/**
+ * BCE gradient. mode 0 (through a sigmoid, w.r.t. its logits): k·(p − t); mode 1 (w.r.t. p):
+ * k·(p − t)/max((1 − p)·p, 1e-12). Written to dx, or added when `acc`.
+ */
+export function bceBackwardF32(
+  mode: 0 | 1,
+  n: number,
+  k: number,
+  p: Float32Array,
+  t: Float32Array,
+  dx: Float32Array,
+  acc: boolean,
+): void {
+  need('bceBackwardF32', n, p, t, dx);
+  active.bceBackwardF32(mode, n, k, p, t, dx, acc);
+}
+/**
+ * In-place Adam step of one float32 parameter (torch.optim.Adam): g += wd·w; m = b1·m + (1−b1)·g;
+ * v = b2·v + (1−b2)·g²; w −= stepSize·m/(√v·invSbc2 + eps), stepSize = lr/(1−b1^t), invSbc2 = 1/√(1−b2^t).
+ */
+export function adamStepF32(
+  n: number,
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  invSbc2: number,
+  eps: number,
+  wd: number,
+): void {
+  need('adamStepF32', n, w, g, m, v);
+  active.adamF32(n, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd);
+}

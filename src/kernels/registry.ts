@@ -7,6 +7,7 @@
  * kernel is rejected when registered or selected, naming the kernel: no silent mix-ups.
  */
 import * as ts from './ts-backend.js';
+import * as tsnn from './ts-nn.js';
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -73,6 +74,27 @@ export interface KernelBackend {
   sum: (n: number, x: Float) => number;
   dot: (n: number, x: Float, y: Float) => number;
   max: (n: number, x: Float) => number;
+  // neural-network elementwise kernels (float32; see ts-nn.ts for the formulas)
+  mapF32: (op: 0 | 1 | 2, n: number, x: F32, out: F32) => void;
+  leakyReluF32: (n: number, alpha: number, x: F32, out: F32) => void;
+  leakyReluBackwardF32: (n: number, alpha: number, ref: F32, g: F32, dx: F32, acc: boolean) => void;
+  sigmoidBackwardF32: (n: number, s: F32, g: F32, dx: F32, acc: boolean) => void;
+  colSumsAddF32: (m: number, n: number, g: F32, db: F32) => void;
+  bceSumF32: (n: number, p: F32, t: F32) => number;
+  bceBackwardF32: (mode: 0 | 1, n: number, k: number, p: F32, t: F32, dx: F32, acc: boolean) => void;
+  adamF32: (
+    n: number,
+    w: F32,
+    g: F32,
+    m: F32,
+    v: F32,
+    b1: number,
+    b2: number,
+    stepSize: number,
+    invSbc2: number,
+    eps: number,
+    wd: number,
+  ) => void;
 }
 
 export const KERNEL_NAMES = [
@@ -94,6 +116,14 @@ export const KERNEL_NAMES = [
   'sum',
   'dot',
   'max',
+  'mapF32',
+  'leakyReluF32',
+  'leakyReluBackwardF32',
+  'sigmoidBackwardF32',
+  'colSumsAddF32',
+  'bceSumF32',
+  'bceBackwardF32',
+  'adamF32',
 ] as const satisfies readonly (keyof KernelBackend)[];
 
 export const tsBackend: KernelBackend = {
@@ -131,6 +161,14 @@ export const tsBackend: KernelBackend = {
   sum: ts.sumTs,
   dot: ts.dotTs,
   max: ts.maxTs,
+  mapF32: tsnn.mapF32,
+  leakyReluF32: tsnn.leakyReluF32,
+  leakyReluBackwardF32: tsnn.leakyReluBackwardF32,
+  sigmoidBackwardF32: tsnn.sigmoidBackwardF32,
+  colSumsAddF32: tsnn.colSumsAddF32,
+  bceSumF32: tsnn.bceSumF32,
+  bceBackwardF32: tsnn.bceBackwardF32,
+  adamF32: tsnn.adamF32,
 };
 
 function checkComplete(b: KernelBackend): void {

@@ -29,6 +29,7 @@ import {
 } from './pool.js';
 import { registerBackend, tsBackend, type GemmImpl, type KernelBackend } from './registry.js';
 import * as ts from './ts-backend.js';
+import * as tsnn from './ts-nn.js';
 
 export type { PoolOptions, PoolStats } from './pool.js';
 
@@ -84,6 +85,26 @@ interface KernelExports {
   dot_f64(n: number, x: number, y: number): number;
   max_f32(n: number, x: number): number;
   max_f64(n: number, x: number): number;
+  map_f32(op: number, n: number, x: number, out: number): void;
+  leaky_relu_f32(n: number, alpha: number, x: number, out: number): void;
+  leaky_relu_bwd_f32(n: number, alpha: number, ref: number, g: number, dx: number, acc: number): void;
+  sigmoid_bwd_f32(n: number, s: number, g: number, dx: number, acc: number): void;
+  colsum_add_f32(m: number, n: number, g: number, db: number): void;
+  bce_sum_f32(n: number, p: number, t: number): number;
+  bce_bwd_f32(mode: number, n: number, k: number, p: number, t: number, dx: number, acc: number): void;
+  adam_f32(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    b1: number,
+    b2: number,
+    stepSize: number,
+    invSbc2: number,
+    eps: number,
+    wd: number,
+  ): void;
 }
 
 /** Variants in order of preference for this memory. */
@@ -600,6 +621,46 @@ export function makeWasmBackend(
         : x instanceof Float32Array
           ? ex.max_f32(n, x.byteOffset)
           : ex.max_f64(n, x.byteOffset),
+    // NN elementwise kernels: in place on wasm memory; operands elsewhere take the TypeScript path
+    // (no copies: these are single passes, a copy would cost as much as the work).
+    mapF32: (op, n, x, out) =>
+      allIn(x, out) ? ex.map_f32(op, n, x.byteOffset, out.byteOffset) : tsnn.mapF32(op, n, x, out),
+    leakyReluF32: (n, alpha, x, out) =>
+      allIn(x, out)
+        ? ex.leaky_relu_f32(n, alpha, x.byteOffset, out.byteOffset)
+        : tsnn.leakyReluF32(n, alpha, x, out),
+    leakyReluBackwardF32: (n, alpha, ref, g, dx, acc) =>
+      allIn(ref, g, dx)
+        ? ex.leaky_relu_bwd_f32(n, alpha, ref.byteOffset, g.byteOffset, dx.byteOffset, acc ? 1 : 0)
+        : tsnn.leakyReluBackwardF32(n, alpha, ref, g, dx, acc),
+    sigmoidBackwardF32: (n, s, g, dx, acc) =>
+      allIn(s, g, dx)
+        ? ex.sigmoid_bwd_f32(n, s.byteOffset, g.byteOffset, dx.byteOffset, acc ? 1 : 0)
+        : tsnn.sigmoidBackwardF32(n, s, g, dx, acc),
+    colSumsAddF32: (m, n, g, db) =>
+      allIn(g, db) ? ex.colsum_add_f32(m, n, g.byteOffset, db.byteOffset) : tsnn.colSumsAddF32(m, n, g, db),
+    bceSumF32: (n, p, t) =>
+      allIn(p, t) ? ex.bce_sum_f32(n, p.byteOffset, t.byteOffset) : tsnn.bceSumF32(n, p, t),
+    bceBackwardF32: (mode, n, k, p, t, dx, acc) =>
+      allIn(p, t, dx)
+        ? ex.bce_bwd_f32(mode, n, k, p.byteOffset, t.byteOffset, dx.byteOffset, acc ? 1 : 0)
+        : tsnn.bceBackwardF32(mode, n, k, p, t, dx, acc),
+    adamF32: (n, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd) =>
+      allIn(w, g, m, v)
+        ? ex.adam_f32(
+            n,
+            w.byteOffset,
+            g.byteOffset,
+            m.byteOffset,
+            v.byteOffset,
+            b1,
+            b2,
+            stepSize,
+            invSbc2,
+            eps,
+            wd,
+          )
+        : tsnn.adamF32(n, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd),
   };
   return { backend, pool };
 }

@@ -789,3 +789,301 @@ export function max_f64(n: i32, x: usize): f64 {
   for (; i < n; i++) r = max(r, load<f64>(x + ((<usize>i) << 3)));
   return r;
 }
+
+// ---- neural-network elementwise kernels (float32) ---------------------------------------------------
+// The NN engine's per-step maps: activations, their backward rules, bias gradients, BCE and Adam.
+// exp and log follow Cephes expf/logf (S. Moshier): range reduction to a small interval and a
+// minimax polynomial, about 1 ulp in float32 over the normal range.
+
+// exp: n = round(x·log₂e), r = x − n·ln2 (ln 2 split in two so n·C1 is exact), e^r by a degree-6
+// polynomial, then 2^n applied as 2^(n>>1)·2^(n−(n>>1)) so that both factors stay normal: results in
+// the subnormal range round once, and n = 128 overflows to +Inf as it should. Inputs are clamped to
+// [−104, 89] first (beyond that the result is 0 or +Inf anyway); NaN propagates.
+@inline function expf4(x: v128): v128 {
+  const xc = f32x4.min(f32x4.max(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = madd32(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd32(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd32(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd32(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd32(p, r, f32x4.splat(5.0000001201e-1));
+  const r2 = f32x4.mul(r, r);
+  p = f32x4.add(madd32(p, r2, r), f32x4.splat(1.0));
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const n1 = i32x4.shr_s(ni, 1);
+  const n2 = i32x4.sub(ni, n1);
+  const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(n2, i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// log: x = m·2^e with m ∈ [√½, √2), log(m) = f − f²/2 + f³·P(f) for f = m − 1, plus e·ln2 (split).
+// Subnormal inputs are scaled by 2²³ first; log(0) = −Inf, log(x<0) = NaN, log(+Inf) = +Inf, NaN → NaN.
+@inline function logf4(x0: v128): v128 {
+  const sub = f32x4.lt(x0, f32x4.splat(1.17549435e-38));
+  const x = v128.bitselect(f32x4.mul(x0, f32x4.splat(8388608.0)), x0, sub);
+  const bits = x;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(sub, i32x4.splat(23)));
+  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
+  const small = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  // m < √½: use 2m − 1 and e − 1; else m − 1
+  e = i32x4.add(e, small); // true lanes are −1
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, small)), f32x4.splat(1.0));
+  let ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(f, f);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = madd32(p, f, f32x4.splat(-1.1514610310e-1));
+  p = madd32(p, f, f32x4.splat(1.1676998740e-1));
+  p = madd32(p, f, f32x4.splat(-1.2420140846e-1));
+  p = madd32(p, f, f32x4.splat(1.4249322787e-1));
+  p = madd32(p, f, f32x4.splat(-1.6668057665e-1));
+  p = madd32(p, f, f32x4.splat(2.0000714765e-1));
+  p = madd32(p, f, f32x4.splat(-2.4999993993e-1));
+  p = madd32(p, f, f32x4.splat(3.3333331174e-1));
+  let y = f32x4.mul(f32x4.mul(p, f), z);
+  y = madd32(ef, f32x4.splat(-2.12194440e-4), y);
+  y = madd32(z, f32x4.splat(-0.5), y);
+  let r = f32x4.add(f, y);
+  r = madd32(ef, f32x4.splat(0.693359375), r);
+  // special values
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x0, f32x4.splat(0.0)));
+  r = v128.bitselect(x0, r, f32x4.eq(x0, f32x4.splat(Infinity)));
+  r = v128.bitselect(f32x4.splat(NaN), r, v128.not(f32x4.ge(x0, f32x4.splat(0.0))));
+  return r;
+}
+
+// σ(x) from e = e^−|x| ∈ (0, 1]: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0. Nothing overflows, and
+// for very negative x the result keeps its (subnormal) digits instead of collapsing to 1/∞ = 0.
+@inline function sigmoidf4(v: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const e = expf4(f32x4.neg(f32x4.abs(v)));
+  const d = f32x4.add(one, e);
+  return f32x4.div(v128.bitselect(e, one, f32x4.lt(v, f32x4.splat(0.0))), d);
+}
+
+/** op 0: out = e^x, 1: out = log x, 2: out = σ(x) = 1/(1 + e^−x) (stable: see sigmoidf4). */
+export function map_f32(op: i32, n: i32, x: usize, out: usize): void {
+  let i = 0;
+  const one = f32x4.splat(1.0);
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load(x + o);
+    let r: v128;
+    if (op == 0) r = expf4(v);
+    else if (op == 1) r = logf4(v);
+    else r = sigmoidf4(v);
+    v128.store(out + o, r);
+  }
+  if (i < n) {
+    // the tail through the same vector code, one lane at a time, so every element sees one formula
+    for (; i < n; i++) {
+      const o = (<usize>i) << 2;
+      const v = f32x4.splat(load<f32>(x + o));
+      let r: v128;
+      if (op == 0) r = expf4(v);
+      else if (op == 1) r = logf4(v);
+      else r = sigmoidf4(v);
+      store<f32>(out + o, f32x4.extract_lane(r, 0));
+    }
+  }
+}
+
+/** relu (alpha = 0) or leaky relu: out = x > 0 ? x : alpha·x (NaN → alpha·NaN... kept as JS: NaN > 0 is false). */
+export function leaky_relu_f32(n: i32, alpha: f32, x: usize, out: usize): void {
+  let i = 0;
+  const va = f32x4.splat(alpha);
+  const zero = f32x4.splat(0.0);
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load(x + o);
+    const pos = f32x4.gt(v, zero);
+    v128.store(out + o, alpha == 0 ? v128.and(v, pos) : v128.bitselect(v, f32x4.mul(va, v), pos));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const v = load<f32>(x + o);
+    store<f32>(out + o, v > 0 ? v : alpha == 0 ? 0 : alpha * v);
+  }
+}
+
+/** dx (=, or += when acc) g where ref > 0, alpha·g elsewhere (ref: relu's output or leaky relu's input). */
+export function leaky_relu_bwd_f32(n: i32, alpha: f32, ref: usize, g: usize, dx: usize, acc: i32): void {
+  let i = 0;
+  const va = f32x4.splat(alpha);
+  const zero = f32x4.splat(0.0);
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const gv = v128.load(g + o);
+    const pos = f32x4.gt(v128.load(ref + o), zero);
+    const d = alpha == 0 ? v128.and(gv, pos) : v128.bitselect(gv, f32x4.mul(va, gv), pos);
+    v128.store(dx + o, acc ? f32x4.add(v128.load(dx + o), d) : d);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const gi = load<f32>(g + o);
+    const d: f32 = load<f32>(ref + o) > 0 ? gi : alpha * gi;
+    store<f32>(dx + o, acc ? load<f32>(dx + o) + d : d);
+  }
+}
+
+/** Sigmoid backward from its output s: dx (=, or += when acc) g·s·(1 − s). */
+export function sigmoid_bwd_f32(n: i32, s: usize, g: usize, dx: usize, acc: i32): void {
+  let i = 0;
+  const one = f32x4.splat(1.0);
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const sv = v128.load(s + o);
+    const d = f32x4.mul(f32x4.mul(v128.load(g + o), sv), f32x4.sub(one, sv));
+    v128.store(dx + o, acc ? f32x4.add(v128.load(dx + o), d) : d);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const sv = load<f32>(s + o);
+    const d = load<f32>(g + o) * sv * (1 - sv);
+    store<f32>(dx + o, acc ? load<f32>(dx + o) + d : d);
+  }
+}
+
+/** db[c] += Σ_r g[r, c] for g m×n row-major (bias gradient of a dense layer). */
+export function colsum_add_f32(m: i32, n: i32, g: usize, db: usize): void {
+  let c = 0;
+  for (; c + 16 <= n; c += 16) {
+    const co = (<usize>c) << 2;
+    let a0 = v128.load(db + co);
+    let a1 = v128.load(db + co, 16);
+    let a2 = v128.load(db + co, 32);
+    let a3 = v128.load(db + co, 48);
+    let p = g + co;
+    const ld = (<usize>n) << 2;
+    for (let r = 0; r < m; r++, p += ld) {
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    v128.store(db + co, a0);
+    v128.store(db + co, a1, 16);
+    v128.store(db + co, a2, 32);
+    v128.store(db + co, a3, 48);
+  }
+  for (; c < n; c++) {
+    let s: f32 = load<f32>(db + ((<usize>c) << 2));
+    for (let r = 0; r < m; r++) s += load<f32>(g + (((<usize>r * <usize>n) + <usize>c) << 2));
+    store<f32>(db + ((<usize>c) << 2), s);
+  }
+}
+
+/**
+ * Σ −[t·max(log p, −100) + (1 − t)·max(log(1 − p), −100)] (torch.nn.BCELoss's clamp), each term in
+ * float32 as torch computes it, summed in f64 lanes.
+ */
+export function bce_sum_f32(n: i32, p: usize, t: usize): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  const one = f32x4.splat(1.0);
+  const lo = f32x4.splat(-100.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const pv = v128.load(p + o);
+    const tv = v128.load(t + o);
+    const lp = f32x4.max(logf4(pv), lo);
+    const lq = f32x4.max(logf4(f32x4.sub(one, pv)), lo);
+    const v = f32x4.add(f32x4.mul(tv, lp), f32x4.mul(f32x4.sub(one, tv), lq));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+  }
+  s0 = f64x2.add(s0, s1);
+  let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const pv = f32x4.splat(load<f32>(p + o));
+    const tv = f32x4.splat(load<f32>(t + o));
+    const lp = f32x4.max(logf4(pv), lo);
+    const lq = f32x4.max(logf4(f32x4.sub(one, pv)), lo);
+    const v = f32x4.add(f32x4.mul(tv, lp), f32x4.mul(f32x4.sub(one, tv), lq));
+    s += <f64>f32x4.extract_lane(v, 0);
+  }
+  return -s;
+}
+
+/**
+ * BCE backward. mode 0: through the sigmoid, d = k·(p − t) (the gradient w.r.t. the logits);
+ * mode 1: w.r.t. p, d = k·(p − t) / max((1 − p)·p, 1e-12) (torch's clamp). dx = d, or += d when acc.
+ */
+export function bce_bwd_f32(mode: i32, n: i32, k: f32, p: usize, t: usize, dx: usize, acc: i32): void {
+  const vk = f32x4.splat(k);
+  const one = f32x4.splat(1.0);
+  const tiny = f32x4.splat(1e-12);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const pv = v128.load(p + o);
+    let d = f32x4.mul(vk, f32x4.sub(pv, v128.load(t + o)));
+    if (mode == 1) d = f32x4.div(d, f32x4.max(f32x4.mul(f32x4.sub(one, pv), pv), tiny));
+    v128.store(dx + o, acc ? f32x4.add(v128.load(dx + o), d) : d);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const pv = load<f32>(p + o);
+    let d: f32 = k * (pv - load<f32>(t + o));
+    if (mode == 1) d = d / max<f32>((1 - pv) * pv, <f32>1e-12);
+    store<f32>(dx + o, acc ? load<f32>(dx + o) + d : d);
+  }
+}
+
+/**
+ * One Adam step (torch.optim.Adam, bias-corrected, L2 weight decay added to the gradient):
+ * m = b1·m + (1−b1)·g, v = b2·v + (1−b2)·g², w −= stepSize·m / (√v·invSbc2 + eps),
+ * with stepSize = lr/(1 − b1^t) and invSbc2 = 1/√(1 − b2^t) computed by the caller in f64.
+ */
+export function adam_f32(
+  n: i32,
+  w: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  b1: f32,
+  b2: f32,
+  stepSize: f32,
+  invSbc2: f32,
+  eps: f32,
+  wd: f32,
+): void {
+  const vb1 = f32x4.splat(b1);
+  const vb2 = f32x4.splat(b2);
+  const va1 = f32x4.splat(1 - b1);
+  const va2 = f32x4.splat(1 - b2);
+  const vs = f32x4.splat(stepSize);
+  const vi = f32x4.splat(invSbc2);
+  const ve = f32x4.splat(eps);
+  const vwd = f32x4.splat(wd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const wv = v128.load(w + o);
+    let gv = v128.load(g + o);
+    if (wd != 0) gv = f32x4.add(gv, f32x4.mul(vwd, wv));
+    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(va1, gv));
+    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(va2, gv), gv));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const den = f32x4.add(f32x4.mul(f32x4.sqrt(vv), vi), ve);
+    v128.store(w + o, f32x4.sub(wv, f32x4.div(f32x4.mul(vs, mv), den)));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const wv = load<f32>(w + o);
+    let gv = load<f32>(g + o);
+    if (wd != 0) gv += wd * wv;
+    const mv = b1 * load<f32>(m + o) + (1 - b1) * gv;
+    const vv = b2 * load<f32>(v + o) + (1 - b2) * gv * gv;
+    store<f32>(m + o, mv);
+    store<f32>(v + o, vv);
+    store<f32>(w + o, wv - (stepSize * mv) / (sqrt<f32>(vv) * invSbc2 + eps));
+  }
+}
