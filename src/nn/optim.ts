@@ -8,6 +8,7 @@
  *   with momentum b ← μb + g/denom, p ← p − lr·b; else p ← p − lr·g/denom.
  * State buffers are allocated once, in the constructor; `step()` allocates nothing.
  */
+import { adamStepF32 } from '../kernels/index.js';
 import { ValidationError } from '../core/errors.js';
 import { validateOptions, type Constraint, type ConstraintTable } from '../core/validate.js';
 import { allocBuf, type Buf } from './memory.js';
@@ -204,6 +205,16 @@ export class Adam extends Optimizer {
         v = this.v[k]!;
       const a1 = 1 - b1,
         a2 = 1 - b2;
+      if (
+        w instanceof Float32Array &&
+        g instanceof Float32Array &&
+        m instanceof Float32Array &&
+        v instanceof Float32Array
+      ) {
+        // float32 parameters: the fused SIMD update in the kernels (float32 arithmetic, as torch)
+        adamStepF32(w.length, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd);
+        continue;
+      }
       if (wd === 0) {
         // the common case, without the weight-decay term in the loop
         for (let i = 0; i < w.length; i++) {

@@ -12,7 +12,16 @@
  * when an input needs no gradient); `g` is the gradient of the output. Loss primitives return a
  * scalar (shape []) and state their reduction.
  */
-import { gemm } from '../kernels/index.js';
+import {
+  bceBackwardF32,
+  bceSumF32,
+  colSumsAddF32,
+  gemm,
+  vecLeakyReluBackwardF32,
+  vecLeakyReluF32,
+  vecSigmoidBackwardF32,
+  vecSigmoidF32,
+} from '../kernels/index.js';
 import { ValidationError } from '../core/errors.js';
 import type { Buf } from './memory.js';
 import { Tensor, engine, gradOf, gradOut, gradFresh, passGrad, tempBuf } from './tensor.js';
@@ -95,6 +104,14 @@ const SCALAR: readonly number[] = Object.freeze([]);
 /** e^−100: below it torch's BCE clamps the log at −100. */
 const EXP_M100 = Math.exp(-100);
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
+/**
+ * Float32 operands (the engine's normal mode) go to the kernels' WebAssembly SIMD elementwise maps;
+ * float64 (the gradient-check mode) keeps the scalar loops below, which are also the reference.
+ */
+const f32 = (...bs: Buf[]): boolean => {
+  for (const b of bs) if (!(b instanceof Float32Array)) return false;
+  return true;
+};
 
 function sameShape(name: string, a: Tensor, b: Tensor): readonly number[] {
   if (a.size !== b.size || a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) {
@@ -216,7 +233,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         else gemm(k, n, m, x!.data, g, dw, { transA: true, beta });
       }
       const db = b ? gradOf(b) : null;
-      if (db) for (let r = 0, p = 0; r < m; r++, p += n) for (let c = 0; c < n; c++) db[c] += g[p + c]!;
+      if (db && f32(db, g)) colSumsAddF32(m, n, g as Float32Array, db as Float32Array);
+      else if (db) for (let r = 0, p = 0; r < m; r++, p += n) for (let c = 0; c < n; c++) db[c] += g[p + c]!;
     },
   },
 
@@ -255,7 +273,8 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
           outer = out.size / (C * inner);
         let p = 0;
         if (inner === 1) {
-          for (let r = 0; r < outer; r++, p += C) for (let c = 0; c < C; c++) db[c] += g[p + c]!;
+          if (f32(db, g)) colSumsAddF32(outer, C, g as Float32Array, db as Float32Array);
+          else for (let r = 0; r < outer; r++, p += C) for (let c = 0; c < C; c++) db[c] += g[p + c]!;
           return;
         }
         for (let r = 0; r < outer; r++) {
@@ -337,6 +356,7 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [x]) {
       const xd = x!.data,
         o = out.data;
+      if (f32(xd, o)) return vecLeakyReluF32(o.length, 0, xd as Float32Array, o as Float32Array);
       for (let i = 0; i < o.length; i++) {
         const v = xd[i]!;
         o[i] = v > 0 ? v : 0;
@@ -346,6 +366,15 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const dx = gradOut(x!);
       if (!dx) return;
       const y = out.data;
+      if (f32(y, g, dx))
+        return vecLeakyReluBackwardF32(
+          g.length,
+          0,
+          y as Float32Array,
+          g as Float32Array,
+          dx as Float32Array,
+          !gradFresh,
+        );
       if (gradFresh) for (let i = 0; i < g.length; i++) dx[i] = y[i]! > 0 ? g[i]! : 0;
       else for (let i = 0; i < g.length; i++) if (y[i]! > 0) dx[i] += g[i]!;
     },
@@ -356,6 +385,7 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [x], { alpha }) {
       const xd = x!.data,
         o = out.data;
+      if (f32(xd, o)) return vecLeakyReluF32(o.length, alpha, xd as Float32Array, o as Float32Array);
       for (let i = 0; i < o.length; i++) {
         const v = xd[i]!;
         o[i] = v > 0 ? v : alpha * v;
@@ -365,6 +395,15 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
       const dx = gradOf(x!);
       if (!dx) return;
       const xd = x!.data;
+      if (f32(xd, g, dx))
+        return vecLeakyReluBackwardF32(
+          g.length,
+          alpha,
+          xd as Float32Array,
+          g as Float32Array,
+          dx as Float32Array,
+          true,
+        );
       for (let i = 0; i < g.length; i++) dx[i] += xd[i]! > 0 ? g[i]! : alpha * g[i]!;
     },
   },
@@ -374,12 +413,21 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [x]) {
       const xd = x!.data,
         o = out.data;
+      if (f32(xd, o)) return vecSigmoidF32(o.length, xd as Float32Array, o as Float32Array);
       for (let i = 0; i < o.length; i++) o[i] = 1 / (1 + fastExp(-xd[i]!));
     },
     backward(out, [x], _a, g) {
       const dx = gradOut(x!);
       if (!dx) return;
       const y = out.data;
+      if (f32(y, g, dx))
+        return vecSigmoidBackwardF32(
+          g.length,
+          y as Float32Array,
+          g as Float32Array,
+          dx as Float32Array,
+          !gradFresh,
+        );
       if (gradFresh) {
         for (let i = 0; i < g.length; i++) {
           const s = y[i]!;
@@ -895,6 +943,10 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
     forward(out, [p, t]) {
       const a = p!.data,
         b = t!.data;
+      if (f32(a, b)) {
+        out.data[0] = bceSumF32(a.length, a as Float32Array, b as Float32Array) / a.length;
+        return;
+      }
       let s = 0;
       // Targets exactly 0 or 1 (most MNIST pixels) contribute −log(1 − p) or −log p: their sum is
       // −log of a product, so they need one multiplication each and one log per flush instead of a
@@ -927,13 +979,25 @@ export const PRIMITIVES: { [P in Primitive]: GradRule<P> } = {
         // division here and the multiplication by p(1 − p) in sigmoid's backward (which then runs only
         // if p has other consumers). Differs from torch only where torch's clamp makes p(1−p) = 0.
         const dz = gradOut(z);
-        if (dz) {
+        if (dz && f32(a, b, dz))
+          bceBackwardF32(
+            0,
+            a.length,
+            k,
+            a as Float32Array,
+            b as Float32Array,
+            dz as Float32Array,
+            !gradFresh,
+          );
+        else if (dz) {
           if (gradFresh) for (let i = 0; i < a.length; i++) dz[i] = k * (a[i]! - b[i]!);
           else for (let i = 0; i < a.length; i++) dz[i] += k * (a[i]! - b[i]!);
         }
       }
       const dp = p!.prim === 'sigmoid' && p!.grad === null ? null : gradOut(p!);
-      if (dp) {
+      if (dp && f32(a, b, dp))
+        bceBackwardF32(1, a.length, k, a as Float32Array, b as Float32Array, dp as Float32Array, !gradFresh);
+      else if (dp) {
         if (gradFresh)
           for (let i = 0; i < a.length; i++)
             dp[i] = (k * (a[i]! - b[i]!)) / Math.max((1 - a[i]!) * a[i]!, 1e-12);
