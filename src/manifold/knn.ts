@@ -188,27 +188,28 @@ export function approxKnn(
   const hd = new Float64Array(n * k).fill(Infinity);
   const hi = new Int32Array(n * k).fill(-1);
   const size = new Int32Array(n);
-  // membership test so a pair is not pushed twice into the same heap; the first tree sees every
-  // pair at most once, so it skips the test (it fills the heaps, where the test would cost most)
-  let checkDuplicates = false;
+  // membership test for the top-up below (the forest and the refinement use stamps instead)
   const inHeap = (i: number, j: number): boolean => {
     const o = i * k;
     const s = size[i]!;
     for (let t = 0; t < s; t++) if (hi[o + t] === j) return true;
     return false;
   };
-  const tryPush = (i: number, j: number, dd: number): void => {
-    if (size[i] === k && dd >= hd[i * k]!) return;
-    if (checkDuplicates && inHeap(i, j)) return;
-    size[i] = heapPush(hd, hi, i * k, size[i]!, k, dd, j);
-  };
 
   const perm = new Int32Array(n);
   const proj = new Float64Array(n);
+  const sqNorm = new Float64Array(n);
+  rowSqNorms(n, d, X, sqNorm);
+  const rootNorm = new Float64Array(n);
+  for (let i = 0; i < n; i++) rootNorm[i] = Math.sqrt(sqNorm[i]!);
+  const leafX = new Float64Array(leafSize * d);
+  const leafN = new Float64Array(leafSize);
+  const leafD = new Float64Array(leafSize * leafSize);
+  const leafStamp = new Int32Array(n).fill(-1);
+  let leafTag = -1;
   const normal = new Float64Array(d);
   const stack: number[] = [];
   for (let tree = 0; tree < nTrees; tree++) {
-    checkDuplicates = tree > 0;
     for (let i = 0; i < n; i++) perm[i] = i;
     stack.length = 0;
     stack.push(0, n);
@@ -217,13 +218,30 @@ export function approxKnn(
       const lo = stack.pop()!;
       const m = hiEnd - lo;
       if (m <= leafSize) {
-        for (let a = lo; a < hiEnd; a++) {
-          const pa = perm[a]!;
-          for (let b = a + 1; b < hiEnd; b++) {
-            const pb = perm[b]!;
-            const dd = dist2(X, d, pa, pb);
-            tryPush(pa, pb, dd);
-            tryPush(pb, pa, dd);
+        // all pairs of the leaf at once through the dense kernel (gathered rows, m × m block)
+        for (let a = 0; a < m; a++) {
+          const src = perm[lo + a]! * d;
+          for (let t = 0; t < d; t++) leafX[a * d + t] = X[src + t]!;
+          leafN[a] = sqNorm[perm[lo + a]!]!;
+        }
+        sqdist(m, m, d, leafX, leafX, leafD, { xNorms: leafN, yNorms: leafN });
+        // Row by row: stamp the members of pa's heap once, so the duplicate test is one lookup
+        // (a linear scan of the heap per candidate dominated the forest). D is symmetric; each
+        // ordered pair goes into its row's heap.
+        for (let a = 0; a < m; a++) {
+          const pa = perm[lo + a]!;
+          const tag = ++leafTag;
+          const oa = pa * k;
+          const sa = size[pa]!;
+          for (let t = 0; t < sa; t++) leafStamp[hi[oa + t]!] = tag;
+          for (let b = 0; b < m; b++) {
+            if (b === a) continue;
+            const pb = perm[lo + b]!;
+            if (leafStamp[pb] === tag) continue;
+            let dd = a < b ? leafD[a * m + b]! : leafD[b * m + a]!;
+            if (dd < 0) dd = 0;
+            if (size[pa] === k && dd >= hd[oa]!) continue;
+            size[pa] = heapPush(hd, hi, oa, size[pa]!, k, dd, pb);
           }
         }
         continue;
@@ -265,7 +283,6 @@ export function approxKnn(
     }
   }
 
-  checkDuplicates = true;
   // uneven splits can leave a heap short of k: top it up so every heap is full before refining
   for (let i = 0; i < n; i++) {
     if (size[i]! < k) {
@@ -295,7 +312,29 @@ export function approxKnn(
           const c = snapI[oj + u]!;
           if (c < 0 || stamp[c] === tag) continue;
           stamp[c] = tag;
-          tryPush(i, c, dist2(X, d, i, c));
+          // Exact pruning (the graph is the same as without it): a candidate whose distance
+          // cannot beat the current k-th would be rejected anyway, so skip it when the
+          // bound (‖x_i‖ − ‖x_c‖)² already exceeds that, or stop its sum once the partial sum
+          // does (the full sum runs in the same order as dist2, so kept values are identical).
+          const thr = hd[o]!;
+          const nb = rootNorm[i]! - rootNorm[c]!;
+          if (nb * nb > thr * (1 + 1e-9) + 1e-300) continue;
+          let dd = 0;
+          const oi = i * d;
+          const oc = c * d;
+          let t = 0;
+          while (t < d) {
+            const e = Math.min(d, t + 8);
+            for (; t < e; t++) {
+              const v = X[oi + t]! - X[oc + t]!;
+              dd += v * v;
+            }
+            if (dd > thr) break;
+          }
+          if (dd > thr) continue;
+          // c is neither in the snapshot nor pushed before in this row (stamps): no heap scan
+          if (size[i] === k && dd >= hd[o]!) continue;
+          size[i] = heapPush(hd, hi, o, size[i]!, k, dd, c);
         }
       }
     }
