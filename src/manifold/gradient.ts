@@ -6,7 +6,8 @@
  * Every method here returns G_i = Σ_j (e·p_ij − q_ij) u_ij (y_i − y_j), i.e. the gradient without the
  * constant 2(α+1)/α and with the attraction scaled by the exaggeration e (the convention of openTSNE
  * and FIt-SNE, which the learning rate 'auto' = N/e assumes). The attractive part is a sum over the
- * non-zeros of the sparse P; the repulsive part −Σ_j w_ij u_ij (y_i − y_j) / Z is computed
+ * non-zeros of the sparse P (2-D, α = 1: each symmetric pair once, added to i and subtracted from j);
+ * the repulsive part −Σ_j w_ij u_ij (y_i − y_j) / Z is computed
  *   - exactly, O(n²) (any output dimension, any α);
  *   - by Barnes-Hut (van der Maaten 2014): a 2^dim-ary space-partitioning tree, a cell seen from y_i
  *     under an angle width/distance < θ acts as one point at its centre of mass (dim 2 or 3, any α);

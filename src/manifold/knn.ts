@@ -8,7 +8,11 @@
  *   hyperplane equidistant from two random points of the node) gives candidate neighbours in its
  *   leaves, then one pass of neighbour-of-neighbour refinement (the NN-descent idea, Dong et al. 2011,
  *   "Efficient k-nearest neighbor graph construction for generic similarity measures") improves the
- *   recall. O(n (T·L + m·k) d) time. Seeded: the same seed gives the same graph.
+ *   recall. O(n (T·L + m·k) d) time. Seeded: the same seed gives the same graph. The pairs of a
+ *   leaf come from one `sqdist` block (the dense kernel); a candidate already in a heap is found by
+ *   stamping the heap's members once per row (not by scanning the heap per candidate); refinement
+ *   candidates that cannot beat the current k-th distance are skipped early (norm lower bound,
+ *   partial sums) — pruning that never changes which neighbours are kept.
  *
  * Both return squared Euclidean distances, rows sorted ascending, the query point itself excluded
  * (a duplicate of it is kept: it is another sample at distance 0).
