@@ -216,6 +216,35 @@ describe('NN kernels: wasm against the TypeScript reference on the same operands
     expect(tsB.bceSumF32(2, p, t)).toBe(200);
     expect(wasmB.bceSumF32(2, p, t)).toBe(200);
   });
+  it('BCE sum on image-like targets (mostly exactly 0 or 1: the running-product path) matches to 1e-6 relative', () => {
+    const m = 200_000 + 3;
+    const r1 = rand(m, 41),
+      r2 = rand(m, 42);
+    const p = heapF32(r1.map((v) => 0.5 + 0.49999 * v));
+    // about 75% zeros, 10% ones, the rest fractional, in runs as in MNIST rows
+    const t = heapF32(r2.map((v, i) => ((i >> 5) % 4 !== 0 ? 0 : v > 0.6 ? 1 : Math.abs(v))));
+    const ref = tsB.bceSumF32(m, p, t);
+    expect(Math.abs(wasmB.bceSumF32(m, p, t) - ref) / ref).toBeLessThan(1e-6);
+    // saturated probabilities: p = 0 or 1 exactly, and tiny q, where the −100 clamp applies
+    p[100] = 1; // t = 0: −log(1 − 1) clamps to 100
+    p[5000] = 1e-40; // subnormal q, t = 0 (1 − p = 1)
+    t[6000] = 1;
+    p[6000] = 1e-44; // below e^−100 with t = 1: clamps to 100
+    const ref2 = tsB.bceSumF32(m, p, t);
+    expect(Math.abs(wasmB.bceSumF32(m, p, t) - ref2) / ref2).toBeLessThan(1e-6);
+    // a probability outside [0, 1] or NaN makes the loss NaN, as in torch
+    p[7000] = 1.5;
+    expect(wasmB.bceSumF32(m, p, t)).toBeNaN();
+    p[7000] = 0.5;
+    t[7000] = 1;
+    t[7001] = 1;
+    t[7002] = 1;
+    t[7003] = 1;
+    p[7001] = 1.5; // with t = 1 torch still gives NaN: 0·log(1 − p) = 0·NaN
+    expect(wasmB.bceSumF32(m, p, t)).toBeNaN();
+    p[7001] = NaN;
+    expect(wasmB.bceSumF32(m, p, t)).toBeNaN();
+  });
   it('Adam step, with and without weight decay, matches the reference over 5 steps', () => {
     for (const wd of [0, 0.01]) {
       const w1 = heapF32(a),

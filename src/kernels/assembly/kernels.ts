@@ -978,19 +978,51 @@ export function colsum_add_f32(m: i32, n: i32, g: usize, db: usize): void {
 }
 
 /**
- * Σ −[t·max(log p, −100) + (1 − t)·max(log(1 − p), −100)] (torch.nn.BCELoss's clamp), each term in
- * float32 as torch computes it, summed in f64 lanes.
+ * Σ −[t·max(log p, −100) + (1 − t)·max(log(1 − p), −100)] (torch.nn.BCELoss's clamp), summed in f64.
+ *
+ * Most image targets are exactly 0 or 1, where the term is −log q with q = p or 1 − p. For a vector
+ * whose four targets are all 0/1 and whose q are all normal floats (> 2^−126, so no clamp applies),
+ * (and ≤ 1: p > 1 must give NaN through the other log, as in torch),
+ * the logs are not taken one by one: q is multiplied into a running per-lane product whose exponent
+ * is moved into an integer accumulator after every multiplication (so it never under/overflows), and
+ * one log of the mantissa product is taken at the end. Σ log q = Σ exponents·ln 2 + log(product). The
+ * product's rounding (2^−24 per factor, random in sign) costs far less than the float32 rounding of
+ * a log per element. Every other vector (fractional targets, q ≤ 2^−126 where the −100 clamp or
+ * subnormals matter, p outside [0, 1], NaN) takes the direct formula with two logs, in float32 as
+ * torch computes it.
  */
 export function bce_sum_f32(n: i32, p: usize, t: usize): f64 {
   let s0 = f64x2.splat(0);
   let s1 = f64x2.splat(0);
   const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0.0);
   const lo = f32x4.splat(-100.0);
+  const fltMin = f32x4.splat(1.17549435e-38);
+  let prod = f32x4.splat(1.0);
+  let ex = i32x4.splat(0);
+  let exSum: f64 = 0;
   let i = 0;
+  let sinceFlush = 0;
   for (; i + 4 <= n; i += 4) {
     const o = (<usize>i) << 2;
     const pv = v128.load(p + o);
     const tv = v128.load(t + o);
+    const t1 = f32x4.eq(tv, one);
+    const bin = v128.or(t1, f32x4.eq(tv, zero));
+    const q = v128.bitselect(pv, f32x4.sub(one, pv), t1);
+    if (i32x4.all_true(v128.and(v128.and(bin, f32x4.gt(q, fltMin)), f32x4.le(q, one)))) {
+      const pr = f32x4.mul(prod, q); // normal: prod ∈ [1, 2), q ∈ (2^−126, 1]
+      ex = i32x4.add(ex, i32x4.sub(i32x4.shr_u(pr, 23), i32x4.splat(127)));
+      prod = v128.or(v128.and(pr, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+      // each step adds at least −126 per lane: flush to f64 long before i32 could overflow
+      if (++sinceFlush == 1 << 20) {
+        exSum += <f64>(i32x4.extract_lane(ex, 0) + i32x4.extract_lane(ex, 1)) +
+          <f64>(i32x4.extract_lane(ex, 2) + i32x4.extract_lane(ex, 3));
+        ex = i32x4.splat(0);
+        sinceFlush = 0;
+      }
+      continue;
+    }
     const lp = f32x4.max(logf4(pv), lo);
     const lq = f32x4.max(logf4(f32x4.sub(one, pv)), lo);
     const v = f32x4.add(f32x4.mul(tv, lp), f32x4.mul(f32x4.sub(one, tv), lq));
@@ -999,6 +1031,11 @@ export function bce_sum_f32(n: i32, p: usize, t: usize): f64 {
   }
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  exSum += <f64>i32x4.extract_lane(ex, 0) + <f64>i32x4.extract_lane(ex, 1) +
+    <f64>i32x4.extract_lane(ex, 2) + <f64>i32x4.extract_lane(ex, 3);
+  const lm = logf4(prod);
+  s += exSum * 0.6931471805599453 + <f64>f32x4.extract_lane(lm, 0) + <f64>f32x4.extract_lane(lm, 1) +
+    <f64>f32x4.extract_lane(lm, 2) + <f64>f32x4.extract_lane(lm, 3);
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
     const pv = f32x4.splat(load<f32>(p + o));
