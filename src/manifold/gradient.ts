@@ -18,7 +18,7 @@
  *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
  */
 import type { Csr } from './affinity.js';
-import { Fft, fft2, nextFftSize } from './fft.js';
+import { Fft, fft2, nextGridSize } from './fft.js';
 
 export interface GradientResult {
   /** Z = Σ_{i≠j} w_ij. */
@@ -665,7 +665,7 @@ export function fftRepulsive(
   // grid) is reused for the following iterations while the map still fits and has not shrunk.
   const slack = 1.05;
   const needed = Math.max(minIntervals, Math.ceil(range * slack * perUnit));
-  const N = nextFftSize(2 * p * needed);
+  const N = nextGridSize(2 * p * needed);
   const nBoxes = Math.floor(N / (2 * p));
   const G = p * nBoxes;
   ws.ensure(N, n, p);

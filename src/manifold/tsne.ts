@@ -58,7 +58,7 @@ import {
   fftGradient,
 } from './gradient.js';
 import { initialEmbedding } from './init.js';
-import { nextFftSize } from './fft.js';
+import { nextGridSize } from './fft.js';
 import { reverseCuthillMcKee } from './sparse.js';
 
 export type TsneMethod = 'auto' | 'exact' | 'barnes-hut' | 'fft';
@@ -170,7 +170,7 @@ export function fftCheaper(Y: Float64Array, n: number): boolean {
     if (v > hi) hi = v;
   }
   const needed = Math.max(25, Math.ceil((hi - lo) * 1.05));
-  const N = nextFftSize(6 * needed);
+  const N = nextGridSize(6 * needed);
   // Calibrated on real MNIST maps on this machine (radix-4 FFT passes, interleaved spread/gather):
   // at 10,000 points the FFT wins up to N = 512 (~25 ms vs ~37 ms Barnes-Hut) and loses from 768;
   // at 70,000 it wins at N = 1024 and loses at 1536. The n term is the spreading and gathering.

@@ -415,6 +415,41 @@ describe('TSNE estimator', () => {
 });
 
 describe('FFT', () => {
+  it('5·2^m sizes (radix-5 split) match the naive 2-D DFT; nextGridSize adds 5·2^m from 640', async () => {
+    const { Fft, fft2, nextGridSize } = await import('../../src/manifold/fft.js');
+    expect([5, 7, 100, 300, 600, 700, 1100, 1300, 2100].map(nextGridSize)).toEqual([
+      6, 8, 128, 384, 640, 768, 1280, 1536, 2560,
+    ]);
+    const rng = new Rng(5);
+    for (const n of [5, 10, 20, 40]) {
+      const re = new Float64Array(n * n);
+      const im = new Float64Array(n * n);
+      rng.fillNormal(re);
+      rng.fillNormal(im);
+      const r2 = re.slice();
+      const i2 = im.slice();
+      const f = new Fft(n);
+      fft2(f, r2, i2, -1, n, n, new Float64Array(n), new Float64Array(n));
+      for (let u = 0; u < n; u++) {
+        for (let v = 0; v < n; v++) {
+          let sr = 0;
+          let si = 0;
+          for (let a = 0; a < n; a++) {
+            for (let b = 0; b < n; b++) {
+              const ang = (-2 * Math.PI * (((u * a) % n) * n + ((v * b) % n) * n)) / (n * n);
+              sr += re[a * n + b]! * Math.cos(ang) - im[a * n + b]! * Math.sin(ang);
+              si += re[a * n + b]! * Math.sin(ang) + im[a * n + b]! * Math.cos(ang);
+            }
+          }
+          expect(Math.abs(r2[u * n + v]! - sr)).toBeLessThan(1e-9 * n * n);
+          expect(Math.abs(i2[u * n + v]! - si)).toBeLessThan(1e-9 * n * n);
+        }
+      }
+      fft2(f, r2, i2, 1, n, n, new Float64Array(n), new Float64Array(n));
+      for (let t = 0; t < n * n; t++) expect(Math.abs(r2[t]! / (n * n) - re[t]!)).toBeLessThan(1e-12 * n);
+    }
+  });
+
   it('1-D transforms of longer rows (several fused radix-4 passes) match the naive DFT', async () => {
     const { Fft } = await import('../../src/manifold/fft.js');
     const rng = new Rng(9);
