@@ -1,9 +1,9 @@
 /**
  * A compact complex FFT (Cooley & Tukey 1965) on split real/imaginary Float64Arrays for the sizes the
  * FFT-interpolated t-SNE gradient needs (Linderman et al. 2019): powers of two (iterative radix-2,
- * twiddles per stage and bit reversal tabulated once per size) and 3·2^m (one radix-3 split on top
- * of three power-of-two transforms), so that the zero-padded grid can be sized within a factor 4/3 of
- * what the interpolation needs instead of a factor 2. 2-D transforms do rows one by one (contiguous)
+ * twiddles per stage and bit reversal tabulated once per size), 3·2^m and 5·2^m (one radix-3 or
+ * radix-5 split on top of three or five power-of-two transforms), so that the zero-padded grid
+ * can be sized within a factor 4/3 of what the interpolation needs instead of a factor 2. 2-D transforms do rows one by one (contiguous)
  * and columns all at once (each butterfly combines two whole rows, so the inner loop is contiguous).
  * The radix-2 stages run fused in pairs (one pass over 4 values does the stages of sizes s/2 and s:
  * half the loads and stores, which is what bounds a scalar JS FFT; 1.5–3× faster than one pass per

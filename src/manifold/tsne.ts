@@ -22,8 +22,8 @@
  * Differences from the references: the approximate k-NN (used above ~22,000 points in 50
  * dimensions) is a random-projection forest with one neighbour-of-neighbour pass (openTSNE uses
  * Annoy or PyNNDescent); exact k-NN comes from src/neighbors (kd-tree) in low dimension and from
- * the blocked `sqdist` kernel otherwise. FFT grids have 2^k or 3·2^k points per side (the box count
- * is rounded up to fill them, which only adds accuracy). 'auto' switches between FFT and Barnes-Hut
+ * the blocked `sqdist` kernel otherwise. FFT grids have 2^k or 3·2^k points per side, and 5·2^k
+ * from 640 up (the box count is rounded up to fill them, which only adds accuracy). 'auto' switches between FFT and Barnes-Hut
  * per iteration by a cost model (in this single-threaded TypeScript the FFT wins only while the map
  * is small). Maps of >= 5,000 points are optimised in reverse Cuthill-McKee order of P for cache
  * locality. One thread.
