@@ -59,7 +59,7 @@ const TABLE: ConstraintTable<AgglomerativeOptions> = {
  */
 export function linkage(X: MatrixLike, method: Linkage = 'ward'): Matrix<Float64Array> {
   checkLinkageMethod(method);
-  const M = toMatrix(X, 'X').contiguous();
+  const M = toMatrix(X, 'X');
   const n = M.rows;
   const Z = linkageFromCondensed(pdistCondensed(M.data as Float64Array, n, M.cols), n, method);
   return new Matrix(Z, Math.max(0, n - 1), 4);
@@ -145,7 +145,7 @@ export class AgglomerativeClustering {
 
   /** Builds the merge tree of X (nSamples × nFeatures) and cuts it; returns this. */
   fit(X: MatrixLike): this {
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     const n = M.rows;
     const { nClusters, linkage: method } = this.options;
     if (nClusters !== null && n < nClusters)

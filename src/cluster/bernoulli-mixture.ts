@@ -218,7 +218,7 @@ export class BernoulliMixture extends MixtureModel {
   /** Fits the mixture by EM on X (nSamples × nFeatures, values in [0, 1]); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     BernoulliMixture.check(M);
     const n = M.rows;
     const d = M.cols;
@@ -316,7 +316,7 @@ export class BernoulliMixture extends MixtureModel {
 
   protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     checkFeatures(M, this.d_!);
     BernoulliMixture.check(M);
     const n = M.rows;

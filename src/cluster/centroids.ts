@@ -18,7 +18,7 @@ export abstract class CentroidClusterer {
   /** X as packed float64 rows, checked against the fitted centres' feature count. */
   private rows(X: MatrixLike): { C: Matrix<Float64Array>; x: Float64Array; n: number } {
     const C = this.clusterCenters;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     checkFeatures(M, C.cols);
     return { C, x: M.data as Float64Array, n: M.rows };
   }

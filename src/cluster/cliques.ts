@@ -371,7 +371,7 @@ export class CliqueClustering {
   /** Builds the neighbourhood graph of X (nSamples × nFeatures) and its k-clique communities; returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     if (o.graph === 'knn' && M.rows <= o.nNeighbors) {
       throw new ValidationError(`nSamples=${M.rows} must be > nNeighbors=${o.nNeighbors}`);
     }

@@ -483,7 +483,7 @@ export class GaussianMixture extends MixtureModel {
   /** Fits the mixture by EM on X (nSamples × nFeatures, nSamples >= 2); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X', { minSamples: 2 }).contiguous();
+    const M = toMatrix(X, 'X', { minSamples: 2 });
     const n = M.rows;
     const d = M.cols;
     const k = o.nComponents;
@@ -679,7 +679,7 @@ export class GaussianMixture extends MixtureModel {
 
   protected logProb(X: MatrixLike): MixtureLogProb {
     const p = this.p;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     checkFeatures(M, this.d_!);
     const n = M.rows;
     const d = this.d_!;

@@ -79,7 +79,7 @@ const TABLE: ConstraintTable<KMeansOptions> = {
 
 /** Validated k × d centres from an explicit init. */
 export function explicitCenters(init: Matrix | number[][], k: number, d: number, name: string): Float64Array {
-  const C = toMatrix(init as MatrixLike, 'init').contiguous();
+  const C = toMatrix(init as MatrixLike, 'init');
   if (C.rows !== k || C.cols !== d) {
     throw new ValidationError(
       `${name}: init has shape ${C.rows}x${C.cols}, expected nClusters x nFeatures = ${k}x${d}`,
@@ -134,7 +134,7 @@ export class KMeans extends CentroidClusterer {
   /** Runs k-means nInit times on X (nSamples × nFeatures), keeping the lowest inertia; returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     const n = M.rows;
     const d = M.cols;
     const k = o.nClusters;

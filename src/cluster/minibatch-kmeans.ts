@@ -115,7 +115,7 @@ export class MiniBatchKMeans extends CentroidClusterer {
   /** Fits the centres on random mini-batches of X (nSamples × nFeatures); returns this. */
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M = toMatrix(X, 'X').contiguous();
+    const M = toMatrix(X, 'X');
     const n = M.rows;
     const d = M.cols;
     const k = o.nClusters;

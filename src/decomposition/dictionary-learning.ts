@@ -209,7 +209,7 @@ export function encodeWith(
   d: number,
   X: MatrixLike,
 ): Matrix<Float64Array> {
-  const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+  const M = toMatrix(X, 'X') as F64Matrix;
   checkFeatures(M, d);
   const alg = o.transformAlgorithm ?? 'omp';
   const codes = sparseEncodeRaw(M.data, 0, M.rows, d, D, k, {
@@ -239,7 +239,7 @@ export class DictionaryLearning {
   }
 
   fit(X: MatrixLike): this {
-    const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+    const M = toMatrix(X, 'X') as F64Matrix;
     const o = this.options;
     const { rows: n, cols: d } = M;
     const k = o.nComponents ?? d;

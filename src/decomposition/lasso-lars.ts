@@ -215,7 +215,7 @@ export function lassoLars(
   y: ArrayLike<number>,
   options: LassoLarsOptions = {},
 ): LassoLarsResult {
-  const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+  const M = toMatrix(X, 'X') as F64Matrix;
   const { rows: n, cols: p } = M;
   const yv = toVector(y, 'y', n);
   const alpha = options.alpha ?? 1;

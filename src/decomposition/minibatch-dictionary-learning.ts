@@ -185,7 +185,7 @@ export class MiniBatchDictionaryLearning {
 
   fit(X: MatrixLike): this {
     const o = this.options;
-    const M0 = (toMatrix(X, 'X') as F64Matrix).contiguous();
+    const M0 = toMatrix(X, 'X') as F64Matrix;
     const rng = new Rng(o.seed);
     const s = this.init(M0, rng);
     const n = M0.rows;
@@ -254,7 +254,7 @@ export class MiniBatchDictionaryLearning {
 
   /** Updates the dictionary with one batch (initialising it from this batch the first time). */
   partialFit(X: MatrixLike): this {
-    const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+    const M = toMatrix(X, 'X') as F64Matrix;
     if (!this.st) this.st = this.init(M, new Rng(this.options.seed));
     else checkFeatures(M, this.st.d);
     this.step(this.st, M.data, 0, M.rows);

@@ -543,7 +543,7 @@ export class NMF {
   /** W·H (n × d). */
   inverseTransform(W: MatrixLike): Matrix<Float64Array> {
     const s = this.s;
-    const M = (toMatrix(W, 'W') as F64Matrix).contiguous();
+    const M = toMatrix(W, 'W') as F64Matrix;
     if (M.cols !== s.k)
       throw new ValidationError(`W has ${M.cols} columns, but the model has nComponents=${s.k}`);
     const out = new Float64Array(M.rows * s.d);

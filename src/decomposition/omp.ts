@@ -197,7 +197,7 @@ function resolveTarget(p: number, o: OmpOptions): { k: number; tol: number | und
  * @example const { coef, support } = orthogonalMp(D, x, { nNonzeroCoefs: 5 });
  */
 export function orthogonalMp(X: MatrixLike, y: ArrayLike<number>, options: OmpOptions = {}): OmpResult {
-  const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+  const M = toMatrix(X, 'X') as F64Matrix;
   const { rows: n, cols: p } = M;
   const yv = toVector(y, 'y', n);
   const { k, tol } = resolveTarget(p, options);
@@ -219,7 +219,7 @@ export function orthogonalMpGram(
   Xy: ArrayLike<number>,
   options: OmpOptions & { normSquared?: number } = {},
 ): OmpResult {
-  const Gm = (toMatrix(G, 'G') as F64Matrix).contiguous();
+  const Gm = toMatrix(G, 'G') as F64Matrix;
   const p = Gm.rows;
   if (Gm.cols !== p) throw new ValidationError(`G must be square; got ${Gm.rows}x${Gm.cols}`);
   const xy = toVector(Xy, 'Xy', p);

@@ -138,8 +138,8 @@ export function sparseEncode(
   dictionary: MatrixLike,
   options: SparseEncodeOptions = {},
 ): Matrix<Float64Array> {
-  const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
-  const D = (toMatrix(dictionary, 'dictionary') as F64Matrix).contiguous();
+  const M = toMatrix(X, 'X') as F64Matrix;
+  const D = toMatrix(dictionary, 'dictionary') as F64Matrix;
   checkAtoms(M, D.cols);
   checkEncodeOptions(options, D.rows, M.rows);
   return new Matrix(sparseEncodeRaw(M.data, 0, M.rows, M.cols, D.data, D.rows, options), M.rows, D.rows);
@@ -266,7 +266,7 @@ export class SparseCoder {
   }
 
   transform(X: MatrixLike): Matrix<Float64Array> {
-    const M = (toMatrix(X, 'X') as F64Matrix).contiguous();
+    const M = toMatrix(X, 'X') as F64Matrix;
     checkAtoms(M, this.d);
     const o = this.options;
     const codes = sparseEncodeRaw(

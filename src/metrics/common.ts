@@ -7,7 +7,7 @@ import { encodeLabels } from './labels.js';
 
 /** A validated, densely packed float64 row-major matrix (offset 0), so rows can be passed as subarrays. */
 export function denseMatrix(X: MatrixLike, name: string): Matrix<Float64Array> {
-  return toMatrix(X, name).contiguous() as Matrix<Float64Array>;
+  return toMatrix(X, name) as Matrix<Float64Array>;
 }
 
 /** "X and Y have different numbers of rows: 5 vs 4". */

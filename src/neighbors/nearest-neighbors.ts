@@ -200,7 +200,7 @@ export class NearestNeighbors {
   private prepare(Q: MatrixLike | undefined): { Q: Float64Array; m: number; self: boolean } {
     const X = fitted(this.X_, 'NearestNeighbors');
     if (Q === undefined) return { Q: X.data, m: X.rows, self: true };
-    const M = toMatrix(Q, 'X').contiguous();
+    const M = toMatrix(Q, 'X');
     checkFeatures(M, X.cols);
     return { Q: M.data as Float64Array, m: M.rows, self: false };
   }
@@ -304,7 +304,7 @@ export interface KNearestOptions {
  * const { indices, distances } = kNearest(X, 10, { excludeSelf: true });
  */
 export function kNearest(X: MatrixLike, k: number, options: KNearestOptions = {}): KNeighborsResult {
-  const M = toMatrix(X, 'X').contiguous();
+  const M = toMatrix(X, 'X');
   const data = M.data as Float64Array;
   const n = M.rows;
   const d = M.cols;
@@ -324,7 +324,7 @@ export function kNearest(X: MatrixLike, k: number, options: KNearestOptions = {}
   let m = n;
   let self = options.excludeSelf ?? true;
   if (options.queries !== undefined) {
-    const QM = toMatrix(options.queries, 'queries').contiguous();
+    const QM = toMatrix(options.queries, 'queries');
     checkFeatures(QM, d, 'queries');
     Q = QM.data as Float64Array;
     m = QM.rows;

@@ -86,8 +86,8 @@ function plan(n: number, d: number, o: ImageGridOptions, fn = 'imageGridPng'): P
  *   writeFileSync('digits.png', imageGridPng(X.rowSlice(0, 100), { width: 28, height: 28, cols: 10, scale: 2 }))
  */
 export function imageGridPng(images: MatrixLike, options: ImageGridOptions): Uint8Array {
-  // contiguous(): a row-slice view (X.rowSlice(100, 200)) starts at its offset, not at 0.
-  const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 }).contiguous();
+  // toMatrix packs views: a row slice (X.rowSlice(100, 200)) is read from its own first row.
+  const M = toMatrix(images, 'images', { allowNonFinite: true, minSamples: 0 });
   const p = plan(M.rows, M.cols, options);
   const normalize = options.normalize ?? 'global';
   if (normalize !== 'global' && normalize !== 'each' && normalize !== 'none') {
