@@ -77,8 +77,12 @@ describe('toMatrix', () => {
     expect(() => toMatrix([[1, NaN]])).toThrow('X has NaN at row 0, column 1');
     expect(() => toMatrix([[1, 2], [3]], 'Y')).toThrow('Y is ragged: row 1 has 1 values, expected 2');
     expect(() => toMatrix([])).toThrow('X is empty: it has no rows');
-    expect(() => toMatrix({ data: [1, 2, 3], shape: [2, 2] })).toThrow('X.data has 3 values but shape [2, 2] needs 4');
-    expect(() => toMatrix([[1, 2]], 'X', { minSamples: 2 })).toThrow('X has 1 samples; at least 2 are needed');
+    expect(() => toMatrix({ data: [1, 2, 3], shape: [2, 2] })).toThrow(
+      'X.data has 3 values but shape [2, 2] needs 4',
+    );
+    expect(() => toMatrix([[1, 2]], 'X', { minSamples: 2 })).toThrow(
+      'X has 1 samples; at least 2 are needed',
+    );
   });
 });
 
@@ -116,6 +120,8 @@ describe('validateOptions', () => {
     expect(() => validateOptions('KMeans', defaults, table, { init: 'x' as never })).toThrow(
       `The 'init' option of KMeans must be one of "k-means++", "random"; got "x".`,
     );
-    expect(() => validateOptions('KMeans', defaults, table, { ncluster: 3 } as never)).toThrow(ValidationError);
+    expect(() => validateOptions('KMeans', defaults, table, { ncluster: 3 } as never)).toThrow(
+      ValidationError,
+    );
   });
 });

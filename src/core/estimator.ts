@@ -84,7 +84,9 @@ export function stateArray<T extends StateArray>(
   }
   const n = a.shape.reduce((p, q) => p * q, 1);
   if (n !== a.data.length) {
-    throw new ValidationError(`saved ${state.className} array '${name}' has ${a.data.length} values for shape [${a.shape}]`);
+    throw new ValidationError(
+      `saved ${state.className} array '${name}' has ${a.data.length} values for shape [${a.shape}]`,
+    );
   }
   return a as { data: T; shape: number[] };
 }

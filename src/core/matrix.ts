@@ -183,7 +183,8 @@ export class Matrix<T extends Float = Float> {
     const out = allocFloat(this.dtype, n * this.cols) as T;
     for (let r = 0; r < n; r++) {
       const i = indices[r]!;
-      if (!(i >= 0 && i < this.rows)) throw new ValidationError(`row index ${i} is outside 0..${this.rows - 1}`);
+      if (!(i >= 0 && i < this.rows))
+        throw new ValidationError(`row index ${i} is outside 0..${this.rows - 1}`);
       for (let j = 0; j < this.cols; j++) out[r * this.cols + j] = this.get(i, j);
     }
     return new Matrix(out, n, this.cols);
@@ -192,6 +193,4 @@ export class Matrix<T extends Float = Float> {
 
 /** Anything accepted where a data matrix is expected. */
 export type MatrixLike =
-  | Matrix
-  | ArrayLike<ArrayLike<number>>
-  | { data: ArrayLike<number>; shape: readonly [number, number] };
+  Matrix | ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; shape: readonly [number, number] };

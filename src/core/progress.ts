@@ -38,7 +38,10 @@ export interface IterativeOptions {
 /** Small helper that owns the clock and the stop logic of one run. */
 export class ProgressReporter {
   private readonly start = now();
-  constructor(private readonly options: IterativeOptions, private readonly total: number) {}
+  constructor(
+    private readonly options: IterativeOptions,
+    private readonly total: number,
+  ) {}
 
   get elapsedMs(): number {
     return now() - this.start;

@@ -101,7 +101,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), unbiased (rejection sampling). */
   int(n: number): number {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new ValidationError(`Rng.int(n) needs an integer n >= 1; got ${n}`);
+    if (!(n >= 1) || !Number.isInteger(n))
+      throw new ValidationError(`Rng.int(n) needs an integer n >= 1; got ${n}`);
     if (n <= 0x100000000) {
       const limit = 0x100000000 - (0x100000000 % n);
       let x: number;

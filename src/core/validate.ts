@@ -44,13 +44,16 @@ export function toMatrix(X: MatrixLike, name = 'X', options: ToMatrixOptions = {
     M = X.dtype === dtype && packed && !options.copy ? X : X.toDType(dtype);
   } else if (X && typeof X === 'object' && 'shape' in X && 'data' in X) {
     const { data, shape } = X as { data: ArrayLike<number>; shape: readonly [number, number] };
-    if (!Array.isArray(shape) || shape.length !== 2) throw new ValidationError(`${name}.shape must be [rows, cols]`);
+    if (!Array.isArray(shape) || shape.length !== 2)
+      throw new ValidationError(`${name}.shape must be [rows, cols]`);
     const [r, c] = shape;
     if (!Number.isInteger(r) || !Number.isInteger(c) || r < 0 || c < 0) {
       throw new ValidationError(`${name}.shape must hold two non-negative integers; got [${r}, ${c}]`);
     }
     if (data.length !== r * c) {
-      throw new ValidationError(`${name}.data has ${data.length} values but shape [${r}, ${c}] needs ${r * c}`);
+      throw new ValidationError(
+        `${name}.data has ${data.length} values but shape [${r}, ${c}] needs ${r * c}`,
+      );
     }
     const out = allocFloat(dtype, r * c);
     for (let i = 0; i < r * c; i++) out[i] = data[i]!;
@@ -105,7 +108,9 @@ export function assertFinite(M: Matrix, name = 'X'): void {
     for (let j = 0; j < cols; j++) {
       const v = M.get(i, j);
       if (!Number.isFinite(v)) {
-        throw new ValidationError(`${name} has ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at row ${i}, column ${j}`);
+        throw new ValidationError(
+          `${name} has ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at row ${i}, column ${j}`,
+        );
       }
     }
   }
@@ -116,7 +121,9 @@ export function assertFiniteArray(a: ArrayLike<number>, name: string): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (!Number.isFinite(v)) {
-      throw new ValidationError(`${name} has ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at index ${i}`);
+      throw new ValidationError(
+        `${name} has ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at index ${i}`,
+      );
     }
   }
 }
@@ -146,7 +153,8 @@ export function toLabels(y: ArrayLike<number>, name: string, length?: number): I
   const v = toVector(y, name, length);
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    if (!Number.isInteger(v[i])) throw new ValidationError(`${name} must hold integers; index ${i} is ${v[i]}`);
+    if (!Number.isInteger(v[i]))
+      throw new ValidationError(`${name} must hold integers; index ${i} is ${v[i]}`);
     out[i] = v[i]!;
   }
   return out;
@@ -246,7 +254,8 @@ function satisfies(c: Constraint, v: unknown): boolean {
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'function') return 'a function';
-  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? `[${v.slice(0, 5).join(', ')}${v.length > 5 ? ', ...' : ''}]` : describe(v);
+  if (typeof v === 'object' && v !== null)
+    return Array.isArray(v) ? `[${v.slice(0, 5).join(', ')}${v.length > 5 ? ', ...' : ''}]` : describe(v);
   return String(v);
 }
 

@@ -47,7 +47,11 @@ export const ESTIMATORS: ContractEntry[] = [
     make: () => new IncrementalPCA({ nComponents: 3, batchSize: 20 }),
     output: (m: IncrementalPCA, X) => m.transform(X),
   },
-  { name: 'FastICA', make: (seed) => new FastICA({ nComponents: 3, seed }), output: (m: FastICA, X) => m.transform(X) },
+  {
+    name: 'FastICA',
+    make: (seed) => new FastICA({ nComponents: 3, seed }),
+    output: (m: FastICA, X) => m.transform(X),
+  },
   {
     name: 'NMF',
     make: (seed) => new NMF({ nComponents: 3, init: 'nndsvdar', seed, maxIter: 50 }),
@@ -61,20 +65,32 @@ export const ESTIMATORS: ContractEntry[] = [
   },
   {
     name: 'MiniBatchDictionaryLearning',
-    make: (seed) => new MiniBatchDictionaryLearning({ nComponents: 6, alpha: 0.5, batchSize: 16, maxIter: 2, seed }),
+    make: (seed) =>
+      new MiniBatchDictionaryLearning({ nComponents: 6, alpha: 0.5, batchSize: 16, maxIter: 2, seed }),
     output: (m: MiniBatchDictionaryLearning, X) => m.transform(X),
   },
   {
     name: 'SparseCoder',
     make: () =>
       new SparseCoder({
-        dictionary: [[1, 0, 0, 0, 0], [0, 0.6, 0.8, 0, 0], [0, 0, 0, 1, 0], [0.5, 0.5, 0.5, 0.5, 0], [0, 0, 0, 0, 1], [0, 0.8, 0, 0, 0.6]],
+        dictionary: [
+          [1, 0, 0, 0, 0],
+          [0, 0.6, 0.8, 0, 0],
+          [0, 0, 0, 1, 0],
+          [0.5, 0.5, 0.5, 0.5, 0],
+          [0, 0, 0, 0, 1],
+          [0, 0.8, 0, 0, 0.6],
+        ],
         transformAlgorithm: 'lasso_lars',
         transformAlpha: 0.5,
       }),
     output: (m: SparseCoder, X) => m.transform(X),
   },
-  { name: 'KMeans', make: (seed) => new KMeans({ nClusters: 3, nInit: 2, seed }), output: (m: KMeans, X) => m.transform(X) },
+  {
+    name: 'KMeans',
+    make: (seed) => new KMeans({ nClusters: 3, nInit: 2, seed }),
+    output: (m: KMeans, X) => m.transform(X),
+  },
   {
     name: 'MiniBatchKMeans',
     make: (seed) => new MiniBatchKMeans({ nClusters: 3, batchSize: 16, maxIter: 5, seed }),
@@ -96,15 +112,27 @@ export const ESTIMATORS: ContractEntry[] = [
     data: 'binary',
     output: (m: BernoulliMixture, X) => m.predictProba(X),
   },
-  { name: 'CliqueClustering', make: () => new CliqueClustering({ nNeighbors: 5, k: 3 }), output: (m: CliqueClustering) => m.labels },
+  {
+    name: 'CliqueClustering',
+    make: () => new CliqueClustering({ nNeighbors: 5, k: 3 }),
+    output: (m: CliqueClustering) => m.labels,
+  },
   {
     name: 'NearestNeighbors',
     make: () => new NearestNeighbors({ nNeighbors: 4 }),
     output: (m: NearestNeighbors, X) => m.kneighbors(X).distances,
   },
   // t-SNE and SNE have no predict: their output is the embedding itself
-  { name: 'TSNE', make: (seed) => new TSNE({ perplexity: 10, nIter: 100, seed }), output: (m: TSNE) => m.embedding },
-  { name: 'SNE', make: (seed) => new SNE({ perplexity: 10, nIter: 60, seed }), output: (m: SNE) => m.embedding },
+  {
+    name: 'TSNE',
+    make: (seed) => new TSNE({ perplexity: 10, nIter: 100, seed }),
+    output: (m: TSNE) => m.embedding,
+  },
+  {
+    name: 'SNE',
+    make: (seed) => new SNE({ perplexity: 10, nIter: 60, seed }),
+    output: (m: SNE) => m.embedding,
+  },
   {
     name: 'LocallyLinearEmbedding',
     make: (seed) => new LocallyLinearEmbedding({ nNeighbors: 8, seed }),

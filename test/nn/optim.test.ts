@@ -96,7 +96,9 @@ describe('optimizers vs torch.optim', () => {
 
   it('rejects a bad learning rate and Nesterov without momentum', () => {
     const W = parameter([1], [1]);
-    expect(() => new Adam([W], { lr: 0 })).toThrow("The 'lr' option of Adam must be a finite number > 0; got 0.");
+    expect(() => new Adam([W], { lr: 0 })).toThrow(
+      "The 'lr' option of Adam must be a finite number > 0; got 0.",
+    );
     expect(() => new SGD([W], { nesterov: true })).toThrow(
       'Nesterov momentum requires momentum > 0 and dampening = 0',
     );

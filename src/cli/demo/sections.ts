@@ -8,9 +8,4 @@ import { decomposition } from './decomposition.js';
 import { clustering } from './clustering.js';
 import { manifold } from './manifold.js';
 
-export const SECTIONS: DemoSection[] = [
-  overview,
-  decomposition,
-  clustering,
-  manifold,
-];
+export const SECTIONS: DemoSection[] = [overview, decomposition, clustering, manifold];
