@@ -3,17 +3,57 @@
  * to its nearest centre, and J(X) = Σ_i min_j ‖x_i − c_j‖² is the objective both minimise (seed
  * deck 000, "K-means clustering"). Distances go through the blocked gemm kernels.
  */
+import { fitted, stateArray, type ModelState } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
+import type { StopReason } from '../core/progress.js';
 import { checkFeatures, toMatrix } from '../core/validate.js';
 import { sqdist } from '../kernels/index.js';
 import { assignLabels, inertiaOf } from './kmeans-core.js';
 
 export abstract class CentroidClusterer {
-  /** Centres, nClusters × nFeatures (throws NotFittedError before fit). */
-  abstract get clusterCenters(): Matrix<Float64Array>;
-  /** Nearest centre of each training point (nSamples). */
-  abstract get labels(): Int32Array;
+  /** Class name used in NotFittedError messages and saved states. */
+  protected abstract readonly estimatorName: string;
+  protected centers_?: Matrix<Float64Array>;
+  protected labels_?: Int32Array;
+  protected inertia_?: number;
+  protected stopReason_?: StopReason;
+
   abstract fit(X: MatrixLike): this;
+
+  /** Centres, nClusters × nFeatures (throws NotFittedError before fit). */
+  get clusterCenters(): Matrix<Float64Array> {
+    return fitted(this.centers_, this.estimatorName);
+  }
+  /** Nearest centre of each training point (nSamples). */
+  get labels(): Int32Array {
+    return fitted(this.labels_, this.estimatorName);
+  }
+  /** Σ squared distance of each training point to its centre. */
+  get inertia(): number {
+    return fitted(this.inertia_, this.estimatorName);
+  }
+  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
+  get stopReason(): StopReason {
+    return fitted(this.stopReason_, this.estimatorName);
+  }
+
+  /** The arrays both estimators save: centres and training labels. */
+  protected centroidArrays(): ModelState['arrays'] {
+    const C = this.clusterCenters;
+    return {
+      clusterCenters: { data: C.data, shape: [C.rows, C.cols] },
+      labels: { data: this.labels, shape: [this.labels.length] },
+    };
+  }
+
+  /** Restores centres, labels, inertia and stop reason from a saved state (copies the arrays). */
+  protected restoreCentroids(state: ModelState): void {
+    const c = stateArray(state, 'clusterCenters', Float64Array);
+    this.centers_ = new Matrix(Float64Array.from(c.data), c.shape[0]!, c.shape[1]!);
+    this.labels_ = Int32Array.from(stateArray(state, 'labels', Int32Array).data);
+    this.inertia_ = Number(state.meta.inertia);
+    this.stopReason_ = state.meta.stopReason as StopReason;
+  }
 
   /** X as packed float64 rows, checked against the fitted centres' feature count. */
   private rows(X: MatrixLike): { C: Matrix<Float64Array>; x: Float64Array; n: number } {

@@ -14,15 +14,9 @@
  * As scikit-learn, X is centred internally (a copy) for the accuracy of ‖x‖² + ‖c‖² − 2x·c.
  */
 import { ValidationError } from '../core/errors.js';
-import {
-  fitted,
-  registerModel,
-  serialisableOptions,
-  stateArray,
-  type ModelState,
-} from '../core/estimator.js';
+import { fitted, registerModel, serialisableOptions, type ModelState } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
+import { ProgressReporter, type IterativeOptions } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
 import { rowSqNorms } from '../kernels/index.js';
@@ -95,36 +89,17 @@ export function explicitCenters(init: Matrix | number[][], k: number, d: number,
  */
 export class KMeans extends CentroidClusterer {
   readonly options: Readonly<KMeansOptions>;
-  private centers_?: Matrix<Float64Array>;
-  private labels_?: Int32Array;
-  private inertia_?: number;
+  protected readonly estimatorName = 'KMeans';
   private nIter_?: number;
-  private stopReason_?: StopReason;
 
   constructor(options: Partial<KMeansOptions> = {}) {
     super();
     this.options = validateOptions('KMeans', KMEANS_DEFAULTS, TABLE, options);
   }
 
-  /** Cluster centres, nClusters × nFeatures. */
-  get clusterCenters(): Matrix<Float64Array> {
-    return fitted(this.centers_, 'KMeans');
-  }
-  /** Label of each training point (nSamples). */
-  get labels(): Int32Array {
-    return fitted(this.labels_, 'KMeans');
-  }
-  /** Σ squared distance of each training point to its centre, for the best run. */
-  get inertia(): number {
-    return fitted(this.inertia_, 'KMeans');
-  }
   /** Iterations of the best run. */
   get nIter(): number {
     return fitted(this.nIter_, 'KMeans');
-  }
-  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
-  get stopReason(): StopReason {
-    return fitted(this.stopReason_, 'KMeans');
   }
   /** Number of features d seen in fit. */
   get nFeaturesIn(): number {
@@ -218,7 +193,6 @@ export class KMeans extends CentroidClusterer {
 
   /** The fitted state, for io/saveModel. */
   getState(): ModelState {
-    const C = this.clusterCenters;
     const opts = serialisableOptions(this.options);
     if (typeof this.options.init === 'object') opts.init = 'k-means++';
     return {
@@ -226,22 +200,15 @@ export class KMeans extends CentroidClusterer {
       version: 1,
       options: opts,
       meta: { inertia: this.inertia, nIter: this.nIter, stopReason: this.stopReason },
-      arrays: {
-        clusterCenters: { data: C.data, shape: [C.rows, C.cols] },
-        labels: { data: this.labels, shape: [this.labels.length] },
-      },
+      arrays: this.centroidArrays(),
     };
   }
 
   /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): KMeans {
     const m = new KMeans(state.options as Partial<KMeansOptions>);
-    const c = stateArray(state, 'clusterCenters', Float64Array);
-    m.centers_ = new Matrix(Float64Array.from(c.data), c.shape[0]!, c.shape[1]!);
-    m.labels_ = Int32Array.from(stateArray(state, 'labels', Int32Array).data);
-    m.inertia_ = Number(state.meta.inertia);
+    m.restoreCentroids(state);
     m.nIter_ = Number(state.meta.nIter);
-    m.stopReason_ = state.meta.stopReason as StopReason;
     return m;
   }
 }

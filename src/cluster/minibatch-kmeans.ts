@@ -11,13 +11,7 @@
  * `initSize` random points, the best of `nInit` seedings by inertia on that subset.
  */
 import { ValidationError } from '../core/errors.js';
-import {
-  fitted,
-  registerModel,
-  serialisableOptions,
-  stateArray,
-  type ModelState,
-} from '../core/estimator.js';
+import { fitted, registerModel, serialisableOptions, type ModelState } from '../core/estimator.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
@@ -80,36 +74,17 @@ const TABLE: ConstraintTable<MiniBatchKMeansOptions> = {
  */
 export class MiniBatchKMeans extends CentroidClusterer {
   readonly options: Readonly<MiniBatchKMeansOptions>;
-  private centers_?: Matrix<Float64Array>;
-  private labels_?: Int32Array;
-  private inertia_?: number;
+  protected readonly estimatorName = 'MiniBatchKMeans';
   private nSteps_?: number;
-  private stopReason_?: StopReason;
 
   constructor(options: Partial<MiniBatchKMeansOptions> = {}) {
     super();
     this.options = validateOptions('MiniBatchKMeans', MINIBATCH_KMEANS_DEFAULTS, TABLE, options);
   }
 
-  /** Centres, nClusters × nFeatures. */
-  get clusterCenters(): Matrix<Float64Array> {
-    return fitted(this.centers_, 'MiniBatchKMeans');
-  }
-  /** Nearest centre of each training point (nSamples). */
-  get labels(): Int32Array {
-    return fitted(this.labels_, 'MiniBatchKMeans');
-  }
-  /** Sum of squared distances of the training points to their centres. */
-  get inertia(): number {
-    return fitted(this.inertia_, 'MiniBatchKMeans');
-  }
   /** Mini-batch steps taken. */
   get nSteps(): number {
     return fitted(this.nSteps_, 'MiniBatchKMeans');
-  }
-  /** Why the kept run stopped: 'converged', 'maxIter', 'callback' or 'aborted'. */
-  get stopReason(): StopReason {
-    return fitted(this.stopReason_, 'MiniBatchKMeans');
   }
 
   /** Fits the centres on random mini-batches of X (nSamples × nFeatures); returns this. */
@@ -253,28 +228,20 @@ export class MiniBatchKMeans extends CentroidClusterer {
 
   /** The fitted state, for io/saveModel. */
   getState(): ModelState {
-    const C = this.clusterCenters;
     return {
       className: 'MiniBatchKMeans',
       version: 1,
       options: serialisableOptions(this.options),
       meta: { inertia: this.inertia, nSteps: this.nSteps, stopReason: this.stopReason },
-      arrays: {
-        clusterCenters: { data: C.data, shape: [C.rows, C.cols] },
-        labels: { data: this.labels, shape: [this.labels.length] },
-      },
+      arrays: this.centroidArrays(),
     };
   }
 
   /** Rebuilds a fitted model from its state (used by loadModel). */
   static fromState(state: ModelState): MiniBatchKMeans {
     const m = new MiniBatchKMeans(state.options as Partial<MiniBatchKMeansOptions>);
-    const c = stateArray(state, 'clusterCenters', Float64Array);
-    m.centers_ = new Matrix(Float64Array.from(c.data), c.shape[0]!, c.shape[1]!);
-    m.labels_ = Int32Array.from(stateArray(state, 'labels', Int32Array).data);
-    m.inertia_ = Number(state.meta.inertia);
+    m.restoreCentroids(state);
     m.nSteps_ = Number(state.meta.nSteps);
-    m.stopReason_ = state.meta.stopReason as StopReason;
     return m;
   }
 }
