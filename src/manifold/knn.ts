@@ -2,8 +2,10 @@
  * k-nearest-neighbour graphs for the neighbour embeddings (t-SNE affinities, LLE).
  *
  * - `exactKnn`: blocked brute force. Squared distances of a block of rows against all rows come from
- *   the dense kernel `sqdist` (so the WebAssembly backend speeds it up), and a bounded max-heap per row
- *   keeps the k smallest. O(n² d) time, O(block · n) memory.
+ *   the float32 dense kernel `sqdist` (the f32 gemm); per row a threshold scan keeps the entries within
+ *   a bound on the float32 rounding error of the k-th smallest, and those are measured again in
+ *   float64 (`sqDist64`), so the graph is exactly the float64 brute-force answer (ties by index).
+ *   O(n² d) time, O(block · n) memory.
  * - `approxKnn`: a random-projection forest (Dasgupta & Freund 2008; the Annoy/PyNNDescent split:
  *   hyperplane equidistant from two random points of the node) gives candidate neighbours in its
  *   leaves, then one pass of neighbour-of-neighbour refinement (the NN-descent idea, Dong et al. 2011,
@@ -17,7 +19,7 @@
  * Both return squared Euclidean distances, rows sorted ascending, the query point itself excluded
  * (a duplicate of it is kept: it is another sample at distance 0).
  */
-import { sqdist, rowSqNorms } from '../kernels/index.js';
+import { sqdist, rowSqNorms, wasmHeap } from '../kernels/index.js';
 import { Rng } from '../core/rng.js';
 
 export interface KnnGraph {
@@ -88,36 +90,365 @@ function sortRows(n: number, k: number, hd: Float64Array, hi: Int32Array, descen
   }
 }
 
+/** Float32 copy of X (n × d) and its squared row norms, in wasm memory when there is room. */
+function toF32(
+  X: Float64Array,
+  n: number,
+  d: number,
+): { X32: Float32Array; n32: Float32Array; heap: boolean } {
+  let X32: Float32Array | null = null;
+  let n32: Float32Array | null = null;
+  try {
+    X32 = wasmHeap.allocF32(n * d);
+    n32 = wasmHeap.allocF32(n);
+  } catch {
+    if (X32) wasmHeap.free(X32);
+    X32 = null;
+    n32 = null;
+  }
+  const heap = X32 !== null;
+  if (!X32 || !n32) {
+    X32 = new Float32Array(n * d);
+    n32 = new Float32Array(n);
+  }
+  X32.set(X.subarray(0, n * d));
+  rowSqNorms(n, d, X32, n32);
+  return { X32, n32, heap };
+}
+
+function allocF32(len: number): { a: Float32Array; heap: boolean } {
+  try {
+    return { a: wasmHeap.allocF32(len), heap: true };
+  } catch {
+    return { a: new Float32Array(len), heap: false };
+  }
+}
+
+/**
+ * Blocked brute force shared by `exactKnn` and `exactKnnQuery`. The distances of a block of query
+ * rows to all reference rows come from the float32 `sqdist` (the f32 gemm: about twice the speed of
+ * the f64 one, half the memory traffic); per row, a threshold scan keeps only the entries within a
+ * rounding margin of the k-th smallest float32 distance; those candidates get their distance again
+ * in float64 (Σ_t (q_t − x_t)², the order of `dist2`) and the k smallest of these, ties by index,
+ * are the answer. The margin bounds the float32 error (rounding of the inputs, the norms, a d-term
+ * dot product and the two additions: |D32 − D| ≤ (d + 8)·2⁻²⁴·(‖q‖² + ‖x‖²) with room to spare), so
+ * the neighbours and distances are exactly those of a float64 brute force: any row whose float64
+ * distance is among the k smallest has a float32 distance below the threshold.
+ * `self` = true: Q is X itself, the query row's own index is excluded.
+ */
+function bruteKnn(
+  Q: Float64Array,
+  m: number,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  self: boolean,
+): KnnGraph {
+  const outD = new Float64Array(m * k);
+  const outI = new Int32Array(m * k);
+  const ref = toF32(X, n, d);
+  const qry = self ? ref : toF32(Q, m, d);
+  let maxNorm = 0;
+  const xn64 = new Float64Array(n);
+  rowSqNorms(n, d, X, xn64);
+  for (let j = 0; j < n; j++) if (xn64[j]! > maxNorm) maxNorm = xn64[j]!;
+  const qn64 = self ? xn64 : new Float64Array(m);
+  if (!self) rowSqNorms(m, d, Q, qn64);
+  // 2·(d + 8)·2⁻²⁴ (the bound is used twice: once to bound the true k-th distance, once per row j)
+  const eps = 2 * (d + 8) * 2 ** -24 * 2 + 1e-12;
+  const B = Math.max(1, Math.min(m, Math.floor(4_000_000 / n)));
+  // sampling for the first guess of each row's k-th distance (see below)
+  const step = Math.floor(n / (8 * k));
+  const rank = step > 1 ? Math.max(2, Math.round((2 * k) / step)) : 1;
+  const samp = new Float64Array(rank);
+  const blk = allocF32(B * n);
+  const D = blk.a;
+  let cap = Math.max(4 * k, 256);
+  let cv = new Float64Array(cap);
+  let ci = new Int32Array(cap);
+  let tmp = new Float64Array(cap);
+  // exact float64 rechecks of a row's candidates
+  let ed = new Float64Array(cap);
+  let ei = new Int32Array(cap);
+  try {
+    for (let i0 = 0; i0 < m; i0 += B) {
+      const b = Math.min(B, m - i0);
+      sqdist(b, n, d, qry.X32.subarray(i0 * d, (i0 + b) * d), ref.X32, D.subarray(0, b * n), {
+        xNorms: qry.n32.subarray(i0, i0 + b),
+        yNorms: ref.n32,
+      });
+      for (let r = 0; r < b; r++) {
+        const i = i0 + r;
+        const base = r * n;
+        if (self) D[base + i] = Infinity;
+        const marg = eps * (qn64[i]! + maxNorm);
+        // A first guess of the k-th distance: the r-th smallest of every step-th entry (expected rank
+        // about 2k in the row). Entries up to guess + margin are collected; when the buffer fills,
+        // it is cut to its k smallest + margin (always safe). The guess is checked at the end: if the
+        // k-th smallest collected exceeds it, entries may be missing and the row is scanned again
+        // without a guess (rare).
+        let guess = Number.MAX_VALUE;
+        if (step > 1) {
+          let sc = 0;
+          for (let j = step >> 1; j < n; j += step) {
+            const v = D[base + j]!;
+            if (sc < rank) {
+              let p = sc++;
+              while (p > 0 && samp[p - 1]! > v) {
+                samp[p] = samp[p - 1]!;
+                p--;
+              }
+              samp[p] = v;
+            } else if (v < samp[rank - 1]!) {
+              let p = rank - 1;
+              while (p > 0 && samp[p - 1]! > v) {
+                samp[p] = samp[p - 1]!;
+                p--;
+              }
+              samp[p] = v;
+            }
+          }
+          if (sc === rank && samp[rank - 1]! < Number.MAX_VALUE) guess = samp[rank - 1]!;
+        }
+        let cnt = 0;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          // thr excludes the Infinity put on the diagonal
+          let thr = guess === Number.MAX_VALUE ? guess : guess + marg;
+          cnt = 0;
+          for (let j = 0; j < n;) {
+            j = scanRow(D, base, j, n, thr, cv, ci, cnt, cap);
+            cnt = scanCount;
+            if (cnt < cap) continue;
+            thr = kthSmallest(cv, cnt, k, tmp) + marg;
+            cnt = compact(cv, ci, cnt, thr);
+            if (cnt > cap >> 1) {
+              // many values within the margin (duplicates, ties): grow the buffers
+              cap *= 2;
+              const nv = new Float64Array(cap);
+              nv.set(cv);
+              cv = nv;
+              const ni = new Int32Array(cap);
+              ni.set(ci);
+              ci = ni;
+              tmp = new Float64Array(cap);
+              ed = new Float64Array(cap);
+              ei = new Int32Array(cap);
+            }
+          }
+          if (cnt >= k) {
+            const kth = kthSmallest(cv, cnt, k, tmp);
+            if (kth <= guess) {
+              cnt = compact(cv, ci, cnt, kth + marg);
+              break;
+            }
+          }
+          guess = Number.MAX_VALUE;
+        }
+        // exact float64 distances of the survivors (in index order: the scan kept it), sorted
+        for (let t = 0; t < cnt; t++) {
+          const j = ci[t]!;
+          ed[t] = sqDist64(Q, i * d, X, j * d, d);
+          ei[t] = j;
+        }
+        sortPairs(ed, ei, 0, cnt);
+        outD.set(ed.subarray(0, k), i * k);
+        outI.set(ei.subarray(0, k), i * k);
+      }
+    }
+  } finally {
+    if (blk.heap) wasmHeap.free(D);
+    if (ref.heap) {
+      wasmHeap.free(ref.X32);
+      wasmHeap.free(ref.n32);
+    }
+    if (!self && qry.heap) {
+      wasmHeap.free(qry.X32);
+      wasmHeap.free(qry.n32);
+    }
+  }
+  return { indices: outI, distances: outD, k };
+}
+
+let scanCount = 0;
+
+/**
+ * Appends (D[base + j], j) for j in [j0, n) with D <= thr to (cv, ci) from position cnt, until the
+ * buffer holds cap entries; returns the next j to scan (n when done) and leaves the count in scanCount.
+ */
+function scanRow(
+  D: Float32Array,
+  base: number,
+  j0: number,
+  n: number,
+  thr: number,
+  cv: Float64Array,
+  ci: Int32Array,
+  cnt: number,
+  cap: number,
+): number {
+  let j = j0;
+  while (j < n) {
+    const v = D[base + j]!;
+    if (v <= thr) {
+      cv[cnt] = v;
+      ci[cnt] = j;
+      if (++cnt === cap) {
+        j++;
+        break;
+      }
+    }
+    j++;
+  }
+  scanCount = cnt;
+  return j;
+}
+
+/**
+ * Σ_t (a_t − b_t)² over d coordinates of rows at offsets oa (in A) and ob (in B), in float64 with
+ * four partial sums (t mod 4) added as (s0 + s1) + (s2 + s3): the distance every exact result reports.
+ */
+export function sqDist64(A: Float64Array, oa: number, B: Float64Array, ob: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const u0 = A[oa + t]! - B[ob + t]!;
+    const u1 = A[oa + t + 1]! - B[ob + t + 1]!;
+    const u2 = A[oa + t + 2]! - B[ob + t + 2]!;
+    const u3 = A[oa + t + 3]! - B[ob + t + 3]!;
+    s0 += u0 * u0;
+    s1 += u1 * u1;
+    s2 += u2 * u2;
+    s3 += u3 * u3;
+  }
+  if (t < d) {
+    const u = A[oa + t]! - B[ob + t]!;
+    s0 += u * u;
+  }
+  if (t + 1 < d) {
+    const u = A[oa + t + 1]! - B[ob + t + 1]!;
+    s1 += u * u;
+  }
+  if (t + 2 < d) {
+    const u = A[oa + t + 2]! - B[ob + t + 2]!;
+    s2 += u * u;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/** The k-th smallest (1-based) of v[0..cnt) (cnt >= k), by quickselect on a copy in tmp. */
+function kthSmallest(v: Float64Array, cnt: number, k: number, tmp: Float64Array): number {
+  for (let t = 0; t < cnt; t++) tmp[t] = v[t]!;
+  let lo = 0;
+  let hi = cnt - 1;
+  const want = k - 1;
+  while (hi > lo) {
+    // median of three pivot
+    const mid = (lo + hi) >> 1;
+    let a = tmp[lo]!;
+    let b = tmp[mid]!;
+    let c = tmp[hi]!;
+    if (a > b) [a, b] = [b, a];
+    if (b > c) [b, c] = [c, b];
+    if (a > b) [a, b] = [b, a];
+    const piv = b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (tmp[i]! < piv) i++;
+      while (tmp[j]! > piv) j--;
+      if (i <= j) {
+        const w = tmp[i]!;
+        tmp[i] = tmp[j]!;
+        tmp[j] = w;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  return tmp[want]!;
+}
+
+/** Keeps the entries of (v, idx)[0..cnt) with v <= thr, in order; returns their count. */
+function compact(v: Float64Array, idx: Int32Array, cnt: number, thr: number): number {
+  let w = 0;
+  for (let t = 0; t < cnt; t++) {
+    const x = v[t]!;
+    if (x <= thr) {
+      v[w] = x;
+      idx[w] = idx[t]!;
+      w++;
+    }
+  }
+  return w;
+}
+
+/** Sorts (v, idx)[lo..hi) ascending by v, ties by idx (heapsort on the pair key, in place). */
+function sortPairs(v: Float64Array, idx: Int32Array, lo: number, hi: number): void {
+  const len = hi - lo;
+  if (len < 2) return;
+  if (len <= 24) {
+    for (let a = lo + 1; a < hi; a++) {
+      const x = v[a]!;
+      const xi = idx[a]!;
+      let b = a - 1;
+      while (b >= lo && (v[b]! > x || (v[b] === x && idx[b]! > xi))) {
+        v[b + 1] = v[b]!;
+        idx[b + 1] = idx[b]!;
+        b--;
+      }
+      v[b + 1] = x;
+      idx[b + 1] = xi;
+    }
+    return;
+  }
+  for (let s = (len >> 1) - 1; s >= 0; s--) siftDown(v, idx, lo, s, len);
+  for (let end = len - 1; end > 0; end--) {
+    const x = v[lo]!;
+    const xi = idx[lo]!;
+    v[lo] = v[lo + end]!;
+    idx[lo] = idx[lo + end]!;
+    v[lo + end] = x;
+    idx[lo + end] = xi;
+    siftDown(v, idx, lo, 0, end);
+  }
+}
+
+/** Max-heap sift-down on the key (v, idx) over positions [0, size) of the segment at lo. */
+function siftDown(v: Float64Array, idx: Int32Array, lo: number, c: number, size: number): void {
+  const x = v[lo + c]!;
+  const xi = idx[lo + c]!;
+  for (;;) {
+    let ch = 2 * c + 1;
+    if (ch >= size) break;
+    const r = ch + 1;
+    if (r < size) {
+      const vl = v[lo + ch]!;
+      const vr = v[lo + r]!;
+      if (vr > vl || (vr === vl && idx[lo + r]! > idx[lo + ch]!)) ch = r;
+    }
+    const vc = v[lo + ch]!;
+    if (vc < x || (vc === x && idx[lo + ch]! < xi)) break;
+    v[lo + c] = vc;
+    idx[lo + c] = idx[lo + ch]!;
+    c = ch;
+  }
+  v[lo + c] = x;
+  idx[lo + c] = xi;
+}
+
 /**
  * Exact k nearest neighbours of every row of X (n × d, row-major) among the other rows.
  * Assumes 1 <= k < n.
  */
 export function exactKnn(X: Float64Array, n: number, d: number, k: number): KnnGraph {
-  const hd = new Float64Array(n * k);
-  const hi = new Int32Array(n * k);
-  const norms = new Float64Array(n);
-  rowSqNorms(n, d, X, norms);
-  const B = Math.max(1, Math.min(n, Math.floor(4_000_000 / n)));
-  const D = new Float64Array(B * n);
-  for (let i0 = 0; i0 < n; i0 += B) {
-    const b = Math.min(B, n - i0);
-    const Xb = X.subarray(i0 * d, (i0 + b) * d);
-    sqdist(b, n, d, Xb, X, D, { xNorms: norms.subarray(i0, i0 + b), yNorms: norms });
-    for (let r = 0; r < b; r++) {
-      const i = i0 + r;
-      const o = i * k;
-      let size = 0;
-      const base = r * n;
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        const v = D[base + j]!;
-        if (size === k && v >= hd[o]!) continue;
-        size = heapPush(hd, hi, o, size, k, v, j);
-      }
-    }
-  }
-  sortRows(n, k, hd, hi);
-  return { indices: hi, distances: hd, k };
+  return bruteKnn(X, n, X, n, d, k, true);
 }
 
 /** Exact k nearest neighbours of each query row (m × d) among the reference rows (n × d). k <= n. */
@@ -129,29 +460,7 @@ export function exactKnnQuery(
   d: number,
   k: number,
 ): KnnGraph {
-  const hd = new Float64Array(m * k);
-  const hi = new Int32Array(m * k);
-  const xn = new Float64Array(n);
-  rowSqNorms(n, d, X, xn);
-  const qn = new Float64Array(m);
-  rowSqNorms(m, d, Q, qn);
-  const B = Math.max(1, Math.min(m, Math.floor(4_000_000 / n)));
-  const D = new Float64Array(B * n);
-  for (let i0 = 0; i0 < m; i0 += B) {
-    const b = Math.min(B, m - i0);
-    sqdist(b, n, d, Q.subarray(i0 * d, (i0 + b) * d), X, D, { xNorms: qn.subarray(i0, i0 + b), yNorms: xn });
-    for (let r = 0; r < b; r++) {
-      const o = (i0 + r) * k;
-      let size = 0;
-      for (let j = 0; j < n; j++) {
-        const v = D[r * n + j]!;
-        if (size === k && v >= hd[o]!) continue;
-        size = heapPush(hd, hi, o, size, k, v, j);
-      }
-    }
-  }
-  sortRows(m, k, hd, hi);
-  return { indices: hi, distances: hd, k };
+  return bruteKnn(Q, m, X, n, d, k, false);
 }
 
 function dist2(X: Float64Array, d: number, a: number, b: number): number {

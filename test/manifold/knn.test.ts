@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { exactKnn, exactKnnQuery, sqDist64 } from '../../src/manifold/knn.js';
+
+/** Brute-force float64 reference: all distances by sqDist64, k smallest by (distance, index). */
+function reference(
+  Q: Float64Array,
+  m: number,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  self: boolean,
+): { indices: Int32Array; distances: Float64Array } {
+  const indices = new Int32Array(m * k);
+  const distances = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    const all: [number, number][] = [];
+    for (let j = 0; j < n; j++) if (!(self && j === i)) all.push([sqDist64(Q, i * d, X, j * d, d), j]);
+    all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (let t = 0; t < k; t++) {
+      distances[i * k + t] = all[t]![0];
+      indices[i * k + t] = all[t]![1];
+    }
+  }
+  return { indices, distances };
+}
+
+/** n points in d dimensions: clusters of nearly equal points, exact duplicates and large offsets. */
+function hardData(n: number, d: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    if (i % 7 === 3 && i > 10) {
+      // exact duplicate of an earlier row: ties at distance 0 and equal distances to everyone else
+      X.copyWithin(i * d, (i - 5) * d, (i - 4) * d);
+      continue;
+    }
+    const c = i % 5;
+    for (let t = 0; t < d; t++)
+      X[i * d + t] = 100 * c + (t === 0 ? 1e3 : 0) + rng.normal() * (c === 0 ? 1e-3 : 1);
+  }
+  return X;
+}
+
+describe('exact k-NN', () => {
+  it('equals a float64 brute force with ties broken by index (duplicates, far-off clusters)', () => {
+    for (const [n, d, k] of [
+      [300, 7, 10],
+      [500, 50, 91],
+      [120, 3, 119],
+    ] as const) {
+      const X = hardData(n, d, n + d);
+      const g = exactKnn(X, n, d, k);
+      const r = reference(X, n, X, n, d, k, true);
+      expect(g.k).toBe(k);
+      expect(Array.from(g.indices)).toEqual(Array.from(r.indices));
+      expect(Array.from(g.distances)).toEqual(Array.from(r.distances));
+    }
+  });
+
+  it('keeps a duplicate of the query point (distance 0) and never the point itself', () => {
+    const rows = [0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0];
+    const X = new Float64Array(rows);
+    const g = exactKnn(X, 4, 3, 2);
+    // rows 0 and 2 coincide; row 1 is at squared distance 1 from rows 0, 2 and 3 (ties: 0 and 2 win)
+    expect(Array.from(g.indices)).toEqual([2, 1, 0, 2, 0, 1, 1, 0]);
+    expect(Array.from(g.distances)).toEqual([0, 1, 1, 1, 0, 1, 1, 4]);
+  });
+
+  it('query version equals the brute force (rows of X among the queries give distance 0)', () => {
+    const n = 400;
+    const d = 20;
+    const X = hardData(n, d, 9);
+    const rng = new Rng(4);
+    const m = 50;
+    const Q = new Float64Array(m * d);
+    for (let i = 0; i < m; i++) {
+      if (i % 2 === 0) Q.set(X.subarray(i * 3 * d, i * 3 * d + d), i * d);
+      else for (let t = 0; t < d; t++) Q[i * d + t] = rng.normal() * 100;
+    }
+    const g = exactKnnQuery(Q, m, X, n, d, 25);
+    const r = reference(Q, m, X, n, d, 25, false);
+    expect(Array.from(g.indices)).toEqual(Array.from(r.indices));
+    expect(Array.from(g.distances)).toEqual(Array.from(r.distances));
+    expect(g.distances[0]).toBe(0);
+    expect(g.indices[0]).toBe(0);
+  });
+
+  it('equals the brute force on random data large enough for the sampled first guess', () => {
+    const n = 3000;
+    const d = 12;
+    const rng = new Rng(21);
+    const X = new Float64Array(n * d);
+    rng.fillNormal(X, 0, 1);
+    // quantise half the coordinates so that many distances tie exactly
+    for (let t = 0; t < X.length; t += 2) X[t] = Math.round(X[t]! * 2) / 2;
+    const k = 30;
+    const g = exactKnn(X, n, d, k);
+    const sub = 200; // reference for every 15th row
+    const Q = new Float64Array(sub * d);
+    for (let q = 0; q < sub; q++) Q.set(X.subarray(q * 15 * d, q * 15 * d + d), q * d);
+    const all = reference(Q, sub, X, n, d, k + 1, false);
+    for (let q = 0; q < sub; q++) {
+      const i = q * 15;
+      const want: number[] = [];
+      const wantD: number[] = [];
+      for (let t = 0; t < k + 1 && want.length < k; t++) {
+        const j = all.indices[q * (k + 1) + t]!;
+        if (j === i) continue;
+        want.push(j);
+        wantD.push(all.distances[q * (k + 1) + t]!);
+      }
+      expect(Array.from(g.indices.subarray(i * k, i * k + k))).toEqual(want);
+      expect(Array.from(g.distances.subarray(i * k, i * k + k))).toEqual(wantD);
+    }
+  });
+});
