@@ -31,10 +31,64 @@ export interface PerplexityResult {
 
 const EPSILON_DBL = 1e-8;
 
+// results of rowSums (module scratch: no allocation per evaluation)
+let sumP = 0;
+let sumDP = 0;
+let sumD2P = 0;
+
+/**
+ * p_j = exp(−β D_j) into P[o..o+m) (0 at column `skip`, if >= 0), and Σ p, Σ D p, Σ D² p into the
+ * scratch sums. One pass, one exp per entry.
+ */
+function rowSums(D: Float64Array, P: Float64Array, o: number, m: number, skip: number, beta: number): void {
+  sumP = 0;
+  sumDP = 0;
+  sumD2P = 0;
+  if (skip < 0) addRange(D, P, o, o + m, -beta);
+  else {
+    addRange(D, P, o, o + skip, -beta);
+    P[o + skip] = 0;
+    addRange(D, P, o + skip + 1, o + m, -beta);
+  }
+}
+
+function addRange(D: Float64Array, P: Float64Array, from: number, to: number, nb: number): void {
+  let s = sumP;
+  let sd = sumDP;
+  let sd2 = sumD2P;
+  for (let j = from; j < to; j++) {
+    const dj = D[j]!;
+    const p = Math.exp(dj * nb);
+    P[j] = p;
+    s += p;
+    const q = dj * p;
+    sd += q;
+    sd2 += dj * q;
+  }
+  sumP = s;
+  sumDP = sd;
+  sumD2P = sd2;
+}
+
+/** H(P_i) − log(perplexity) from the sums of rowSums (scikit-learn's formula, EPSILON for a zero sum). */
+function entropyDiff(beta: number, desired: number): number {
+  const s = sumP === 0 ? EPSILON_DBL : sumP;
+  return Math.log(s) + (beta * sumDP) / s - desired;
+}
+
 /**
  * Binary search of β_i per row. `D` holds n rows of m squared distances (candidates of row i; the
- * point itself must not be among them, or must be flagged by `selfIndex` = the column to skip, used
- * for dense n × n rows).
+ * point itself must not be among them, or, with `dense`, row i's column i is skipped: n × n rows).
+ *
+ * The result is scikit-learn's search: β starts at 1, doubles or halves until the root is bracketed,
+ * then bisects, and stops at the first β with |H − log perplexity| <= tol. Its sequence of β is
+ * replayed exactly, but most of its entropy evaluations are skipped: a safeguarded Newton iteration
+ * (in log β, bracketed) first finds the root β* of the row, and two evaluations a little beyond the
+ * tolerance on either side of it (β₊ < β* < β₋ with H(β₊) − log perp > tol and H(β₋) − log perp < −tol,
+ * both by more than 1e-9) certify, as H decreases in β, the direction of every step of the search
+ * outside [β₊, β₋]; only the steps inside are evaluated (they decide the stopping point). P is the
+ * evaluation at the final β, as in scikit-learn. Rows where the Newton phase does not converge
+ * (equal distances: H is constant) run the plain search.
  */
 export function binarySearchPerplexity(
   D: Float64Array,
@@ -49,42 +103,133 @@ export function binarySearchPerplexity(
   const betas = new Float64Array(n);
   const err = new Float64Array(n);
   const desired = Math.log(perplexity);
+  const certTol = tol + 1e-9;
+  let start = 1;
   for (let i = 0; i < n; i++) {
     const o = i * m;
     const skip = dense ? i : -1;
-    let betaMin = -Infinity;
-    let betaMax = Infinity;
-    let beta = 1;
-    let diff = 0;
-    for (let step = 0; step < maxSteps; step++) {
-      let sumP = 0;
-      for (let j = 0; j < m; j++) {
-        const p = j === skip ? 0 : Math.exp(-D[o + j]! * beta);
-        P[o + j] = p;
-        sumP += p;
-      }
-      if (sumP === 0) sumP = EPSILON_DBL;
-      let sumDP = 0;
-      for (let j = 0; j < m; j++) {
-        const p = P[o + j]! / sumP;
-        P[o + j] = p;
-        sumDP += D[o + j]! * p;
-      }
-      const entropy = Math.log(sumP) + beta * sumDP;
-      diff = entropy - desired;
-      if (Math.abs(diff) <= tol) break;
+    // ---- Newton phase: the root β*, the slope there, and certified points on both sides
+    let lo = 0; // largest β seen with diff > 0
+    let hi = Infinity; // smallest β seen with diff < 0
+    let certPlus = 0; // largest β seen with diff > tol + 1e-9
+    let certMinus = Infinity; // smallest β seen with diff < −tol − 1e-9
+    let bStar = -1;
+    let slope = 0;
+    let b = start;
+    for (let it = 0; it < 60; it++) {
+      rowSums(D, P, o, m, skip, b);
+      const diff = entropyDiff(b, desired);
+      const s = sumP === 0 ? EPSILON_DBL : sumP;
+      const mean = sumDP / s;
+      const v = Math.max(0, sumD2P / s - mean * mean);
       if (diff > 0) {
-        betaMin = beta;
-        beta = betaMax === Infinity ? beta * 2 : (beta + betaMax) / 2;
+        if (b > lo) lo = b;
+        if (diff > certTol && b > certPlus) certPlus = b;
       } else {
-        betaMax = beta;
-        beta = betaMin === -Infinity ? beta / 2 : (beta + betaMin) / 2;
+        if (b < hi) hi = b;
+        if (diff < -certTol && b < certMinus) certMinus = b;
+      }
+      if (Math.abs(diff) <= tol * 0.25) {
+        bStar = b;
+        slope = b * v; // −dH/dβ
+        break;
+      }
+      // Newton step on u = log β: dH/du = −β² Var_P(D); bracketed, at most a factor e² per step
+      const g = b * b * v;
+      let nb = g > 0 ? b * Math.exp(Math.max(-2, Math.min(2, diff / g))) : diff > 0 ? b * 4 : b / 4;
+      if (!(nb > lo && nb < hi)) nb = lo > 0 && hi < Infinity ? Math.sqrt(lo * hi) : diff > 0 ? b * 4 : b / 4;
+      if (nb === b || !Number.isFinite(nb) || nb <= 0) break;
+      b = nb;
+    }
+    let done = false;
+    if (bStar > 0 && slope > 0) {
+      start = bStar;
+      // ---- replay of scikit-learn's search
+      let betaMin = -Infinity;
+      let betaMax = Infinity;
+      let beta = 1;
+      for (let step = 0; step < maxSteps; step++) {
+        let diff: number;
+        if (beta <= certPlus) diff = Infinity;
+        else if (beta >= certMinus) diff = -Infinity;
+        else {
+          // not certified: certify the side at 1.5·tol from the root (linear model) when β is
+          // clearly beyond it, otherwise evaluate at β itself
+          const pred = slope * (bStar - beta);
+          const edge = bStar + (pred > 0 ? -1.5 : 1.5) * (tol / slope);
+          if (Math.abs(pred) > 2 * tol && edge > 0) {
+            rowSums(D, P, o, m, skip, edge);
+            const de = entropyDiff(edge, desired);
+            if (de > certTol && edge > certPlus) certPlus = edge;
+            if (de < -certTol && edge < certMinus) certMinus = edge;
+          }
+          if (beta <= certPlus) diff = Infinity;
+          else if (beta >= certMinus) diff = -Infinity;
+          else {
+            rowSums(D, P, o, m, skip, beta);
+            diff = entropyDiff(beta, desired);
+            if (diff > certTol && beta > certPlus) certPlus = beta;
+            if (diff < -certTol && beta < certMinus) certMinus = beta;
+            if (Math.abs(diff) <= tol) {
+              err[i] = Math.abs(diff);
+              done = true;
+              break;
+            }
+          }
+        }
+        if (diff > 0) {
+          betaMin = beta;
+          beta = betaMax === Infinity ? beta * 2 : (beta + betaMax) / 2;
+        } else {
+          betaMax = beta;
+          beta = betaMin === -Infinity ? beta / 2 : (beta + betaMin) / 2;
+        }
+      }
+      if (done) {
+        betas[i] = beta;
+        const s = sumP === 0 ? EPSILON_DBL : sumP;
+        for (let j = 0; j < m; j++) P[o + j] = P[o + j]! / s;
       }
     }
-    betas[i] = beta;
-    err[i] = Math.abs(diff);
+    if (!done) plainSearch(D, P, o, m, skip, desired, tol, maxSteps, betas, err, i);
   }
   return { P, beta: betas, entropyError: err };
+}
+
+/** scikit-learn's loop as it is, for one row (rows the fast path cannot certify). */
+function plainSearch(
+  D: Float64Array,
+  P: Float64Array,
+  o: number,
+  m: number,
+  skip: number,
+  desired: number,
+  tol: number,
+  maxSteps: number,
+  betas: Float64Array,
+  err: Float64Array,
+  i: number,
+): void {
+  let betaMin = -Infinity;
+  let betaMax = Infinity;
+  let beta = 1;
+  let diff = 0;
+  for (let step = 0; step < maxSteps; step++) {
+    rowSums(D, P, o, m, skip, beta);
+    const s = sumP === 0 ? EPSILON_DBL : sumP;
+    for (let j = 0; j < m; j++) P[o + j] = P[o + j]! / s;
+    diff = entropyDiff(beta, desired);
+    if (Math.abs(diff) <= tol) break;
+    if (diff > 0) {
+      betaMin = beta;
+      beta = betaMax === Infinity ? beta * 2 : (beta + betaMax) / 2;
+    } else {
+      betaMax = beta;
+      beta = betaMin === -Infinity ? beta / 2 : (beta + betaMin) / 2;
+    }
+  }
+  betas[i] = beta;
+  err[i] = Math.abs(diff);
 }
 
 /**
