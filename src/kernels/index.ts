@@ -512,3 +512,48 @@ export function adamStepF32(
   need('adamStepF32', n, w, g, m, v);
   active.adamF32(n, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd);
 }
+
+/**
+ * t-SNE repulsion of a 2-D map (Cauchy kernel w_ij = 1/(1 + ‖y_i − y_j‖²)) by Barnes-Hut with group
+ * traversal (see ts-tsne.ts): rep (n × 2) = Σ_j w_ij² (y_i − y_j), sumW[i] = Σ_{j≠i} w_ij. θ = 0 is exact.
+ * Split over the worker pool in the WebAssembly backend; results do not depend on the split.
+ */
+export function tsneRepulsion2d(
+  n: number,
+  Y: Float64Array,
+  theta: number,
+  rep: Float64Array,
+  sumW: Float64Array,
+): void {
+  if (Y.length < 2 * n || rep.length < 2 * n || sumW.length < n) {
+    throw new RangeError(`tsneRepulsion2d: Y and rep need ${2 * n} values and sumW ${n}`);
+  }
+  if (!(theta >= 0)) throw new RangeError(`tsneRepulsion2d: theta must be >= 0, got ${theta}`);
+  if (n === 0) return;
+  active.tsneRepulsion2d(n, Y, theta, rep, sumW);
+}
+
+/**
+ * t-SNE attraction of a 2-D map over the rows of a CSR matrix P: attr (n × 2) = Σ_j p_ij w_ij (y_i − y_j),
+ * and klRow[i] = Σ_j p_ij log w_ij when given. The WebAssembly backend runs it (on the worker pool)
+ * when P's three arrays live in `wasmHeap`; otherwise the TypeScript loop.
+ */
+export function tsneAttraction2d(
+  n: number,
+  Y: Float64Array,
+  indptr: Int32Array,
+  indices: Int32Array,
+  data: Float64Array,
+  attr: Float64Array,
+  klRow: Float64Array | null = null,
+): void {
+  if (Y.length < 2 * n || attr.length < 2 * n || indptr.length < n + 1 || (klRow && klRow.length < n)) {
+    throw new RangeError(`tsneAttraction2d: Y and attr need ${2 * n} values, indptr ${n + 1}, klRow ${n}`);
+  }
+  const nnz = indptr[n]!;
+  if (indices.length < nnz || data.length < nnz) {
+    throw new RangeError(`tsneAttraction2d: indices and data need ${nnz} values (indptr[n])`);
+  }
+  if (n === 0) return;
+  active.tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow);
+}

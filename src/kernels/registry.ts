@@ -8,6 +8,7 @@
  */
 import * as ts from './ts-backend.js';
 import * as tsnn from './ts-nn.js';
+import * as tstsne from './ts-tsne.js';
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -95,6 +96,19 @@ export interface KernelBackend {
     eps: number,
     wd: number,
   ) => void;
+  // t-SNE gradient kernels for 2-D maps, Cauchy kernel (see ts-tsne.ts for the formulas)
+  /** Barnes-Hut repulsion: rep (n × 2) = Σ_j w_ij² (y_i − y_j), sumW[i] = Σ_{j≠i} w_ij. */
+  tsneRepulsion2d: (n: number, Y: F64, theta: number, rep: F64, sumW: F64) => void;
+  /** Attraction over CSR rows: attr (n × 2) = Σ_j p_ij w_ij (y_i − y_j); klRow[i] = Σ_j p_ij log w_ij. */
+  tsneAttraction2d: (
+    n: number,
+    Y: F64,
+    indptr: Int32Array,
+    indices: Int32Array,
+    data: F64,
+    attr: F64,
+    klRow: F64 | null,
+  ) => void;
 }
 
 export const KERNEL_NAMES = [
@@ -124,6 +138,8 @@ export const KERNEL_NAMES = [
   'bceSumF32',
   'bceBackwardF32',
   'adamF32',
+  'tsneRepulsion2d',
+  'tsneAttraction2d',
 ] as const satisfies readonly (keyof KernelBackend)[];
 
 export const tsBackend: KernelBackend = {
@@ -169,6 +185,8 @@ export const tsBackend: KernelBackend = {
   bceSumF32: tsnn.bceSumF32,
   bceBackwardF32: tsnn.bceBackwardF32,
   adamF32: tsnn.adamF32,
+  tsneRepulsion2d: (n, Y, theta, rep, sumW) => tstsne.bhRepulsion2d(n, Y, theta, rep, sumW),
+  tsneAttraction2d: tstsne.attraction2d,
 };
 
 function checkComplete(b: KernelBackend): void {

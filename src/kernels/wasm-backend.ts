@@ -23,6 +23,7 @@ import {
   NODE_WORKER_SOURCE,
   WorkerPool,
   browserPoolPossible,
+  type PoolOp,
   type PoolOptions,
   type PoolStats,
   type WorkerCtor,
@@ -30,6 +31,7 @@ import {
 import { registerBackend, tsBackend, type GemmImpl, type KernelBackend } from './registry.js';
 import * as ts from './ts-backend.js';
 import * as tsnn from './ts-nn.js';
+import * as tstsne from './ts-tsne.js';
 
 export type { PoolOptions, PoolStats } from './pool.js';
 
@@ -104,6 +106,19 @@ interface KernelExports {
     invSbc2: number,
     eps: number,
     wd: number,
+  ): void;
+  tsne_bh_bytes(n: number, cap: number): number;
+  tsne_bh_build(ws: number, n: number, cap: number, y: number, leaf: number, group: number): number;
+  tsne_bh_repulse(ws: number, theta: number, counter: number, list: number, rep: number, sumw: number): void;
+  tsne_attract(
+    n: number,
+    y: number,
+    indptr: number,
+    indices: number,
+    data: number,
+    attr: number,
+    klrow: number,
+    counter: number,
   ): void;
 }
 
@@ -556,6 +571,106 @@ export function makeWasmBackend(
     return true;
   };
 
+  /**
+   * Runs a work-sharing kernel (one that takes its units from the atomic counter at `counter`) on the
+   * main thread and every ready worker; `args(t)` gives thread t's arguments. Each unit's output is a
+   * pure function of the inputs, so results are bit-identical however the units fall. A worker that
+   * dies or stalls leaves units undone: the kernel then runs again on the main thread alone.
+   */
+  function shared(op: PoolOp, work: number, counter: number, args: (t: number) => number[]): void {
+    const fn = (ex as unknown as Record<PoolOp, (...a: number[]) => void>)[op];
+    const ctr = new Int32Array(heapBuffer(), counter, 1);
+    Atomics.store(ctr, 0, 0);
+    const slots = pool ? pool.available(work) : [];
+    for (let w = 0; w < slots.length; w++) pool!.post(slots[w]!, op, args(w + 1));
+    const t0 = performance.now();
+    fn(...args(0));
+    const dt = performance.now() - t0;
+    let failed = false;
+    for (const s of slots) {
+      try {
+        pool!.wait(s, dt, op);
+      } catch {
+        failed = true;
+      }
+    }
+    if (failed) {
+      Atomics.store(ctr, 0, 0);
+      fn(...args(0));
+    }
+  }
+
+  /** Address of `a` in wasm memory, copying it into the named scratch region when it lives elsewhere. */
+  function addrOf(name: string, a: F64, copyIn: boolean): number {
+    if (isInHeap(a)) return a.byteOffset;
+    const at = scratch(name, a.byteLength);
+    if (at < 0) throw new OutOfWasmMemory(name);
+    if (copyIn) new Float64Array(heapBuffer(), at, a.length).set(a);
+    return at;
+  }
+  function copyOut(at: number, a: F64): void {
+    if (!isInHeap(a)) a.set(new Float64Array(heapBuffer(), at, a.length));
+  }
+  const listBytes = (n: number): number => 24 * (n + 2) + 8192;
+
+  function tsneRepulsion2d(n: number, Y: F64, theta: number, rep: F64, sumW: F64): void {
+    const cap = 2 * n + 128;
+    const ws = scratch('tsne-bh', ex.tsne_bh_bytes(n, cap));
+    const counter = scratch('tsne-counter', 64);
+    if (ws < 0 || counter < 0) throw new OutOfWasmMemory('tsne-bh');
+    const y = addrOf('tsne-y', Y.subarray(0, 2 * n), true);
+    const r = addrOf('tsne-rep', rep.subarray(0, 2 * n), false);
+    const sw = addrOf('tsne-sumw', sumW.subarray(0, n), false);
+    if (ex.tsne_bh_build(ws, n, cap, y, tstsne.BH_LEAF, tstsne.BH_GROUP) < 0) {
+      throw new Error('kernels: Barnes-Hut tree capacity exceeded'); // cannot happen: ≤ 2n − 1 nodes
+    }
+    const lists: number[] = [];
+    shared('tsne_bh_repulse', n * 2000, counter, (t) => {
+      while (lists.length <= t) {
+        const at = scratch(`tsne-list-${lists.length}`, listBytes(n));
+        if (at < 0) throw new OutOfWasmMemory('tsne-list');
+        lists.push(at);
+      }
+      return [ws, theta, counter, lists[t]!, r, sw];
+    });
+    copyOut(r, rep.subarray(0, 2 * n));
+    copyOut(sw, sumW.subarray(0, n));
+  }
+
+  function tsneAttraction2d(
+    n: number,
+    Y: F64,
+    indptr: Int32Array,
+    indices: Int32Array,
+    data: F64,
+    attr: F64,
+    klRow: F64 | null,
+  ): void {
+    if (!isInHeap(indptr) || !isInHeap(indices) || !isInHeap(data)) {
+      // P is large and reused every iteration: callers that want the wasm path keep it in wasmHeap
+      tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow);
+      return;
+    }
+    const counter = scratch('tsne-counter', 64);
+    if (counter < 0) throw new OutOfWasmMemory('tsne-counter');
+    const y = addrOf('tsne-y', Y.subarray(0, 2 * n), true);
+    const a = addrOf('tsne-attr', attr.subarray(0, 2 * n), false);
+    const k = klRow ? addrOf('tsne-kl', klRow.subarray(0, n), false) : 0;
+    const nnz = indptr[n]!;
+    shared('tsne_attract', nnz * 20, counter, () => [
+      n,
+      y,
+      indptr.byteOffset,
+      indices.byteOffset,
+      data.byteOffset,
+      a,
+      k,
+      counter,
+    ]);
+    copyOut(a, attr.subarray(0, 2 * n));
+    if (klRow) copyOut(k, klRow.subarray(0, n));
+  }
+
   const backend: KernelBackend = {
     name: 'wasm',
     description: `wasm simd128${relaxed ? '+relaxed (FMA)' : ''}${pool ? ', worker pool' : ', 1 thread'} [${variant}]`,
@@ -661,6 +776,22 @@ export function makeWasmBackend(
             wd,
           )
         : tsnn.adamF32(n, w, g, m, v, b1, b2, stepSize, invSbc2, eps, wd),
+    tsneRepulsion2d: (n, Y, theta, rep, sumW) => {
+      try {
+        tsneRepulsion2d(n, Y, theta, rep, sumW);
+      } catch (e) {
+        if (!(e instanceof OutOfWasmMemory)) throw e;
+        tstsne.bhRepulsion2d(n, Y, theta, rep, sumW);
+      }
+    },
+    tsneAttraction2d: (n, Y, indptr, indices, data, attr, klRow) => {
+      try {
+        tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow);
+      } catch (e) {
+        if (!(e instanceof OutOfWasmMemory)) throw e;
+        tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow);
+      }
+    },
   };
   return { backend, pool };
 }

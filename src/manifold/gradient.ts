@@ -19,6 +19,7 @@
  */
 import type { Csr } from './affinity.js';
 import { Fft, fft2, nextGridSize } from './fft.js';
+import { tsneAttraction2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
 
 export interface GradientResult {
   /** Z = Σ_{i≠j} w_ij. */
@@ -575,6 +576,80 @@ export function bhGradient(
   const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
   for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;
   return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+}
+
+/**
+ * The Barnes-Hut gradient of 2-D maps with α = 1 through the kernels (kernels/ts-tsne.ts and its
+ * WebAssembly twin): group traversal of a Morton-ordered quadtree for the repulsion, a row loop over P
+ * for the attraction, both split over the worker pool. P is copied once into wasm memory (the kernel
+ * reads it in place every iteration); call `dispose()` to give that memory back.
+ */
+export class Bh2dGradient {
+  private readonly indptr: Int32Array;
+  private readonly indices: Int32Array;
+  private readonly data: Float64Array;
+  private readonly attr: Float64Array;
+  private readonly sumW: Float64Array;
+  private readonly klRow: Float64Array;
+  private inHeap: boolean;
+
+  constructor(P: Csr) {
+    const n = P.n;
+    const nnz = P.indptr[n]!;
+    let heap: [Int32Array, Int32Array, Float64Array] | null = null;
+    try {
+      heap = [wasmHeap.allocI32(n + 1), wasmHeap.allocI32(nnz), wasmHeap.allocF64(nnz)];
+    } catch {
+      heap = null; // wasm memory full: the kernels read P from ordinary arrays (TypeScript loop)
+    }
+    this.inHeap = heap !== null;
+    if (heap) {
+      heap[0].set(P.indptr.subarray(0, n + 1));
+      heap[1].set(P.indices.subarray(0, nnz));
+      heap[2].set(P.data.subarray(0, nnz));
+      [this.indptr, this.indices, this.data] = heap;
+    } else {
+      this.indptr = P.indptr;
+      this.indices = P.indices;
+      this.data = P.data;
+    }
+    this.attr = new Float64Array(2 * n);
+    this.sumW = new Float64Array(n);
+    this.klRow = new Float64Array(n);
+  }
+
+  /** Gradient (convention of this file) into grad; returns Z and the KL (NaN unless computeKl). */
+  gradient(
+    Y: Float64Array,
+    n: number,
+    exaggeration: number,
+    theta: number,
+    rep: Float64Array,
+    grad: Float64Array,
+    plogp: number,
+    computeKl: boolean,
+  ): { Z: number; kl: number } {
+    const { attr, sumW, klRow } = this;
+    tsneRepulsion2d(n, Y, theta, rep, sumW);
+    tsneAttraction2d(n, Y, this.indptr, this.indices, this.data, attr, computeKl ? klRow : null);
+    let Z = 0;
+    for (let i = 0; i < n; i++) Z += sumW[i]!;
+    const inv = 1 / Z;
+    for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
+    if (!computeKl) return { Z, kl: NaN };
+    let sumPLogW = 0;
+    for (let i = 0; i < n; i++) sumPLogW += klRow[i]!;
+    return { Z, kl: plogp - sumPLogW + Math.log(Z) };
+  }
+
+  /** Returns P's copy in wasm memory to the heap (the object must not be used afterwards). */
+  dispose(): void {
+    if (!this.inHeap) return;
+    this.inHeap = false;
+    wasmHeap.free(this.indptr);
+    wasmHeap.free(this.indices);
+    wasmHeap.free(this.data);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

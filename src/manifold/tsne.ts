@@ -23,10 +23,16 @@
  * dimensions) is a random-projection forest with one neighbour-of-neighbour pass (openTSNE uses
  * Annoy or PyNNDescent); exact k-NN comes from src/neighbors (kd-tree) in low dimension and from
  * the blocked `sqdist` kernel otherwise. FFT grids have 2^k or 3·2^k points per side, and 5·2^k
- * from 640 up (the box count is rounded up to fill them, which only adds accuracy). 'auto' switches between FFT and Barnes-Hut
- * per iteration by a cost model (in this single-threaded TypeScript the FFT wins only while the map
- * is small). Maps of >= 5,000 points are optimised in reverse Cuthill-McKee order of P for cache
- * locality. One thread.
+ * from 640 up (the box count is rounded up to fill them, which only adds accuracy). Barnes-Hut for
+ * 2-D maps with α = 1 runs in the kernels (kernels/ts-tsne.ts and its WebAssembly twin): a
+ * Morton-ordered quadtree traversed once per group of ≤ 32 nearby points (Barnes 1990), whose cell
+ * criterion is measured from the group's bounding box, so it is at least as strict as van der
+ * Maaten's per-point one (the repulsion error on a 10,000-point MNIST map is 3x smaller than the
+ * per-point tree's at the same θ); repulsion and attraction are split over the kernels' worker pool,
+ * with results independent of the split. 'auto' switches between FFT and Barnes-Hut per iteration by
+ * a cost model of the active backend (with the WebAssembly kernels Barnes-Hut is the cheaper one up
+ * to a few hundred thousand points; the TypeScript FFT wins only while the map is small). Maps of
+ * >= 5,000 points are optimised in reverse Cuthill-McKee order of P for cache locality.
  *
  * Bad input: perplexity >= nSamples is an error naming both numbers; NaN/Infinity are named by row
  * and column; duplicate points are allowed (distance 0 gives them the largest affinity; a point
@@ -44,11 +50,12 @@ import {
   type ModelState,
 } from '../core/estimator.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
-import { sqdist, rowSqNorms } from '../kernels/index.js';
+import { getBackend, getPoolStats, sqdist, rowSqNorms } from '../kernels/index.js';
 import { binarySearchPerplexity, symmetrizeDense, symmetrizeKnn, type Csr } from './affinity.js';
 import { approxKnn, exactKnn, exactKnnQuery } from './knn.js';
 import { kNearest } from '../neighbors/index.js';
 import {
+  Bh2dGradient,
   BhTree,
   FftWorkspace,
   bhGradient,
@@ -160,6 +167,17 @@ export function tsneMethodFor(n: number, nComponents: number, dof: number): Tsne
   return 'barnes-hut';
 }
 
+/**
+ * Seconds per n·log2(n) of one Barnes-Hut gradient (repulsion + attraction) on the active kernels,
+ * measured on MNIST maps on the 2-core machine of BENCHMARKS.md: WebAssembly with the worker pool
+ * ~35 ms at 70,000 points (~2–3 ms at 10,000); one WebAssembly thread about twice that; TypeScript
+ * ~9 ms at 10,000. It depends only on the configuration, never on timings, so runs stay deterministic.
+ */
+function bhCostPerNLogN(): number {
+  if (getBackend().name !== 'wasm') return 70e-9;
+  return getPoolStats().threads > 0 ? 31e-9 : 60e-9;
+}
+
 /** The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. */
 export function fftCheaper(Y: Float64Array, n: number): boolean {
   let lo = Infinity;
@@ -171,11 +189,11 @@ export function fftCheaper(Y: Float64Array, n: number): boolean {
   }
   const needed = Math.max(25, Math.ceil((hi - lo) * 1.05));
   const N = nextGridSize(6 * needed);
-  // Calibrated on real MNIST maps on this machine (radix-4 FFT passes, interleaved spread/gather):
-  // at 10,000 points the FFT wins up to N = 512 (~25 ms vs ~37 ms Barnes-Hut) and loses from 768;
-  // at 70,000 it wins at N = 1024 and loses at 1536. The n term is the spreading and gathering.
+  // The TypeScript FFT, calibrated on real MNIST maps on this machine (radix-4 passes, interleaved
+  // spread/gather): ~42 ms at 70,000 points on the early-exaggeration map (N = 160), ~0.3 s at
+  // N = 1280. The n term is the spreading and gathering.
   const fft = 16e-9 * N * N * Math.log2(N) + 0.3e-6 * n;
-  const bh = 0.35e-6 * n * Math.log2(n);
+  const bh = bhCostPerNLogN() * n * Math.log2(n);
   return fft < bh;
 }
 
@@ -243,6 +261,8 @@ interface RunState {
   rep: Float64Array;
   method: TsneResolvedMethod;
   tree: BhTree | null;
+  /** Barnes-Hut through the kernels (2-D, α = 1); holds P in wasm memory until disposed. */
+  bh2d: Bh2dGradient | null;
   fftWs: FftWorkspace | null;
   iter: number;
   kl: number;
@@ -344,6 +364,7 @@ export class TSNE {
       throw new ValidationError(`perplexity=${o.perplexity} must be < nSamples=${n}`);
     }
     const method = this.resolveMethod(n);
+    this.disposeRun();
     const Xd = M.contiguous().data;
     const aff = tsneAffinities(Xd, n, d, o.perplexity, method === 'exact', o.neighbors, o.seed);
     const c = o.nComponents;
@@ -366,6 +387,10 @@ export class TSNE {
       rep: new Float64Array(n * c),
       method,
       tree: method === 'barnes-hut' || method === 'fft+barnes-hut' ? new BhTree(c) : null,
+      bh2d:
+        (method === 'barnes-hut' || method === 'fft+barnes-hut') && c === 2 && o.degreesOfFreedom === 1
+          ? new Bh2dGradient(P)
+          : null,
       fftWs: method === 'fft' || method === 'fft+barnes-hut' ? new FftWorkspace() : null,
       fftIters: 0,
       bhIters: 0,
@@ -401,6 +426,9 @@ export class TSNE {
     const useBh = r.method === 'barnes-hut' || (r.method === 'fft+barnes-hut' && !fftCheaper(r.Y, n));
     if (useBh) {
       r.bhIters++;
+      if (r.bh2d) {
+        return r.bh2d.gradient(r.Y, n, exaggeration, o.theta, r.rep, r.grad, r.plogp, computeKl).kl;
+      }
       return bhGradient(
         r.Y,
         n,
@@ -487,7 +515,12 @@ export class TSNE {
     const r = this.run!;
     const reporter = new ProgressReporter(o, o.nIter);
     this._stopReason = undefined;
-    while (r.iter < o.nIter && this._stopReason === undefined) this.step(1, reporter);
+    try {
+      while (r.iter < o.nIter && this._stopReason === undefined) this.step(1, reporter);
+    } catch (e) {
+      this.disposeRun(); // a diverged or interrupted fit keeps no wasm memory
+      throw e;
+    }
     if (!Number.isFinite(r.kl) || r.iter % 50 !== 0) {
       // the KL of the final map, also when stopped between reports
       const saved = r.grad.slice();
@@ -506,6 +539,12 @@ export class TSNE {
     this._kl = r.kl;
     this._nIter = r.iter;
     this._stopReason = reason;
+    this.disposeRun();
+  }
+
+  /** Drops the optimisation state, giving back the wasm memory it holds. */
+  private disposeRun(): void {
+    this.run?.bh2d?.dispose();
     this.run = undefined;
   }
 

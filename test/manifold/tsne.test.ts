@@ -13,6 +13,7 @@ import {
   entropyTerm,
   attractive,
   upperTriangle,
+  Bh2dGradient,
 } from '../../src/manifold/gradient.js';
 import type { Csr } from '../../src/manifold/affinity.js';
 
@@ -246,6 +247,50 @@ describe('t-SNE gradients', () => {
       for (let t = 0; t < n * dim; t++) expect(Math.abs(ge[t]! - gb[t]!)).toBeLessThan(1e-12);
     });
   }
+
+  it('kernel Barnes-Hut (group traversal) with θ = 0 equals the exact gradient, Z and KL', () => {
+    const Y = new Float64Array(n * 2);
+    rng.fillNormal(Y, 0, 3);
+    const ge = new Float64Array(n * 2);
+    const gb = new Float64Array(n * 2);
+    const a = exactGradient(Y, n, 2, P, 12, 1, ge, plogp);
+    const k = new Bh2dGradient(P);
+    const b = k.gradient(Y, n, 12, 0, new Float64Array(n * 2), gb, plogp, true);
+    k.dispose();
+    expect(Math.abs(a.Z - b.Z) / a.Z).toBeLessThan(1e-12);
+    expect(Math.abs(a.kl - b.kl)).toBeLessThan(1e-10);
+    for (let t = 0; t < n * 2; t++) expect(Math.abs(ge[t]! - gb[t]!)).toBeLessThan(1e-12);
+    // without the KL the gradient is the same and the KL is NaN
+    const k2 = new Bh2dGradient(P);
+    const g2 = new Float64Array(n * 2);
+    expect(k2.gradient(Y, n, 12, 0, new Float64Array(n * 2), g2, plogp, false).kl).toBeNaN();
+    k2.dispose();
+    expect(g2).toEqual(gb);
+  });
+
+  it('kernel Barnes-Hut with θ = 0.5 is closer to exact than the per-point tree', () => {
+    const Y = new Float64Array(n * 2);
+    rng.fillNormal(Y, 0, 5);
+    const ge = new Float64Array(n * 2);
+    exactGradient(Y, n, 2, P, 1, 1, ge, plogp);
+    const relErr = (g: Float64Array) => {
+      let err = 0;
+      let nrm = 0;
+      for (let t = 0; t < n * 2; t++) {
+        err += (ge[t]! - g[t]!) ** 2;
+        nrm += ge[t]! ** 2;
+      }
+      return Math.sqrt(err / nrm);
+    };
+    const gb = new Float64Array(n * 2);
+    bhGradient(Y, n, 2, P, 1, 1, 0.5, new BhTree(2), new Float64Array(n * 2), gb, plogp);
+    const gk = new Float64Array(n * 2);
+    const k = new Bh2dGradient(P);
+    k.gradient(Y, n, 1, 0.5, new Float64Array(n * 2), gk, plogp, false);
+    k.dispose();
+    expect(relErr(gk)).toBeGreaterThan(0); // it is an approximation
+    expect(relErr(gk)).toBeLessThan(relErr(gb));
+  });
 
   it('Barnes-Hut with θ = 0.5 is close to exact', () => {
     const Y = new Float64Array(n * 2);

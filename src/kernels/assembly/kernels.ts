@@ -1124,3 +1124,4 @@ export function adam_f32(
     store<f32>(w + o, wv - (stepSize * mv) / (sqrt<f32>(vv) * invSbc2 + eps));
   }
 }
+export * from './tsne';
