@@ -387,10 +387,8 @@ export class TSNE {
       rep: new Float64Array(n * c),
       method,
       tree: method === 'barnes-hut' || method === 'fft+barnes-hut' ? new BhTree(c) : null,
-      bh2d:
-        (method === 'barnes-hut' || method === 'fft+barnes-hut') && c === 2 && o.degreesOfFreedom === 1
-          ? new Bh2dGradient(P)
-          : null,
+      // 2-D, α = 1: the kernels' Barnes-Hut (θ = 0 for 'exact': every leaf opened, the exact sum)
+      bh2d: method !== 'fft' && c === 2 && o.degreesOfFreedom === 1 ? new Bh2dGradient(P) : null,
       fftWs: method === 'fft' || method === 'fft+barnes-hut' ? new FftWorkspace() : null,
       fftIters: 0,
       bhIters: 0,
@@ -411,6 +409,7 @@ export class TSNE {
     const o = this.options;
     const n = r.Y.length / o.nComponents;
     if (r.method === 'exact') {
+      if (r.bh2d) return r.bh2d.gradient(r.Y, n, exaggeration, 0, r.rep, r.grad, r.plogp, computeKl).kl;
       return exactGradient(
         r.Y,
         n,
