@@ -458,7 +458,27 @@ export function tsne_attract(
         }
         store<f64>(klrow + ((<usize>i) << 3), kl);
       } else {
-        for (let q = load<i32>(indptr + ((<usize>i) << 2)); q < qe; q++) {
+        // two neighbours per step: their (dx, dy) pairs are single v128 loads, one division for both
+        let q = load<i32>(indptr + ((<usize>i) << 2));
+        const vi = f64x2.replace_lane(f64x2.splat(yx), 1, yy);
+        let acc = f64x2.splat(0);
+        const one = f64x2.splat(1.0);
+        for (; q + 2 <= qe; q += 2) {
+          const ja = load<i32>(indices + ((<usize>q) << 2));
+          const jb = load<i32>(indices + ((<usize>q) << 2), 4);
+          const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
+          const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
+          const sa = f64x2.mul(da, da);
+          const sb = f64x2.mul(db, db);
+          // (|da|², |db|²) from the two squared pairs
+          const ss = f64x2.add(i64x2.shuffle(sa, sb, 0, 2), i64x2.shuffle(sa, sb, 1, 3));
+          const pw = f64x2.div(v128.load(data + ((<usize>q) << 3)), f64x2.add(one, ss));
+          acc = madd(f64x2.splat(f64x2.extract_lane(pw, 0)), da, acc);
+          acc = madd(f64x2.splat(f64x2.extract_lane(pw, 1)), db, acc);
+        }
+        gx = f64x2.extract_lane(acc, 0);
+        gy = f64x2.extract_lane(acc, 1);
+        for (; q < qe; q++) {
           const j = load<i32>(indices + ((<usize>q) << 2));
           const d0 = yx - load<f64>(y + ((<usize>j) << 4));
           const d1 = yy - load<f64>(y + ((<usize>j) << 4), 8);
