@@ -71,22 +71,21 @@ function heapPush(
   return size;
 }
 
-/** Sorts each heap row ascending by distance (ties by index), in place. */
+/** Sorts each heap row ascending by distance (ties by index), in place (descending: the reverse). */
 function sortRows(n: number, k: number, hd: Float64Array, hi: Int32Array, descending = false): void {
-  const sgn = descending ? -1 : 1;
-  const idx = new Int32Array(k);
-  const td = new Float64Array(k);
-  const ti = new Int32Array(k);
   for (let i = 0; i < n; i++) {
     const o = i * k;
-    for (let t = 0; t < k; t++) idx[t] = t;
-    const sorted = Array.from(idx).sort((a, b) => sgn * (hd[o + a]! - hd[o + b]! || hi[o + a]! - hi[o + b]!));
-    for (let t = 0; t < k; t++) {
-      td[t] = hd[o + sorted[t]!]!;
-      ti[t] = hi[o + sorted[t]!]!;
+    sortPairs(hd, hi, o, o + k);
+    if (descending) {
+      for (let a = o, b = o + k - 1; a < b; a++, b--) {
+        const t = hd[a]!;
+        hd[a] = hd[b]!;
+        hd[b] = t;
+        const u = hi[a]!;
+        hi[a] = hi[b]!;
+        hi[b] = u;
+      }
     }
-    hd.set(td, o);
-    hi.set(ti, o);
   }
 }
 
@@ -543,17 +542,23 @@ export function approxKnn(
         // ordered pair goes into its row's heap.
         for (let a = 0; a < m; a++) {
           const pa = perm[lo + a]!;
+          // (stamped lazily: only once a candidate beats the current k-th distance, which in the
+          // later trees few rows see)
           const tag = ++leafTag;
           const oa = pa * k;
-          const sa = size[pa]!;
-          for (let t = 0; t < sa; t++) leafStamp[hi[oa + t]!] = tag;
+          let stamped = false;
           for (let b = 0; b < m; b++) {
             if (b === a) continue;
-            const pb = perm[lo + b]!;
-            if (leafStamp[pb] === tag) continue;
             let dd = a < b ? leafD[a * m + b]! : leafD[b * m + a]!;
             if (dd < 0) dd = 0;
             if (size[pa] === k && dd >= hd[oa]!) continue;
+            if (!stamped) {
+              const sa = size[pa]!;
+              for (let t = 0; t < sa; t++) leafStamp[hi[oa + t]!] = tag;
+              stamped = true;
+            }
+            const pb = perm[lo + b]!;
+            if (leafStamp[pb] === tag) continue;
             size[pa] = heapPush(hd, hi, oa, size[pa]!, k, dd, pb);
           }
         }
@@ -632,18 +637,40 @@ export function approxKnn(
           const thr = hd[o]!;
           const nb = rootNorm[i]! - rootNorm[c]!;
           if (nb * nb > thr * (1 + 1e-9) + 1e-300) continue;
-          let dd = 0;
+          // four partial sums (t mod 4) as sqDist64, checked every 8 coordinates: each sum only
+          // grows, so a check that fails means the full distance exceeds the threshold too
           const oi = i * d;
           const oc = c * d;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
           let t = 0;
-          while (t < d) {
-            const e = Math.min(d, t + 8);
-            for (; t < e; t++) {
-              const v = X[oi + t]! - X[oc + t]!;
-              dd += v * v;
-            }
-            if (dd > thr) break;
+          for (; t + 4 <= d; t += 4) {
+            const u0 = X[oi + t]! - X[oc + t]!;
+            const u1 = X[oi + t + 1]! - X[oc + t + 1]!;
+            const u2 = X[oi + t + 2]! - X[oc + t + 2]!;
+            const u3 = X[oi + t + 3]! - X[oc + t + 3]!;
+            s0 += u0 * u0;
+            s1 += u1 * u1;
+            s2 += u2 * u2;
+            s3 += u3 * u3;
+            if ((t & 4) !== 0 && s0 + s1 + (s2 + s3) > thr) break;
           }
+          if (t + 4 <= d) continue;
+          if (t < d) {
+            const u = X[oi + t]! - X[oc + t]!;
+            s0 += u * u;
+          }
+          if (t + 1 < d) {
+            const u = X[oi + t + 1]! - X[oc + t + 1]!;
+            s1 += u * u;
+          }
+          if (t + 2 < d) {
+            const u = X[oi + t + 2]! - X[oc + t + 2]!;
+            s2 += u * u;
+          }
+          const dd = s0 + s1 + (s2 + s3);
           if (dd > thr) continue;
           // c is neither in the snapshot nor pushed before in this row (stamps): no heap scan
           if (size[i] === k && dd >= hd[o]!) continue;

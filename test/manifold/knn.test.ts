@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { exactKnn, exactKnnQuery, sqDist64 } from '../../src/manifold/knn.js';
+import { exactKnn, exactKnnQuery, approxKnn, sqDist64 } from '../../src/manifold/knn.js';
 
 /** Brute-force float64 reference: all distances by sqDist64, k smallest by (distance, index). */
 function reference(
@@ -114,5 +114,40 @@ describe('exact k-NN', () => {
       expect(Array.from(g.indices.subarray(i * k, i * k + k))).toEqual(want);
       expect(Array.from(g.distances.subarray(i * k, i * k + k))).toEqual(wantD);
     }
+  });
+});
+
+describe('approximate k-NN', () => {
+  it('recall >= 0.99 against the exact graph on clustered data (seed 2), deterministic, rows sorted', () => {
+    const n = 3000;
+    const d = 20;
+    const k = 30;
+    const rng = new Rng(8);
+    const C = new Float64Array(12 * d);
+    rng.fillNormal(C, 0, 4);
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < d; t++) X[i * d + t] = C[(i % 12) * d + t]! + rng.normal();
+    const ex = exactKnn(X, n, d, k);
+    const ap = approxKnn(X, n, d, k, { seed: 2 });
+    let hit = 0;
+    for (let i = 0; i < n; i++) {
+      const s = new Set(ex.indices.subarray(i * k, i * k + k));
+      for (let t = 0; t < k; t++) {
+        const j = ap.indices[i * k + t]!;
+        if (s.has(j)) hit++;
+        expect(j).not.toBe(i);
+        // distances are exact float64 values of the pairs they name
+        expect(Math.abs(ap.distances[i * k + t]! - sqDist64(X, i * d, X, j * d, d))).toBeLessThanOrEqual(
+          1e-9 * (1 + ap.distances[i * k + t]!),
+        );
+        if (t > 0) expect(ap.distances[i * k + t]!).toBeGreaterThanOrEqual(ap.distances[i * k + t - 1]!);
+      }
+    }
+    const recall = hit / (n * k);
+    expect(recall).toBeGreaterThanOrEqual(0.99); // 0.9959 at this seed
+    const again = approxKnn(X, n, d, k, { seed: 2 });
+    expect(Array.from(again.indices)).toEqual(Array.from(ap.indices));
+    expect(Array.from(again.distances)).toEqual(Array.from(ap.distances));
   });
 });
