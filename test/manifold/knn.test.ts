@@ -114,7 +114,7 @@ describe('exact k-NN', () => {
       expect(Array.from(g.indices.subarray(i * k, i * k + k))).toEqual(want);
       expect(Array.from(g.distances.subarray(i * k, i * k + k))).toEqual(wantD);
     }
-  });
+  }, 30_000);
 });
 
 describe('approximate k-NN', () => {
@@ -149,5 +149,5 @@ describe('approximate k-NN', () => {
     const again = approxKnn(X, n, d, k, { seed: 2 });
     expect(Array.from(again.indices)).toEqual(Array.from(ap.indices));
     expect(Array.from(again.distances)).toEqual(Array.from(ap.distances));
-  });
+  }, 30_000);
 });
