@@ -108,6 +108,7 @@ interface KernelExports {
     wd: number,
   ): void;
   tsne_bh_bytes(n: number, cap: number): number;
+  tsne_bh_list_bytes(n: number): number;
   tsne_bh_build(ws: number, n: number, cap: number, y: number, leaf: number, group: number): number;
   tsne_bh_repulse(ws: number, theta: number, counter: number, list: number, rep: number, sumw: number): void;
   tsne_attract(
@@ -611,7 +612,6 @@ export function makeWasmBackend(
   function copyOut(at: number, a: F64): void {
     if (!isInHeap(a)) a.set(new Float64Array(heapBuffer(), at, a.length));
   }
-  const listBytes = (n: number): number => 24 * (n + 2) + 8192;
 
   function tsneRepulsion2d(n: number, Y: F64, theta: number, rep: F64, sumW: F64): void {
     const cap = 2 * n + 128;
@@ -627,7 +627,7 @@ export function makeWasmBackend(
     const lists: number[] = [];
     shared('tsne_bh_repulse', n * 2000, counter, (t) => {
       while (lists.length <= t) {
-        const at = scratch(`tsne-list-${lists.length}`, listBytes(n));
+        const at = scratch(`tsne-list-${lists.length}`, ex.tsne_bh_list_bytes(n));
         if (at < 0) throw new OutOfWasmMemory('tsne-list');
         lists.push(at);
       }

@@ -78,17 +78,20 @@ describe('t-SNE kernels: Barnes-Hut repulsion (group traversal)', () => {
     }
   });
 
-  it('θ = 0.5: the backends agree to rounding; the error against the exact sum is small', () => {
+  it('θ = 0.5: the backends agree to float32 rounding; the error against the exact sum is small', () => {
     const n = 3000;
     const Y = clusteredMap(n, 5);
     const ex = exactRep(n, Y);
     const a = repulsion(tsB, n, Y, 0.5);
     const b = repulsion(wasmB, n, Y, 0.5);
-    expect(relErr(b.rep, a.rep)).toBeLessThan(1e-12);
-    expect(relErr(b.sumW, a.sumW)).toBeLessThan(1e-12);
+    // same tree and lists; the wasm kernel evaluates θ > 0 in float32 lanes (the TS one in float64)
+    const eb = relErr(b.rep, a.rep);
+    expect(eb).toBeLessThan(1e-5);
+    expect(relErr(b.sumW, a.sumW)).toBeLessThan(1e-5);
     const e = relErr(a.rep, ex.rep);
     expect(e).toBeGreaterThan(1e-6); // an approximation, not the exact sum
     expect(e).toBeLessThan(2e-2);
+    expect(Math.abs(relErr(b.rep, ex.rep) - e)).toBeLessThan(1e-4 * e + eb);
     let z = 0;
     let ze = 0;
     for (let i = 0; i < n; i++) {

@@ -1,8 +1,8 @@
 // @ts-nocheck -- AssemblyScript, not TypeScript: compiled by asc as part of kernels.ts.
 // t-SNE gradient kernels for 2-D maps with the Cauchy kernel w = 1/(1 + d²) (van der Maaten &
 // Hinton 2008; van der Maaten 2014). The TypeScript reference is src/kernels/ts-tsne.ts: same
-// algorithm, same tree, same interaction lists; only the order of the floating-point sums differs
-// (two SIMD lanes here).
+// algorithm, same tree, same interaction lists; the sums run in SIMD lanes here, and the Barnes-Hut
+// lists for θ > 0 are evaluated in float32 (four lanes) relative to the group's centre.
 //
 // Repulsion by Barnes-Hut over a compressed quadtree built from Morton codes, evaluated per group
 // of nearby points (Barnes 1990, "A modified tree code: don't laugh; it runs", J. Comput. Phys. 87):
@@ -277,6 +277,11 @@ export function tsne_bh_build(ws: usize, n: i32, cap: i32, y: usize, leaf: i32, 
   return nNodes;
 }
 
+/** Bytes of one thread's list scratch for tsne_bh_repulse. */
+export function tsne_bh_list_bytes(n: i32): i32 {
+  return 24 * (n + 2) + 8192 + 12 * (n + 4) + 64;
+}
+
 /** Number of groups of the last build. */
 export function tsne_bh_groups(ws: usize): i32 {
   return load<i32>(ws, 8);
@@ -289,6 +294,20 @@ export function tsne_bh_groups(ws: usize): i32 {
   return v;
 }
 
+function madd32(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** Sum of the four float32 lanes, in float64. */
+@inline function hsum32(v: v128): f64 {
+  return (
+    <f64>f32x4.extract_lane(v, 0) +
+    <f64>f32x4.extract_lane(v, 1) +
+    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3))
+  );
+}
+
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(f64x2.mul(a, b), c);
@@ -297,7 +316,8 @@ function madd(a: v128, b: v128, c: v128): v128 {
 /**
  * Barnes-Hut repulsion of the groups taken from `counter` (chunks of 8): for every point i,
  * rep[2i..2i+1] = Σ_j w_ij² (y_i − y_j) and sumw[i] = Σ_{j≠i} w_ij, written at the original index.
- * `list` is this thread's scratch: 3 × (n + 2) f64 + 8 KiB.
+ * `list` is this thread's scratch: 3 × (n + 2) f64 + 8 KiB + 3 × (n + 4) f32 (tsne_bh_list_bytes).
+ * θ = 0 (the exact sum) is evaluated in float64, θ > 0 in float32 lanes relative to the group's centre.
  */
 export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usize, rep: usize, sumw: usize): void {
   const n = load<i32>(ws);
@@ -321,6 +341,11 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
   const ly = lx + (lcap << 3);
   const lc = ly + (lcap << 3);
   const stack = lc + (lcap << 3);
+  const fcap = <usize>(n + 4);
+  const fx = stack + 8192;
+  const fy = fx + (fcap << 2);
+  const fc = fy + (fcap << 2);
+  const lowp = theta > 0;
   const t2 = theta * theta;
   for (;;) {
     const g0 = takeChunk(counter, 8);
@@ -381,6 +406,52 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
           store<i32>(stack + ((<usize>sp) << 2), ch + t);
           sp++;
         }
+      }
+      if (lowp) {
+        // θ > 0: the list in float32 lanes, coordinates relative to the group's centre (so that
+        // nearby points keep their relative precision); four entries per step. The far field is
+        // approximate anyway (relative error ~5e-3 at θ = 0.5); float32 adds ~1e-6.
+        const gx = 0.5 * (bx0 + bx1);
+        const gy = 0.5 * (by0 + by1);
+        for (let t = 0; t < m; t++) {
+          const o = (<usize>t) << 3;
+          const o4 = (<usize>t) << 2;
+          store<f32>(fx + o4, <f32>(load<f64>(lx + o) - gx));
+          store<f32>(fy + o4, <f32>(load<f64>(ly + o) - gy));
+          store<f32>(fc + o4, <f32>load<f64>(lc + o));
+        }
+        while (m & 3) {
+          const o4 = (<usize>m) << 2;
+          store<f32>(fx + o4, 0);
+          store<f32>(fy + o4, 0);
+          store<f32>(fc + o4, 0);
+          m++;
+        }
+        const one4 = f32x4.splat(1.0);
+        for (let q = s; q < e; q++) {
+          const vx = f32x4.splat(<f32>(load<f64>(px + ((<usize>q) << 3)) - gx));
+          const vy = f32x4.splat(<f32>(load<f64>(py + ((<usize>q) << 3)) - gy));
+          let aw = f32x4.splat(0);
+          let ax = f32x4.splat(0);
+          let ay = f32x4.splat(0);
+          for (let t = 0; t < m; t += 4) {
+            const o = (<usize>t) << 2;
+            const d0 = f32x4.sub(vx, v128.load(fx + o));
+            const d1 = f32x4.sub(vy, v128.load(fy + o));
+            const w = f32x4.div(one4, madd32(d1, d1, madd32(d0, d0, one4)));
+            const cw = f32x4.mul(v128.load(fc + o), w);
+            aw = f32x4.add(aw, cw);
+            const cww = f32x4.mul(cw, w);
+            ax = madd32(cww, d0, ax);
+            ay = madd32(cww, d1, ay);
+          }
+          const i = load<i32>(perm + ((<usize>q) << 2));
+          // the point itself is in the list with d = 0 exactly: w_ii = 1, no force
+          store<f64>(sumw + ((<usize>i) << 3), hsum32(aw) - 1.0);
+          store<f64>(rep + ((<usize>i) << 4), hsum32(ax));
+          store<f64>(rep + ((<usize>i) << 4), hsum32(ay), 8);
+        }
+        continue;
       }
       // pad to an even length with an entry of weight 0
       if (m & 1) {
