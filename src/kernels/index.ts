@@ -535,8 +535,10 @@ export function tsneRepulsion2d(
 
 /**
  * t-SNE attraction of a 2-D map over the rows of a CSR matrix P: attr (n × 2) = Σ_j p_ij w_ij (y_i − y_j),
- * and klRow[i] = Σ_j p_ij log w_ij when given. The WebAssembly backend runs it (on the worker pool)
- * when P's three arrays live in `wasmHeap`; otherwise the TypeScript loop.
+ * and klRow[i] = Σ_j p_ij log w_ij when given. With `upper` the CSR holds only the strict upper
+ * triangle of a symmetric P (each pair once, half the work; klRow[i] then sums over j > i). The
+ * WebAssembly backend runs it (on the worker pool) when P's three arrays live in `wasmHeap`;
+ * otherwise the TypeScript loop.
  */
 export function tsneAttraction2d(
   n: number,
@@ -546,6 +548,7 @@ export function tsneAttraction2d(
   data: Float64Array,
   attr: Float64Array,
   klRow: Float64Array | null = null,
+  upper = false,
 ): void {
   if (Y.length < 2 * n || attr.length < 2 * n || indptr.length < n + 1 || (klRow && klRow.length < n)) {
     throw new RangeError(`tsneAttraction2d: Y and attr need ${2 * n} values, indptr ${n + 1}, klRow ${n}`);
@@ -555,5 +558,5 @@ export function tsneAttraction2d(
     throw new RangeError(`tsneAttraction2d: indices and data need ${nnz} values (indptr[n])`);
   }
   if (n === 0) return;
-  active.tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow);
+  active.tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
 }

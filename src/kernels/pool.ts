@@ -37,7 +37,13 @@ const MAX_ARGS = 20;
 const CTRL_BYTES = ARGS_BYTE_OFFSET + MAX_ARGS * 8;
 
 /** Export names a worker may run, by op code. */
-export const POOL_OPS = ['gemm_f32', 'gemm_f64', 'tsne_bh_repulse', 'tsne_attract'] as const;
+export const POOL_OPS = [
+  'gemm_f32',
+  'gemm_f64',
+  'tsne_bh_repulse',
+  'tsne_attract',
+  'tsne_attract_upper',
+] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 
 // The worker's source, shared by Node (worker_threads, eval'd) and browsers (a Blob URL): plain

@@ -99,7 +99,11 @@ export interface KernelBackend {
   // t-SNE gradient kernels for 2-D maps, Cauchy kernel (see ts-tsne.ts for the formulas)
   /** Barnes-Hut repulsion: rep (n × 2) = Σ_j w_ij² (y_i − y_j), sumW[i] = Σ_{j≠i} w_ij. */
   tsneRepulsion2d: (n: number, Y: F64, theta: number, rep: F64, sumW: F64) => void;
-  /** Attraction over CSR rows: attr (n × 2) = Σ_j p_ij w_ij (y_i − y_j); klRow[i] = Σ_j p_ij log w_ij. */
+  /**
+   * Attraction over CSR rows: attr (n × 2) = Σ_j p_ij w_ij (y_i − y_j); klRow[i] = Σ_j p_ij log w_ij.
+   * `upper`: the CSR holds only the strict upper triangle of a symmetric P (each pair once; klRow then
+   * sums over j > i, so Σ_ij p_ij log w_ij = 2 Σ_i klRow[i]).
+   */
   tsneAttraction2d: (
     n: number,
     Y: F64,
@@ -108,6 +112,7 @@ export interface KernelBackend {
     data: F64,
     attr: F64,
     klRow: F64 | null,
+    upper: boolean,
   ) => void;
 }
 

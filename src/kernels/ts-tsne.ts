@@ -293,7 +293,8 @@ export function bhRepulsion2d(
 
 /**
  * Attraction over the rows of a CSR matrix P: attr[2i..2i+1] = Σ_j p_ij w_ij (y_i − y_j); with
- * `klRow`, klRow[i] = Σ_j p_ij log w_ij.
+ * `klRow`, klRow[i] = Σ_j p_ij log w_ij. `upper`: the CSR is the strict upper triangle of a symmetric
+ * P; each pair's force is added to i and subtracted from j, and klRow[i] sums over j > i only.
  */
 export function attraction2d(
   n: number,
@@ -303,7 +304,9 @@ export function attraction2d(
   data: F64,
   attr: F64,
   klRow: F64 | null,
+  upper = false,
 ): void {
+  if (upper) attr.fill(0, 0, 2 * n);
   for (let i = 0; i < n; i++) {
     const yx = Y[2 * i]!;
     const yy = Y[2 * i + 1]!;
@@ -315,15 +318,24 @@ export function attraction2d(
       const j = indices[q]!;
       const d0 = yx - Y[2 * j]!;
       const d1 = yy - Y[2 * j + 1]!;
-      const u = 1 + d0 * d0 + d1 * d1;
+      const u = 1 + (d0 * d0 + d1 * d1);
       const p = data[q]!;
       if (klRow) kl -= p * Math.log(u);
       const pw = p / u;
       gx += pw * d0;
       gy += pw * d1;
+      if (upper) {
+        attr[2 * j]! -= pw * d0;
+        attr[2 * j + 1]! -= pw * d1;
+      }
     }
     if (klRow) klRow[i] = kl;
-    attr[2 * i] = gx;
-    attr[2 * i + 1] = gy;
+    if (upper) {
+      attr[2 * i]! += gx;
+      attr[2 * i + 1]! += gy;
+    } else {
+      attr[2 * i] = gx;
+      attr[2 * i + 1] = gy;
+    }
   }
 }

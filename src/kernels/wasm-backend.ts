@@ -111,6 +111,18 @@ interface KernelExports {
   tsne_bh_list_bytes(n: number): number;
   tsne_bh_build(ws: number, n: number, cap: number, y: number, leaf: number, group: number): number;
   tsne_bh_repulse(ws: number, theta: number, counter: number, list: number, rep: number, sumw: number): void;
+  tsne_attract_upper(
+    n: number,
+    y: number,
+    indptr: number,
+    indices: number,
+    data: number,
+    split: number,
+    out0: number,
+    out1: number,
+    klrow: number,
+    counter: number,
+  ): void;
   tsne_attract(
     n: number,
     y: number,
@@ -645,29 +657,60 @@ export function makeWasmBackend(
     data: F64,
     attr: F64,
     klRow: F64 | null,
+    upper: boolean,
   ): void {
     if (!isInHeap(indptr) || !isInHeap(indices) || !isInHeap(data)) {
       // P is large and reused every iteration: callers that want the wasm path keep it in wasmHeap
-      tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow);
+      tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
       return;
     }
     const counter = scratch('tsne-counter', 64);
     if (counter < 0) throw new OutOfWasmMemory('tsne-counter');
     const y = addrOf('tsne-y', Y.subarray(0, 2 * n), true);
-    const a = addrOf('tsne-attr', attr.subarray(0, 2 * n), false);
     const k = klRow ? addrOf('tsne-kl', klRow.subarray(0, n), false) : 0;
     const nnz = indptr[n]!;
-    shared('tsne_attract', nnz * 20, counter, () => [
-      n,
-      y,
-      indptr.byteOffset,
-      indices.byteOffset,
-      data.byteOffset,
-      a,
-      k,
-      counter,
-    ]);
-    copyOut(a, attr.subarray(0, 2 * n));
+    if (upper) {
+      // two fixed halves of the pairs (by count), each with its own output: thread-independent sums
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (indptr[mid]! < nnz / 2) lo = mid + 1;
+        else hi = mid;
+      }
+      const o0 = scratch('tsne-att0', 16 * n);
+      const o1 = scratch('tsne-att1', 16 * n);
+      if (o0 < 0 || o1 < 0) throw new OutOfWasmMemory('tsne-att');
+      shared('tsne_attract_upper', nnz * 40, counter, () => [
+        n,
+        y,
+        indptr.byteOffset,
+        indices.byteOffset,
+        data.byteOffset,
+        lo,
+        o0,
+        o1,
+        k,
+        counter,
+      ]);
+      const buf = heapBuffer();
+      const a0 = new Float64Array(buf, o0, 2 * n);
+      const a1 = new Float64Array(buf, o1, 2 * n);
+      for (let t = 0; t < 2 * n; t++) attr[t] = a0[t]! + a1[t]!;
+    } else {
+      const a = addrOf('tsne-attr', attr.subarray(0, 2 * n), false);
+      shared('tsne_attract', nnz * 20, counter, () => [
+        n,
+        y,
+        indptr.byteOffset,
+        indices.byteOffset,
+        data.byteOffset,
+        a,
+        k,
+        counter,
+      ]);
+      copyOut(a, attr.subarray(0, 2 * n));
+    }
     if (klRow) copyOut(k, klRow.subarray(0, n));
   }
 
@@ -784,12 +827,12 @@ export function makeWasmBackend(
         tstsne.bhRepulsion2d(n, Y, theta, rep, sumW);
       }
     },
-    tsneAttraction2d: (n, Y, indptr, indices, data, attr, klRow) => {
+    tsneAttraction2d: (n, Y, indptr, indices, data, attr, klRow, upper) => {
       try {
-        tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow);
+        tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
       } catch (e) {
         if (!(e instanceof OutOfWasmMemory)) throw e;
-        tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow);
+        tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
       }
     },
   };

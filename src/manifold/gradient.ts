@@ -580,8 +580,8 @@ export function bhGradient(
 
 /**
  * The Barnes-Hut gradient of 2-D maps with α = 1 through the kernels (kernels/ts-tsne.ts and its
- * WebAssembly twin): group traversal of a Morton-ordered quadtree for the repulsion, a row loop over P
- * for the attraction, both split over the worker pool. P is copied once into wasm memory (the kernel
+ * WebAssembly twin): group traversal of a Morton-ordered quadtree for the repulsion, a loop over the
+ * pairs of P for the attraction (each symmetric pair once), both split over the worker pool. P is copied once into wasm memory (the kernel
  * reads it in place every iteration); call `dispose()` to give that memory back.
  */
 export class Bh2dGradient {
@@ -592,8 +592,13 @@ export class Bh2dGradient {
   private readonly sumW: Float64Array;
   private readonly klRow: Float64Array;
   private inHeap: boolean;
+  /** P is exactly symmetric and held as its strict upper triangle (each pair once). */
+  private readonly upper: boolean;
 
-  constructor(P: Csr) {
+  constructor(P0: Csr) {
+    const U = upperTriangle(P0);
+    const P = U ?? P0;
+    this.upper = U !== null;
     const n = P.n;
     const nnz = P.indptr[n]!;
     let heap: [Int32Array, Int32Array, Float64Array] | null = null;
@@ -631,7 +636,7 @@ export class Bh2dGradient {
   ): { Z: number; kl: number } {
     const { attr, sumW, klRow } = this;
     tsneRepulsion2d(n, Y, theta, rep, sumW);
-    tsneAttraction2d(n, Y, this.indptr, this.indices, this.data, attr, computeKl ? klRow : null);
+    tsneAttraction2d(n, Y, this.indptr, this.indices, this.data, attr, computeKl ? klRow : null, this.upper);
     let Z = 0;
     for (let i = 0; i < n; i++) Z += sumW[i]!;
     const inv = 1 / Z;
@@ -639,6 +644,7 @@ export class Bh2dGradient {
     if (!computeKl) return { Z, kl: NaN };
     let sumPLogW = 0;
     for (let i = 0; i < n; i++) sumPLogW += klRow[i]!;
+    if (this.upper) sumPLogW *= 2;
     return { Z, kl: plogp - sumPLogW + Math.log(Z) };
   }
 

@@ -217,14 +217,86 @@ describe('t-SNE kernels: attraction over a sparse P', () => {
     ] as const) {
       const attr = new Float64Array(2 * n).fill(NaN);
       const kl = new Float64Array(n).fill(NaN);
-      b.tsneAttraction2d(n, Y, P[0], P[1], P[2], attr, kl);
+      b.tsneAttraction2d(n, Y, P[0], P[1], P[2], attr, kl, false);
       expect(relErr(attr, ref.attr)).toBeLessThan(1e-13);
       expect(relErr(kl, ref.kl)).toBeLessThan(1e-13);
       const attr2 = new Float64Array(2 * n);
-      b.tsneAttraction2d(n, Y, P[0], P[1], P[2], attr2, null);
+      b.tsneAttraction2d(n, Y, P[0], P[1], P[2], attr2, null, false);
       expect(attr2).toEqual(attr);
     }
     for (const v of [pIdx, pCol, pVal]) wasmHeap.free(v);
+  });
+
+  it('the strict upper triangle of a symmetric P gives the full attraction (threads or not)', async () => {
+    // symmetric S = P + Pᵀ (full rows) and its strict upper triangle U, as CSR
+    const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+    for (let i = 0; i < n; i++) {
+      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+        const j = indices[q]!;
+        if (j === i) continue;
+        rows[i]!.set(j, (rows[i]!.get(j) ?? 0) + data[q]!);
+        rows[j]!.set(i, (rows[j]!.get(i) ?? 0) + data[q]!);
+      }
+    }
+    const csr = (keep: (i: number, j: number) => boolean, heap: boolean) => {
+      const ip: number[] = [0];
+      const ix: number[] = [];
+      const dv: number[] = [];
+      for (let i = 0; i < n; i++) {
+        for (const [j, v] of [...rows[i]!].sort((a, b) => a[0] - b[0])) {
+          if (!keep(i, j)) continue;
+          ix.push(j);
+          dv.push(v);
+        }
+        ip.push(ix.length);
+      }
+      const alloc = <T extends Int32Array | Float64Array>(src: T, make: (k: number) => T): T => {
+        const a = heap ? make(src.length) : src;
+        if (heap) a.set(src);
+        return a;
+      };
+      return [
+        alloc(Int32Array.from(ip), (k) => wasmHeap.allocI32(k)),
+        alloc(Int32Array.from(ix), (k) => wasmHeap.allocI32(k)),
+        alloc(Float64Array.from(dv), (k) => wasmHeap.allocF64(k)),
+      ] as const;
+    };
+    const full = csr(() => true, false);
+    const ref = new Float64Array(2 * n);
+    const refKl = new Float64Array(n);
+    tsB.tsneAttraction2d(n, Y, full[0], full[1], full[2], ref, refKl, false);
+    let klFull = 0;
+    for (let i = 0; i < n; i++) klFull += refKl[i]!;
+    for (const [b, heap] of [
+      [tsB, false],
+      [wasmB, false],
+      [wasmB, true],
+    ] as const) {
+      const U = csr((i, j) => j > i, heap);
+      const attr = new Float64Array(2 * n).fill(NaN);
+      const kl = new Float64Array(n).fill(NaN);
+      b.tsneAttraction2d(n, Y, U[0], U[1], U[2], attr, kl, true);
+      expect(relErr(attr, ref)).toBeLessThan(1e-13);
+      let klU = 0;
+      for (let i = 0; i < n; i++) klU += kl[i]!;
+      expect(Math.abs(2 * klU - klFull) / Math.abs(klFull)).toBeLessThan(1e-13);
+      if (heap) {
+        // one thread and two give the same bits (fixed halves, each with its own output)
+        K.setPoolOptions({ threads: 0 });
+        const one = new Float64Array(2 * n);
+        b.tsneAttraction2d(n, Y, U[0], U[1], U[2], one, null, true);
+        K.setPoolOptions({ threads: 1, minFlops: 0 });
+        expect(await W.whenPoolReady(10_000)).toBe(1);
+        const d0 = K.getPoolStats().dispatches;
+        const two = new Float64Array(2 * n);
+        b.tsneAttraction2d(n, Y, U[0], U[1], U[2], two, null, true);
+        expect(K.getPoolStats().dispatches).toBe(d0 + 1);
+        K.setPoolOptions({ minFlops: 2_000_000 });
+        expect(two).toEqual(one);
+        expect(two).toEqual(attr);
+        for (const v of U) wasmHeap.free(v);
+      }
+    }
   });
 
   it('rejects mismatched lengths with the argument named', () => {

@@ -556,3 +556,77 @@ export function tsne_attract(
     }
   }
 }
+
+/**
+ * Attraction over the strict upper triangle U of a symmetric P (each pair once: its force added to
+ * row i and subtracted from row j, half the memory traffic and divisions of the full rows). Two
+ * units taken from `counter`: rows [0, split) accumulate into out0, rows [split, n) into out1 (each
+ * zeroed first), so the result out0 + out1 does not depend on which thread ran which unit. When
+ * `klrow` ≠ 0, klrow[i] = Σ_{j>i} u_ij log w_ij.
+ */
+export function tsne_attract_upper(
+  n: i32,
+  y: usize,
+  indptr: usize,
+  indices: usize,
+  data: usize,
+  split: i32,
+  out0: usize,
+  out1: usize,
+  klrow: usize,
+  counter: usize,
+): void {
+  for (;;) {
+    const unit = takeChunk(counter, 1);
+    if (unit >= 2) break;
+    const out = unit == 0 ? out0 : out1;
+    const r0 = unit == 0 ? 0 : split;
+    const r1 = unit == 0 ? split : n;
+    memory.fill(out, 0, (<usize>n) << 4);
+    const one = f64x2.splat(1.0);
+    for (let i = r0; i < r1; i++) {
+      const vi = v128.load(y + ((<usize>i) << 4));
+      let acc = f64x2.splat(0);
+      let kl: f64 = 0;
+      const qe = load<i32>(indptr + ((<usize>(i + 1)) << 2));
+      let q = load<i32>(indptr + ((<usize>i) << 2));
+      for (; q + 2 <= qe; q += 2) {
+        const ja = load<i32>(indices + ((<usize>q) << 2));
+        const jb = load<i32>(indices + ((<usize>q) << 2), 4);
+        const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
+        const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
+        const sa = f64x2.mul(da, da);
+        const sb = f64x2.mul(db, db);
+        const u = f64x2.add(one, f64x2.add(i64x2.shuffle(sa, sb, 0, 2), i64x2.shuffle(sa, sb, 1, 3)));
+        const p = v128.load(data + ((<usize>q) << 3));
+        const pw = f64x2.div(p, u);
+        const fa = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 0)), da);
+        const fb = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 1)), db);
+        acc = f64x2.add(acc, f64x2.add(fa, fb));
+        const oa = out + ((<usize>ja) << 4);
+        v128.store(oa, f64x2.sub(v128.load(oa), fa));
+        const ob = out + ((<usize>jb) << 4);
+        v128.store(ob, f64x2.sub(v128.load(ob), fb));
+        if (klrow != 0) {
+          kl -= f64x2.extract_lane(p, 0) * Math.log(f64x2.extract_lane(u, 0));
+          kl -= f64x2.extract_lane(p, 1) * Math.log(f64x2.extract_lane(u, 1));
+        }
+      }
+      for (; q < qe; q++) {
+        const j = load<i32>(indices + ((<usize>q) << 2));
+        const d = f64x2.sub(vi, v128.load(y + ((<usize>j) << 4)));
+        const sq = f64x2.mul(d, d);
+        const u = 1 + (f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1));
+        const p = load<f64>(data + ((<usize>q) << 3));
+        if (klrow != 0) kl -= p * Math.log(u);
+        const f = f64x2.mul(f64x2.splat(p / u), d);
+        acc = f64x2.add(acc, f);
+        const o = out + ((<usize>j) << 4);
+        v128.store(o, f64x2.sub(v128.load(o), f));
+      }
+      const oi = out + ((<usize>i) << 4);
+      v128.store(oi, f64x2.add(v128.load(oi), acc));
+      if (klrow != 0) store<f64>(klrow + ((<usize>i) << 3), kl);
+    }
+  }
+}
