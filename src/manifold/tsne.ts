@@ -168,14 +168,15 @@ export function tsneMethodFor(n: number, nComponents: number, dof: number): Tsne
 }
 
 /**
- * Seconds per n·log2(n) of one Barnes-Hut gradient (repulsion + attraction) on the active kernels,
- * measured on MNIST maps on the 2-core machine of BENCHMARKS.md: WebAssembly with the worker pool
- * ~35 ms at 70,000 points (~2–3 ms at 10,000); one WebAssembly thread about twice that; TypeScript
- * ~9 ms at 10,000. It depends only on the configuration, never on timings, so runs stay deterministic.
+ * Seconds per n·log2(n) of one Barnes-Hut iteration (repulsion + attraction + update) on the active
+ * kernels, measured on MNIST maps on the 2-core machine of BENCHMARKS.md: WebAssembly with the worker
+ * pool ~2.5 ms at 10,000 points and ~20 ms at 70,000 (18 ns per n·log2 n at both); one WebAssembly
+ * thread about twice that; TypeScript ~12 ms at 10,000. It depends only on the configuration, never on
+ * timings, so runs stay deterministic.
  */
 function bhCostPerNLogN(): number {
-  if (getBackend().name !== 'wasm') return 70e-9;
-  return getPoolStats().threads > 0 ? 31e-9 : 60e-9;
+  if (getBackend().name !== 'wasm') return 90e-9;
+  return getPoolStats().threads > 0 ? 18e-9 : 34e-9;
 }
 
 /** The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. */
