@@ -17,7 +17,7 @@ beforeAll(() => {
     script,
     `if (process.env.PROBE_NO_SAB) delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
 if (process.env.PROBE_NO_GBM) delete (process as { getBuiltinModule?: unknown }).getBuiltinModule; // Node < 20.16
-const { gemm, sqdist, getBackend, getPoolStats, initKernels, wasmHeap, whenPoolReady } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
+const { gemm, sqdist, tsneRepulsion2d, getBackend, getPoolStats, initKernels, wasmHeap, whenPoolReady } = await import(${JSON.stringify(join(root, 'src/kernels/index.ts'))});
 const atImport = getBackend().name;
 await initKernels();
 let filled = 0;
@@ -58,7 +58,24 @@ for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
   for (let p = 0; p < n; p++) s += (A[i * n + p] - A[j * n + p]) ** 2;
   derr = Math.max(derr, Math.abs(s - D[i * n + j]));
 }
-console.log(JSON.stringify({ ...getBackend(), atImport, shared: wasmHeap.shared, err, derr, filled, dispatches: getPoolStats().dispatches }));
+// t-SNE Barnes-Hut kernel with θ = 0 (the exact sum) against a brute-force loop
+const m = 300;
+const Y = Float64Array.from({ length: 2 * m }, (_, i) => ((i * 7919) % 101) / 7 - 7);
+const rep = new Float64Array(2 * m);
+const sumW = new Float64Array(m);
+tsneRepulsion2d(m, Y, 0, rep, sumW);
+let terr = 0;
+for (let i = 0; i < m; i++) {
+  let a = 0, b = 0, c = 0;
+  for (let j = 0; j < m; j++) {
+    if (j === i) continue;
+    const d0 = Y[2 * i] - Y[2 * j], d1 = Y[2 * i + 1] - Y[2 * j + 1];
+    const w = 1 / (1 + d0 * d0 + d1 * d1);
+    c += w; a += w * w * d0; b += w * w * d1;
+  }
+  terr = Math.max(terr, Math.abs(a - rep[2 * i]), Math.abs(b - rep[2 * i + 1]), Math.abs(c - sumW[i]) / c);
+}
+console.log(JSON.stringify({ ...getBackend(), atImport, shared: wasmHeap.shared, err, derr, terr, filled, dispatches: getPoolStats().dispatches }));
 `,
   );
 });
@@ -73,6 +90,7 @@ function probe(
   shared: boolean;
   err: number;
   derr: number;
+  terr: number;
   filled: number;
   dispatches: number;
 } {
@@ -90,6 +108,7 @@ describe('backend selection at load time', () => {
     const r = probe([], { UNSUPERVISED_BACKEND: 'ts' });
     expect(r.name).toBe('ts');
     expect(r.err).toBe(0);
+    expect(r.terr).toBeLessThan(1e-12);
   });
   it('defaults to wasm with relaxed SIMD even without the command-line flag (switched on at load)', () => {
     const r = probe([], { UNSUPERVISED_BACKEND: '' });
@@ -97,6 +116,7 @@ describe('backend selection at load time', () => {
     expect(r.description).toContain('kernels-relaxed-mt');
     expect(r.shared).toBe(true);
     expect(r.err).toBe(0);
+    expect(r.terr).toBeLessThan(1e-12);
     expect(r.dispatches).toBeGreaterThanOrEqual(1); // products ran on two threads, and the process still exited
   });
   it('Node < 20.16 (no process.getBuiltinModule): TypeScript at import, wasm with threads after initKernels()', () => {
@@ -113,11 +133,13 @@ describe('backend selection at load time', () => {
     expect(r.filled).toBeGreaterThan(100); // about 256 MiB of 2 MiB blocks
     expect(r.err).toBe(0);
     expect(r.derr).toBe(0);
+    expect(r.terr).toBeLessThan(1e-12); // the t-SNE kernels too (no room for their tree: TypeScript)
   });
   it('without SharedArrayBuffer: private memory, single-threaded wasm build, same results', () => {
     const r = probe([], { UNSUPERVISED_BACKEND: '', PROBE_NO_SAB: '1' });
     expect(r.shared).toBe(false);
     expect(r.description).toMatch(/kernels-relaxed-st|kernels-simd-st/);
     expect(r.err).toBe(0);
+    expect(r.terr).toBeLessThan(1e-12); // t-SNE kernel without atomics (single-threaded build)
   });
 });
