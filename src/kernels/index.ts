@@ -21,6 +21,7 @@
 import { Matrix, allocFloat, type Float } from '../core/matrix.js';
 import { isInHeap, wasmHeap } from './heap.js';
 import { active } from './registry.js';
+import { fftSizeOk, type FftRepulsionBuffers } from '../manifold/fft.js';
 import { initWasmBackend } from './wasm-backend.js';
 
 export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
@@ -559,4 +560,40 @@ export function tsneAttraction2d(
   }
   if (n === 0) return;
   active.tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
+}
+
+/**
+ * FFT-interpolated t-SNE repulsion of a 2-D map (Linderman et al. 2019): rep (n × 2) ≈ Σ_j w_ij² (y_i − y_j),
+ * returns Z ≈ Σ_{i≠j} w_ij. The map must lie in the square [lo, lo + ⌊N/2p⌋·boxW)² (points outside are
+ * clamped to the border boxes); p Lagrange nodes per box, an N × N grid (N a power of two, 3·2^m or 5·2^m).
+ * The WebAssembly backend runs it on the worker pool (results independent of the split) for N >= 16 and
+ * p <= 8; otherwise the TypeScript reference, whose arrays live in `buffers`.
+ */
+export function tsneFftRepulsion2d(
+  n: number,
+  Y: Float64Array,
+  p: number,
+  N: number,
+  lo: number,
+  boxW: number,
+  rep: Float64Array,
+  buffers: FftRepulsionBuffers,
+): number {
+  if (Y.length < 2 * n || rep.length < 2 * n) {
+    throw new RangeError(`tsneFftRepulsion2d: Y and rep need ${2 * n} values`);
+  }
+  if (!Number.isInteger(p) || p < 1)
+    throw new RangeError(`tsneFftRepulsion2d: p must be an integer >= 1, got ${p}`);
+  if (!fftSizeOk(N) || N < 2 * p) {
+    throw new RangeError(
+      `tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m and at least 2p = ${2 * p}, got ${N}`,
+    );
+  }
+  if (!(boxW > 0) || !Number.isFinite(boxW) || !Number.isFinite(lo)) {
+    throw new RangeError(
+      `tsneFftRepulsion2d: boxW must be finite and > 0 and lo finite, got ${boxW} and ${lo}`,
+    );
+  }
+  if (n === 0) return 0;
+  return active.tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep, buffers);
 }

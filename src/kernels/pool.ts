@@ -43,6 +43,10 @@ export const POOL_OPS = [
   'tsne_bh_repulse',
   'tsne_attract',
   'tsne_attract_upper',
+  'fft_rows_fwd',
+  'fft_cols',
+  'fft_rows_inv',
+  'fft_gather',
 ] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 

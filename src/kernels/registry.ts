@@ -9,6 +9,7 @@
 import * as ts from './ts-backend.js';
 import * as tsnn from './ts-nn.js';
 import * as tstsne from './ts-tsne.js';
+import { fftRepulsion2dTs, type FftRepulsionBuffers } from '../manifold/fft.js';
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -114,6 +115,21 @@ export interface KernelBackend {
     klRow: F64 | null,
     upper: boolean,
   ) => void;
+  /**
+   * FFT-interpolated t-SNE repulsion (FIt-SNE): rep (n × 2) ≈ Σ_j w_ij² (y_i − y_j), returns
+   * Z ≈ Σ_{i≠j} w_ij; the grid is N × N with ⌊N/2p⌋ boxes of width boxW per side from (lo, lo) and p
+   * nodes per box (see fftRepulsion2dTs in manifold/fft.ts). `buffers` hold the TypeScript path's arrays.
+   */
+  tsneFftRepulsion2d: (
+    n: number,
+    Y: F64,
+    p: number,
+    N: number,
+    lo: number,
+    boxW: number,
+    rep: F64,
+    buffers: FftRepulsionBuffers,
+  ) => number;
 }
 
 export const KERNEL_NAMES = [
@@ -145,6 +161,7 @@ export const KERNEL_NAMES = [
   'adamF32',
   'tsneRepulsion2d',
   'tsneAttraction2d',
+  'tsneFftRepulsion2d',
 ] as const satisfies readonly (keyof KernelBackend)[];
 
 export const tsBackend: KernelBackend = {
@@ -192,6 +209,7 @@ export const tsBackend: KernelBackend = {
   adamF32: tsnn.adamF32,
   tsneRepulsion2d: (n, Y, theta, rep, sumW) => tstsne.bhRepulsion2d(n, Y, theta, rep, sumW),
   tsneAttraction2d: tstsne.attraction2d,
+  tsneFftRepulsion2d: fftRepulsion2dTs,
 };
 
 function checkComplete(b: KernelBackend): void {

@@ -16,7 +16,8 @@
  * done in blocks, so big inputs are slower, never wrong. Products of more than
  * `PoolOptions.minFlops` are split by rows (or columns) between the main thread and the worker pool.
  */
-import { allocBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
+import { allocBytes, freeBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
+import { fftRepulsion2dTs, type FftRepulsionBuffers } from '../manifold/fft.js';
 import {
   BROWSER_WORKER_SOURCE,
   BrowserWorkerAdapter,
@@ -133,6 +134,42 @@ interface KernelExports {
     klrow: number,
     counter: number,
   ): void;
+  fft_plan_bytes(N: number): number;
+  fft_plan(tw: number, N: number): void;
+  fft_grid_bytes(N: number): number;
+  fft_rows_fwd(grid: number, tw: number, G: number, full: number, counter: number): void;
+  fft_cols(grid: number, tw: number, khat: number, mode: number, buf: number, counter: number): void;
+  fft_col_buf_bytes(N: number): number;
+  fft_rows_inv(grid: number, tw: number, G: number, counter: number): void;
+  fft_kernel_fill(grid: number, N: number, G: number, h: number): void;
+  fft_kernel_take(grid: number, N: number, khat: number): void;
+  fft_spread(
+    n: number,
+    y: number,
+    grid: number,
+    N: number,
+    G: number,
+    p: number,
+    lo: number,
+    boxW: number,
+    box: number,
+    wts: number,
+  ): void;
+  fft_gather(
+    n: number,
+    y: number,
+    grid: number,
+    N: number,
+    p: number,
+    box: number,
+    wts: number,
+    selfT: number,
+    rep: number,
+    zi: number,
+    counter: number,
+  ): void;
+  fft_self_table(selfT: number, p: number, h: number): void;
+  fft_sum(n: number, zi: number): number;
 }
 
 /** Variants in order of preference for this memory. */
@@ -714,6 +751,76 @@ export function makeWasmBackend(
     if (klRow) copyOut(k, klRow.subarray(0, n));
   }
 
+  // FFT repulsion: the plan (twiddles) of the last grid size and the kernel's transform of the last
+  // (N, p, h), in regions owned here (not scratch: they must survive between calls unchanged)
+  const fftPlan = { addr: -1, N: 0 };
+  const fftKernel = { addr: -1, bytes: 0, N: 0, p: 0, h: NaN };
+
+  function tsneFftRepulsion2d(
+    n: number,
+    Y: F64,
+    p: number,
+    N: number,
+    lo: number,
+    boxW: number,
+    rep: F64,
+  ): number {
+    const nBoxes = Math.floor(N / (2 * p));
+    const G = p * nBoxes;
+    const h = boxW / p;
+    if (fftPlan.N !== N) {
+      if (fftPlan.addr >= 0) freeBytes(fftPlan.addr);
+      fftPlan.N = 0;
+      fftPlan.addr = allocBytes(ex.fft_plan_bytes(N));
+      if (fftPlan.addr < 0) throw new OutOfWasmMemory('fft-plan');
+      ex.fft_plan(fftPlan.addr, N);
+      fftPlan.N = N;
+    }
+    const tw = fftPlan.addr;
+    const grid = scratch('fft-grid', ex.fft_grid_bytes(N));
+    const counter = scratch('fft-counter', 64);
+    if (grid < 0 || counter < 0) throw new OutOfWasmMemory('fft-grid');
+    const logN = Math.log2(N);
+    const colBuf = (t: number): number => {
+      const at = scratch(`fft-cols-${t}`, ex.fft_col_buf_bytes(N));
+      if (at < 0) throw new OutOfWasmMemory('fft-cols');
+      return at;
+    };
+    const k = fftKernel;
+    if (!(k.N === N && k.p === p && k.h === h)) {
+      if (k.bytes < N * N * 8) {
+        if (k.addr >= 0) freeBytes(k.addr);
+        k.bytes = 0;
+        k.addr = allocBytes(N * N * 8);
+        if (k.addr < 0) throw new OutOfWasmMemory('fft-kernel');
+        k.bytes = N * N * 8;
+      }
+      k.N = 0;
+      ex.fft_kernel_fill(grid, N, G, h);
+      shared('fft_rows_fwd', N * N * logN * 10, counter, () => [grid, tw, G, 1, counter]);
+      shared('fft_cols', N * N * logN * 10, counter, (t) => [grid, tw, k.addr, 0, colBuf(t), counter]);
+      ex.fft_kernel_take(grid, N, k.addr);
+      k.N = N;
+      k.p = p;
+      k.h = h;
+    }
+    const y = addrOf('tsne-y', Y.subarray(0, 2 * n), true);
+    const box = scratch('fft-box', 8 * n);
+    const wts = scratch('fft-wts', 16 * p * n);
+    const zi = scratch('fft-zi', 8 * n);
+    const selfT = scratch('fft-self', 8 * p * p);
+    if (box < 0 || wts < 0 || zi < 0 || selfT < 0) throw new OutOfWasmMemory('fft-points');
+    const r = addrOf('tsne-rep', rep.subarray(0, 2 * n), false);
+    ex.fft_spread(n, y, grid, N, G, p, lo, boxW, box, wts);
+    shared('fft_rows_fwd', G * N * logN * 10, counter, () => [grid, tw, G, 0, counter]);
+    shared('fft_cols', N * N * logN * 20, counter, (t) => [grid, tw, k.addr, 1, colBuf(t), counter]);
+    shared('fft_rows_inv', G * N * logN * 10, counter, () => [grid, tw, G, counter]);
+    ex.fft_self_table(selfT, p, h);
+    shared('fft_gather', n * p * p * 40, counter, () => [n, y, grid, N, p, box, wts, selfT, r, zi, counter]);
+    copyOut(r, rep.subarray(0, 2 * n));
+    return ex.fft_sum(n, zi);
+  }
+
   const backend: KernelBackend = {
     name: 'wasm',
     description: `wasm simd128${relaxed ? '+relaxed (FMA)' : ''}${pool ? ', worker pool' : ', 1 thread'} [${variant}]`,
@@ -834,6 +941,24 @@ export function makeWasmBackend(
         if (!(e instanceof OutOfWasmMemory)) throw e;
         tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
       }
+    },
+    tsneFftRepulsion2d: (n, Y, p, N, lo, boxW, rep, buffers: FftRepulsionBuffers) => {
+      // The transforms work in place, so a phase cannot simply be redone after a worker died in it
+      // (shared() reruns it on the main thread over half-transformed data): then the whole call is
+      // redone (the dead worker is gone; the kernel's transform is recomputed too).
+      for (let attempt = 0; attempt < 3 && N >= 16 && p <= 8; attempt++) {
+        const failures = pool ? pool.stats().failures : 0;
+        let Z: number;
+        try {
+          Z = tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep);
+        } catch (e) {
+          if (!(e instanceof OutOfWasmMemory)) throw e;
+          break;
+        }
+        if ((pool ? pool.stats().failures : 0) === failures) return Z;
+        fftKernel.N = 0;
+      }
+      return fftRepulsion2dTs(n, Y, p, N, lo, boxW, rep, buffers);
     },
   };
   return { backend, pool };

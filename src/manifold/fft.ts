@@ -511,3 +511,265 @@ export function fft2(
     for (let r = 0; r < rowsOut; r++) f.transform(re, im, r * n, sign);
   }
 }
+
+/**
+ * Buffers of the TypeScript FFT repulsion (fftRepulsion2dTs), reused across calls, and its cached
+ * kernel transform (valid for the grid size, node count and spacing it was computed for).
+ */
+export class FftRepulsionBuffers {
+  size = 0;
+  kN = 0;
+  kP = 0;
+  kH = NaN;
+  fft: Fft | null = null;
+  kRe = new Float64Array(0);
+  kIm = new Float64Array(0);
+  aRe = new Float64Array(0);
+  aIm = new Float64Array(0);
+  bRe = new Float64Array(0);
+  bIm = new Float64Array(0);
+  colRe = new Float64Array(0);
+  colIm = new Float64Array(0);
+  box = new Int32Array(0);
+  wx = new Float64Array(0);
+  wy = new Float64Array(0);
+  /** Interleaved G × G × 4 charges / potentials (G < N). */
+  q4 = new Float64Array(0);
+  selfT = new Float64Array(0);
+  selfVx = new Float64Array(0);
+  selfVy = new Float64Array(0);
+
+  ensure(N: number, n: number, p: number): void {
+    if (this.selfVx.length !== 2 * p - 1) {
+      this.selfT = new Float64Array((2 * p - 1) * (2 * p - 1));
+      this.selfVx = new Float64Array(2 * p - 1);
+      this.selfVy = new Float64Array(2 * p - 1);
+    }
+    if (this.size !== N) {
+      this.size = N;
+      this.q4 = new Float64Array(N * N);
+      this.fft = new Fft(N);
+      for (const k of ['kRe', 'kIm', 'aRe', 'aIm', 'bRe', 'bIm'] as const) this[k] = new Float64Array(N * N);
+      this.colRe = new Float64Array(N);
+      this.colIm = new Float64Array(N);
+      this.kN = 0;
+    }
+    if (this.box.length !== 2 * n || this.wx.length !== n * p) {
+      this.box = new Int32Array(2 * n);
+      this.wx = new Float64Array(n * p);
+      this.wy = new Float64Array(n * p);
+    }
+  }
+}
+
+/**
+ * FFT-interpolated t-SNE repulsion of a 2-D map, α = 1 (Linderman et al. 2019), TypeScript reference
+ * of the `tsneFftRepulsion2d` kernel. The map lies in the square [lo, lo + nBoxes·boxW)² of
+ * nBoxes = ⌊N / 2p⌋ boxes per side with p Lagrange nodes each (grid spacing h = boxW / p, G = p·nBoxes
+ * nodes per side, zero-padded to N for the circular convolution). Writes rep_i ≈ Σ_j w_ij² (y_i − y_j)
+ * and returns Z ≈ Σ_{i≠j} w_ij (the interpolated self terms removed).
+ */
+export function fftRepulsion2dTs(
+  n: number,
+  Y: Float64Array,
+  p: number,
+  N: number,
+  lo: number,
+  boxW: number,
+  rep: Float64Array,
+  ws: FftRepulsionBuffers,
+): number {
+  const nBoxes = Math.floor(N / (2 * p));
+  const G = p * nBoxes;
+  const h = boxW / p; // grid spacing
+  ws.ensure(N, n, p);
+  const { kRe, kIm, aRe, aIm, bRe, bIm, colRe, colIm, box, wx, wy } = ws;
+  const f = ws.fft!;
+  if (!(ws.kN === N && ws.kP === p && ws.kH === h)) {
+    ws.kN = N;
+    ws.kP = p;
+    ws.kH = h;
+    // kernel on the circulant-embedded grid: K(Δ) = (1 + ‖Δ‖²)^−2 at grid offsets, wrapped mod N
+    kIm.fill(0);
+    kRe.fill(0);
+    for (let a = -(G - 1); a <= G - 1; a++) {
+      const ra = (a + N) % N;
+      const da = a * h;
+      for (let b = -(G - 1); b <= G - 1; b++) {
+        const db = b * h;
+        const w = 1 / (1 + da * da + db * db);
+        kRe[ra * N + ((b + N) % N)] = w * w;
+      }
+    }
+    fft2(f, kRe, kIm, -1, N, N, colRe, colIm);
+  }
+
+  // Lagrange weights of each point on the p nodes of its box, nodes at (k + 1/2)/p of the box
+  const nodes = new Float64Array(p);
+  const denom = new Float64Array(p);
+  for (let k = 0; k < p; k++) nodes[k] = (k + 0.5) / p;
+  for (let k = 0; k < p; k++) {
+    let dd = 1;
+    for (let m = 0; m < p; m++) if (m !== k) dd *= nodes[k]! - nodes[m]!;
+    denom[k] = dd;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 2; c++) {
+      const rel = (Y[2 * i + c]! - lo) / boxW;
+      let bx = Math.floor(rel);
+      if (bx >= nBoxes) bx = nBoxes - 1;
+      if (bx < 0) bx = 0;
+      box[2 * i + c] = bx;
+      const x = rel - bx;
+      const W = c === 0 ? wx : wy;
+      if (p === 3) {
+        // nodes 1/6, 1/2, 5/6; denominators 2/9, −1/9, 2/9
+        const u0 = x - 1 / 6;
+        const u1 = x - 0.5;
+        const u2 = x - 5 / 6;
+        W[i * 3] = u1 * u2 * 4.5;
+        W[i * 3 + 1] = u0 * u2 * -9;
+        W[i * 3 + 2] = u0 * u1 * 4.5;
+        continue;
+      }
+      for (let k = 0; k < p; k++) {
+        let num = 1;
+        for (let m = 0; m < p; m++) if (m !== k) num *= x - nodes[m]!;
+        W[i * p + k] = num / denom[k]!;
+      }
+    }
+  }
+
+  // Spread the four charges 1, y1, y2, ‖y‖² onto an interleaved G × G × 4 grid (one point touches
+  // p rows of 4p contiguous values instead of 4 separate N × N grids: a few cache lines, not 4p²),
+  // then copy it into the two complex grids (charges two per grid) in one sequential pass that
+  // also zeroes the padding.
+  const q4 = ws.q4;
+  q4.fill(0, 0, G * G * 4);
+  for (let i = 0; i < n; i++) {
+    const y0 = Y[2 * i]!;
+    const y1 = Y[2 * i + 1]!;
+    const sq = y0 * y0 + y1 * y1;
+    const gx = box[2 * i]! * p;
+    const gy = box[2 * i + 1]! * p;
+    for (let kx = 0; kx < p; kx++) {
+      const lx = wx[i * p + kx]!;
+      const row = ((gx + kx) * G + gy) * 4;
+      for (let ky = 0; ky < p; ky++) {
+        const l = lx * wy[i * p + ky]!;
+        const q = row + 4 * ky;
+        q4[q]! += l;
+        q4[q + 1]! += l * y0;
+        q4[q + 2]! += l * y1;
+        q4[q + 3]! += l * sq;
+      }
+    }
+  }
+  for (let r = 0; r < G; r++) {
+    const src = r * G * 4;
+    const dst = r * N;
+    for (let c = 0; c < G; c++) {
+      const u = src + 4 * c;
+      aRe[dst + c] = q4[u]!;
+      aIm[dst + c] = q4[u + 1]!;
+      bRe[dst + c] = q4[u + 2]!;
+      bIm[dst + c] = q4[u + 3]!;
+    }
+    aRe.fill(0, dst + G, dst + N);
+    aIm.fill(0, dst + G, dst + N);
+    bRe.fill(0, dst + G, dst + N);
+    bIm.fill(0, dst + G, dst + N);
+  }
+  aRe.fill(0, G * N);
+  aIm.fill(0, G * N);
+  bRe.fill(0, G * N);
+  bIm.fill(0, G * N);
+  fft2(f, aRe, aIm, -1, G, G, colRe, colIm);
+  fft2(f, bRe, bIm, -1, G, G, colRe, colIm);
+  // the kernel is real and even, so its transform is real: multiply both grids by it
+  const scale = 1 / (N * N);
+  for (let q = 0; q < N * N; q++) {
+    const k = kRe[q]! * scale;
+    aRe[q]! *= k;
+    aIm[q]! *= k;
+    bRe[q]! *= k;
+    bIm[q]! *= k;
+  }
+  fft2(f, aRe, aIm, 1, G, G, colRe, colIm);
+  fft2(f, bRe, bIm, 1, G, G, colRe, colIm);
+  // back to the interleaved layout for the gather
+  for (let r = 0; r < G; r++) {
+    const dst = r * G * 4;
+    const src = r * N;
+    for (let c = 0; c < G; c++) {
+      const u = dst + 4 * c;
+      q4[u] = aRe[src + c]!;
+      q4[u + 1] = aIm[src + c]!;
+      q4[u + 2] = bRe[src + c]!;
+      q4[u + 3] = bIm[src + c]!;
+    }
+  }
+
+  // The interpolated kernel of a point with itself is not exactly w_ii = 1: subtract the
+  // interpolated self term s_i (it cancels in the forces and only enters Z), so Z stays accurate
+  // even when the map is sparse (Z not >> n). s_i = Σ_{a,c,b,e} lx_a lx_c ly_b ly_e T(a−c, b−e)
+  // = Σ_{dx,dy} Vx(dx) Vy(dy) T(dx, dy) with Vx(d) = Σ_{a−c=d} lx_a lx_c: (2p−1)² terms, not p⁴.
+  const tw = 2 * p - 1;
+  const T = ws.selfT;
+  for (let a = 0; a < tw; a++) {
+    for (let b = 0; b < tw; b++) {
+      const da = (a - (p - 1)) * h;
+      const db = (b - (p - 1)) * h;
+      const w = 1 / (1 + da * da + db * db);
+      T[a * tw + b] = w * w;
+    }
+  }
+  const Vx = ws.selfVx;
+  const Vy = ws.selfVy;
+  // gather the potentials back at the points
+  let sumQ = 0;
+  let selfSum = 0;
+  for (let i = 0; i < n; i++) {
+    const gx = box[2 * i]! * p;
+    const gy = box[2 * i + 1]! * p;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    let p4 = 0;
+    for (let kx = 0; kx < p; kx++) {
+      const lx = wx[i * p + kx]!;
+      const row = ((gx + kx) * G + gy) * 4;
+      for (let ky = 0; ky < p; ky++) {
+        const l = lx * wy[i * p + ky]!;
+        const q = row + 4 * ky;
+        p1 += l * q4[q]!;
+        p2 += l * q4[q + 1]!;
+        p3 += l * q4[q + 2]!;
+        p4 += l * q4[q + 3]!;
+      }
+    }
+    Vx.fill(0);
+    Vy.fill(0);
+    for (let a = 0; a < p; a++) {
+      const la = wx[i * p + a]!;
+      const ma = wy[i * p + a]!;
+      for (let c = 0; c < p; c++) {
+        Vx[a - c + p - 1]! += la * wx[i * p + c]!;
+        Vy[a - c + p - 1]! += ma * wy[i * p + c]!;
+      }
+    }
+    let self = 0;
+    for (let a = 0; a < tw; a++) {
+      let acc = 0;
+      for (let b = 0; b < tw; b++) acc += Vy[b]! * T[a * tw + b]!;
+      self += Vx[a]! * acc;
+    }
+    selfSum += self;
+    const y0 = Y[2 * i]!;
+    const y1 = Y[2 * i + 1]!;
+    sumQ += (1 + y0 * y0 + y1 * y1) * p1 - 2 * (y0 * p2 + y1 * p3) + p4;
+    rep[2 * i] = y0 * p1 - p2;
+    rep[2 * i + 1] = y1 * p1 - p3;
+  }
+  return sumQ - selfSum;
+}

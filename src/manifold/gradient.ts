@@ -18,8 +18,8 @@
  *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
  */
 import type { Csr } from './affinity.js';
-import { Fft, fft2, nextGridSize } from './fft.js';
-import { tsneAttraction2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
+import { FftRepulsionBuffers, nextGridSize } from './fft.js';
+import { tsneAttraction2d, tsneFftRepulsion2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
 
 export interface GradientResult {
   /** Z = Σ_{i≠j} w_ij. */
@@ -671,57 +671,100 @@ export interface FftOptions {
   intervalsPerInteger?: number;
 }
 
-/** Buffers of the FFT method, reused across iterations (reallocated only when the grid grows). */
+/** Frees the wasm-memory copies of P of a collected FftWorkspace (never shared: no view escapes). */
+const fftPRegistry = new FinalizationRegistry<ArrayBufferView[]>((views) => {
+  for (const v of views) wasmHeap.free(v);
+});
+
+/** State of the FFT method, reused across iterations: the grid of the cached kernel transform and the buffers. */
 export class FftWorkspace {
-  size = 0;
   /** Grid of the cached kernel transform: size, nodes per box, lower corner, side length. */
   kN = 0;
   kP = 0;
   kLo = 0;
   kCover = 0;
-  fft: Fft | null = null;
-  kRe = new Float64Array(0);
-  kIm = new Float64Array(0);
-  aRe = new Float64Array(0);
-  aIm = new Float64Array(0);
-  bRe = new Float64Array(0);
-  bIm = new Float64Array(0);
-  colRe = new Float64Array(0);
-  colIm = new Float64Array(0);
-  box = new Int32Array(0);
-  wx = new Float64Array(0);
-  wy = new Float64Array(0);
-  /** Interleaved G × G × 4 charges / potentials (G < N). */
-  q4 = new Float64Array(0);
-  selfT = new Float64Array(0);
-  selfVx = new Float64Array(0);
-  selfVy = new Float64Array(0);
+  /** Arrays of the TypeScript path (empty while the WebAssembly kernels run it). */
+  readonly buffers = new FftRepulsionBuffers();
+  /** P for the attraction kernel (its strict upper triangle when symmetric), in wasm memory when it fits. */
+  private att: {
+    src: Csr;
+    indptr: Int32Array;
+    indices: Int32Array;
+    data: Float64Array;
+    upper: boolean;
+    views: ArrayBufferView[];
+  } | null = null;
+  private attr = new Float64Array(0);
+  private klRow = new Float64Array(0);
 
-  ensure(N: number, n: number, p: number): void {
-    if (this.selfVx.length !== 2 * p - 1) {
-      this.selfT = new Float64Array((2 * p - 1) * (2 * p - 1));
-      this.selfVx = new Float64Array(2 * p - 1);
-      this.selfVy = new Float64Array(2 * p - 1);
+  /** Grid side of the last call. */
+  get size(): number {
+    return this.kN;
+  }
+
+  /**
+   * attr_i = Σ_j p_ij w_ij (y_i − y_j) through the `tsneAttraction2d` kernel (each symmetric pair once;
+   * WebAssembly on the worker pool when P's copy is in wasm memory); returns Σ_ij p_ij log w_ij when asked.
+   */
+  attraction(
+    Y: Float64Array,
+    n: number,
+    P0: Csr,
+    computeKl: boolean,
+  ): { attr: Float64Array; sumPLogW: number } {
+    if (this.att?.src !== P0) {
+      this.dispose();
+      const U = upperTriangle(P0);
+      const P = U ?? P0;
+      const nnz = P.indptr[P.n]!;
+      let views: [Int32Array, Int32Array, Float64Array] | null = null;
+      try {
+        views = [wasmHeap.allocI32(P.n + 1), wasmHeap.allocI32(nnz), wasmHeap.allocF64(nnz)];
+        views[0].set(P.indptr.subarray(0, P.n + 1));
+        views[1].set(P.indices.subarray(0, nnz));
+        views[2].set(P.data.subarray(0, nnz));
+      } catch {
+        views = null; // wasm memory full: the kernel reads P from ordinary arrays (TypeScript loop)
+      }
+      this.att = {
+        src: P0,
+        indptr: views?.[0] ?? P.indptr,
+        indices: views?.[1] ?? P.indices,
+        data: views?.[2] ?? P.data,
+        upper: U !== null,
+        views: views ?? [],
+      };
+      if (views) fftPRegistry.register(this, views, this);
     }
-    if (this.size !== N) {
-      this.size = N;
-      this.q4 = new Float64Array(N * N);
-      this.fft = new Fft(N);
-      for (const k of ['kRe', 'kIm', 'aRe', 'aIm', 'bRe', 'bIm'] as const) this[k] = new Float64Array(N * N);
-      this.colRe = new Float64Array(N);
-      this.colIm = new Float64Array(N);
-      this.kN = 0;
+    if (this.attr.length !== 2 * n) {
+      this.attr = new Float64Array(2 * n);
+      this.klRow = new Float64Array(n);
     }
-    if (this.box.length !== 2 * n || this.wx.length !== n * p) {
-      this.box = new Int32Array(2 * n);
-      this.wx = new Float64Array(n * p);
-      this.wy = new Float64Array(n * p);
+    const a = this.att;
+    tsneAttraction2d(n, Y, a.indptr, a.indices, a.data, this.attr, computeKl ? this.klRow : null, a.upper);
+    let sumPLogW = NaN;
+    if (computeKl) {
+      sumPLogW = 0;
+      for (let i = 0; i < n; i++) sumPLogW += this.klRow[i]!;
+      if (a.upper) sumPLogW *= 2;
     }
+    return { attr: this.attr, sumPLogW };
+  }
+
+  /** Returns P's copy in wasm memory to the heap (the workspace stays usable: it copies P again when needed). */
+  dispose(): void {
+    if (!this.att) return;
+    fftPRegistry.unregister(this);
+    for (const v of this.att.views) wasmHeap.free(v);
+    this.att = null;
   }
 }
 
 /**
  * FFT-interpolated repulsion for 2-D, α = 1: rep_i ≈ Σ_j w_ij² (y_i − y_j); returns Z ≈ Σ_{i≠j} w_ij.
+ * Chooses the grid (side N for the map's extent with 5% slack, kept while the map still fits and has
+ * not shrunk by more than 1/1.25, so the kernel's transform is reused) and runs the
+ * `tsneFftRepulsion2d` kernel (WebAssembly on the worker pool, or the TypeScript reference).
  */
 export function fftRepulsive(
   Y: Float64Array,
@@ -742,16 +785,10 @@ export function fftRepulsive(
   }
   let range = hi - lo;
   if (!(range > 0)) range = 1e-6;
-  // The grid covers the map with 5% slack, so the kernel's transform (which depends only on the
-  // grid) is reused for the following iterations while the map still fits and has not shrunk.
   const slack = 1.05;
   const needed = Math.max(minIntervals, Math.ceil(range * slack * perUnit));
   const N = nextGridSize(2 * p * needed);
   const nBoxes = Math.floor(N / (2 * p));
-  const G = p * nBoxes;
-  ws.ensure(N, n, p);
-  const { kRe, kIm, aRe, aIm, bRe, bIm, colRe, colIm, box, wx, wy } = ws;
-  const f = ws.fft!;
   const reuse =
     ws.kN === N &&
     ws.kP === p &&
@@ -764,196 +801,14 @@ export function fftRepulsive(
     ws.kCover = cover;
     ws.kN = N;
     ws.kP = p;
-    const hh = cover / nBoxes / p;
-    // kernel on the circulant-embedded grid: K(Δ) = (1 + ‖Δ‖²)^−2 at grid offsets, wrapped mod N
-    kIm.fill(0);
-    kRe.fill(0);
-    for (let a = -(G - 1); a <= G - 1; a++) {
-      const ra = (a + N) % N;
-      const da = a * hh;
-      for (let b = -(G - 1); b <= G - 1; b++) {
-        const db = b * hh;
-        const w = 1 / (1 + da * da + db * db);
-        kRe[ra * N + ((b + N) % N)] = w * w;
-      }
-    }
-    fft2(f, kRe, kIm, -1, N, N, colRe, colIm);
   }
-  lo = ws.kLo;
-  const boxW = ws.kCover / nBoxes;
-  const h = boxW / p; // grid spacing
-
-  // Lagrange weights of each point on the p nodes of its box, nodes at (k + 1/2)/p of the box
-  const nodes = new Float64Array(p);
-  const denom = new Float64Array(p);
-  for (let k = 0; k < p; k++) nodes[k] = (k + 0.5) / p;
-  for (let k = 0; k < p; k++) {
-    let dd = 1;
-    for (let m = 0; m < p; m++) if (m !== k) dd *= nodes[k]! - nodes[m]!;
-    denom[k] = dd;
-  }
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 2; c++) {
-      const rel = (Y[2 * i + c]! - lo) / boxW;
-      let bx = Math.floor(rel);
-      if (bx >= nBoxes) bx = nBoxes - 1;
-      if (bx < 0) bx = 0;
-      box[2 * i + c] = bx;
-      const x = rel - bx;
-      const W = c === 0 ? wx : wy;
-      if (p === 3) {
-        // nodes 1/6, 1/2, 5/6; denominators 2/9, −1/9, 2/9
-        const u0 = x - 1 / 6;
-        const u1 = x - 0.5;
-        const u2 = x - 5 / 6;
-        W[i * 3] = u1 * u2 * 4.5;
-        W[i * 3 + 1] = u0 * u2 * -9;
-        W[i * 3 + 2] = u0 * u1 * 4.5;
-        continue;
-      }
-      for (let k = 0; k < p; k++) {
-        let num = 1;
-        for (let m = 0; m < p; m++) if (m !== k) num *= x - nodes[m]!;
-        W[i * p + k] = num / denom[k]!;
-      }
-    }
-  }
-
-  // Spread the four charges 1, y1, y2, ‖y‖² onto an interleaved G × G × 4 grid (one point touches
-  // p rows of 4p contiguous values instead of 4 separate N × N grids: a few cache lines, not 4p²),
-  // then copy it into the two complex grids (charges two per grid) in one sequential pass that
-  // also zeroes the padding.
-  const q4 = ws.q4;
-  q4.fill(0, 0, G * G * 4);
-  for (let i = 0; i < n; i++) {
-    const y0 = Y[2 * i]!;
-    const y1 = Y[2 * i + 1]!;
-    const sq = y0 * y0 + y1 * y1;
-    const gx = box[2 * i]! * p;
-    const gy = box[2 * i + 1]! * p;
-    for (let kx = 0; kx < p; kx++) {
-      const lx = wx[i * p + kx]!;
-      const row = ((gx + kx) * G + gy) * 4;
-      for (let ky = 0; ky < p; ky++) {
-        const l = lx * wy[i * p + ky]!;
-        const q = row + 4 * ky;
-        q4[q]! += l;
-        q4[q + 1]! += l * y0;
-        q4[q + 2]! += l * y1;
-        q4[q + 3]! += l * sq;
-      }
-    }
-  }
-  for (let r = 0; r < G; r++) {
-    const src = r * G * 4;
-    const dst = r * N;
-    for (let c = 0; c < G; c++) {
-      const u = src + 4 * c;
-      aRe[dst + c] = q4[u]!;
-      aIm[dst + c] = q4[u + 1]!;
-      bRe[dst + c] = q4[u + 2]!;
-      bIm[dst + c] = q4[u + 3]!;
-    }
-    aRe.fill(0, dst + G, dst + N);
-    aIm.fill(0, dst + G, dst + N);
-    bRe.fill(0, dst + G, dst + N);
-    bIm.fill(0, dst + G, dst + N);
-  }
-  aRe.fill(0, G * N);
-  aIm.fill(0, G * N);
-  bRe.fill(0, G * N);
-  bIm.fill(0, G * N);
-  fft2(f, aRe, aIm, -1, G, G, colRe, colIm);
-  fft2(f, bRe, bIm, -1, G, G, colRe, colIm);
-  // the kernel is real and even, so its transform is real: multiply both grids by it
-  const scale = 1 / (N * N);
-  for (let q = 0; q < N * N; q++) {
-    const k = kRe[q]! * scale;
-    aRe[q]! *= k;
-    aIm[q]! *= k;
-    bRe[q]! *= k;
-    bIm[q]! *= k;
-  }
-  fft2(f, aRe, aIm, 1, G, G, colRe, colIm);
-  fft2(f, bRe, bIm, 1, G, G, colRe, colIm);
-  // back to the interleaved layout for the gather
-  for (let r = 0; r < G; r++) {
-    const dst = r * G * 4;
-    const src = r * N;
-    for (let c = 0; c < G; c++) {
-      const u = dst + 4 * c;
-      q4[u] = aRe[src + c]!;
-      q4[u + 1] = aIm[src + c]!;
-      q4[u + 2] = bRe[src + c]!;
-      q4[u + 3] = bIm[src + c]!;
-    }
-  }
-
-  // The interpolated kernel of a point with itself is not exactly w_ii = 1: subtract the
-  // interpolated self term s_i (it cancels in the forces and only enters Z), so Z stays accurate
-  // even when the map is sparse (Z not >> n). s_i = Σ_{a,c,b,e} lx_a lx_c ly_b ly_e T(a−c, b−e)
-  // = Σ_{dx,dy} Vx(dx) Vy(dy) T(dx, dy) with Vx(d) = Σ_{a−c=d} lx_a lx_c: (2p−1)² terms, not p⁴.
-  const tw = 2 * p - 1;
-  const T = ws.selfT;
-  for (let a = 0; a < tw; a++) {
-    for (let b = 0; b < tw; b++) {
-      const da = (a - (p - 1)) * h;
-      const db = (b - (p - 1)) * h;
-      const w = 1 / (1 + da * da + db * db);
-      T[a * tw + b] = w * w;
-    }
-  }
-  const Vx = ws.selfVx;
-  const Vy = ws.selfVy;
-  // gather the potentials back at the points
-  let sumQ = 0;
-  let selfSum = 0;
-  for (let i = 0; i < n; i++) {
-    const gx = box[2 * i]! * p;
-    const gy = box[2 * i + 1]! * p;
-    let p1 = 0;
-    let p2 = 0;
-    let p3 = 0;
-    let p4 = 0;
-    for (let kx = 0; kx < p; kx++) {
-      const lx = wx[i * p + kx]!;
-      const row = ((gx + kx) * G + gy) * 4;
-      for (let ky = 0; ky < p; ky++) {
-        const l = lx * wy[i * p + ky]!;
-        const q = row + 4 * ky;
-        p1 += l * q4[q]!;
-        p2 += l * q4[q + 1]!;
-        p3 += l * q4[q + 2]!;
-        p4 += l * q4[q + 3]!;
-      }
-    }
-    Vx.fill(0);
-    Vy.fill(0);
-    for (let a = 0; a < p; a++) {
-      const la = wx[i * p + a]!;
-      const ma = wy[i * p + a]!;
-      for (let c = 0; c < p; c++) {
-        Vx[a - c + p - 1]! += la * wx[i * p + c]!;
-        Vy[a - c + p - 1]! += ma * wy[i * p + c]!;
-      }
-    }
-    let self = 0;
-    for (let a = 0; a < tw; a++) {
-      let acc = 0;
-      for (let b = 0; b < tw; b++) acc += Vy[b]! * T[a * tw + b]!;
-      self += Vx[a]! * acc;
-    }
-    selfSum += self;
-    const y0 = Y[2 * i]!;
-    const y1 = Y[2 * i + 1]!;
-    sumQ += (1 + y0 * y0 + y1 * y1) * p1 - 2 * (y0 * p2 + y1 * p3) + p4;
-    rep[2 * i] = y0 * p1 - p2;
-    rep[2 * i + 1] = y1 * p1 - p3;
-  }
-  return sumQ - selfSum;
+  return tsneFftRepulsion2d(n, Y, p, N, ws.kLo, ws.kCover / nBoxes, rep, ws.buffers);
 }
 
-/** FFT-interpolated gradient (dim 2, α = 1). grad is overwritten. */
+/**
+ * FFT-interpolated gradient (dim 2, α = 1). grad is overwritten. The attraction runs through the
+ * `tsneAttraction2d` kernel with P held by the workspace (in wasm memory until `ws.dispose()`).
+ */
 export function fftGradient(
   Y: Float64Array,
   n: number,
@@ -967,8 +822,8 @@ export function fftGradient(
   o: FftOptions = {},
 ): { Z: number; kl: number } {
   const Z = fftRepulsive(Y, n, rep, ws, o);
-  grad.fill(0);
-  const sumPLogW = attractive(Y, 2, P, exaggeration, 1, grad, computeKl);
-  for (let t = 0; t < 2 * n; t++) grad[t]! -= rep[t]! / Z;
+  const { attr, sumPLogW } = ws.attraction(Y, n, P, computeKl);
+  const inv = 1 / Z;
+  for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
   return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
 }

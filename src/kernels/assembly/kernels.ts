@@ -1125,3 +1125,4 @@ export function adam_f32(
   }
 }
 export * from './tsne';
+export * from './fft';
