@@ -181,7 +181,22 @@ function bhCostPerNLogN(): number {
   return getPoolStats().threads > 0 ? 18e-9 : 34e-9;
 }
 
-/** The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. */
+/**
+ * Seconds of one FFT gradient per N²·log2 N of its grid and per point (spread, gather, attraction) on
+ * the active kernels, measured on 70,000-point maps at N = 192, 640 and 1280 on the 2-core machine of
+ * BENCHMARKS.md: WebAssembly with the worker pool 8.8 / 15.2 / 36 ms, one WebAssembly thread
+ * 14 / 24 / 62 ms, TypeScript 29 / 59 / 172 ms. Like bhCostPerNLogN it depends only on the configuration.
+ */
+function fftCosts(): { grid: number; point: number } {
+  if (getBackend().name !== 'wasm') return { grid: 8.6e-9, point: 0.37e-6 };
+  return getPoolStats().threads > 0 ? { grid: 1.6e-9, point: 0.13e-6 } : { grid: 2.9e-9, point: 0.185e-6 };
+}
+
+/**
+ * The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. With the
+ * WebAssembly kernels and the pool, a 70,000-point map takes the FFT while its grid side is at most
+ * 768 (Barnes-Hut ~20 ms; FFT ~9 ms + 1.6 ns·N² log2 N), a 10,000-point map up to N ≈ 256.
+ */
 export function fftCheaper(Y: Float64Array, n: number): boolean {
   let lo = Infinity;
   let hi = -Infinity;
@@ -192,10 +207,8 @@ export function fftCheaper(Y: Float64Array, n: number): boolean {
   }
   const needed = Math.max(25, Math.ceil((hi - lo) * 1.05));
   const N = nextGridSize(6 * needed);
-  // The TypeScript FFT, calibrated on real MNIST maps on this machine (radix-4 passes, interleaved
-  // spread/gather): ~42 ms at 70,000 points on the early-exaggeration map (N = 160), ~0.3 s at
-  // N = 1280. The n term is the spreading and gathering.
-  const fft = 16e-9 * N * N * Math.log2(N) + 0.3e-6 * n;
+  const c = fftCosts();
+  const fft = c.grid * N * N * Math.log2(N) + c.point * n;
   const bh = bhCostPerNLogN() * n * Math.log2(n);
   return fft < bh;
 }
