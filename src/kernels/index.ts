@@ -526,6 +526,9 @@ export function tsneRepulsion2d(
   rep: Float64Array,
   sumW: Float64Array,
 ): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`tsneRepulsion2d: n must be an integer >= 0, got ${n}`);
+  }
   if (Y.length < 2 * n || rep.length < 2 * n || sumW.length < n) {
     throw new RangeError(`tsneRepulsion2d: Y and rep need ${2 * n} values and sumW ${n}`);
   }
@@ -551,12 +554,23 @@ export function tsneAttraction2d(
   klRow: Float64Array | null = null,
   upper = false,
 ): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`tsneAttraction2d: n must be an integer >= 0, got ${n}`);
+  }
   if (Y.length < 2 * n || attr.length < 2 * n || indptr.length < n + 1 || (klRow && klRow.length < n)) {
     throw new RangeError(`tsneAttraction2d: Y and attr need ${2 * n} values, indptr ${n + 1}, klRow ${n}`);
   }
   const nnz = indptr[n]!;
   if (indices.length < nnz || data.length < nnz) {
     throw new RangeError(`tsneAttraction2d: indices and data need ${nnz} values (indptr[n])`);
+  }
+  // the row pointers (O(n)); the kernels check each column index before using it
+  for (let i = 0; i < n; i++) {
+    if (!(indptr[i]! >= 0 && indptr[i]! <= indptr[i + 1]!)) {
+      throw new RangeError(
+        `tsneAttraction2d: indptr must be non-decreasing from 0; indptr[${i}] = ${indptr[i]}, indptr[${i + 1}] = ${indptr[i + 1]}`,
+      );
+    }
   }
   if (n === 0) return;
   active.tsneAttraction2d(n, Y, indptr, indices, data, attr, klRow, upper);

@@ -2,9 +2,10 @@
  * Reference (plain TypeScript) t-SNE gradient kernels for 2-D maps with the Cauchy kernel
  * w_ij = 1 / (1 + ‖y_i − y_j‖²): the fallback of the WebAssembly versions (assembly/tsne.ts) and the
  * yardstick of their tests. Same algorithm, same tree, same interaction lists. The WebAssembly code
- * sums in SIMD lanes (with FMA where available) and evaluates the Barnes-Hut lists for θ > 0 in
- * float32 relative to each group's centre (θ = 0, the exact sum, stays float64), so results agree to
- * ~1e-6 relative for θ > 0 (the approximation itself is ~5e-3 at θ = 0.5) and to rounding for θ = 0.
+ * sums in SIMD lanes (with FMA where available) and, for θ > 0, evaluates the far cells of a group in
+ * float32 relative to the group's centre when the group is narrow next to its nearest far cell (the
+ * near field, the points of opened leaves, stays float64), so results agree to ~1e-6 relative for
+ * θ > 0 (the approximation itself is ~5e-3 at θ = 0.5) and to rounding for θ = 0.
  *
  * Repulsion: Barnes-Hut (van der Maaten 2014) over a compressed quadtree built from 16-bit Morton
  * codes, evaluated per group of nearby points (Barnes 1990, "A modified tree code: don't laugh; it
@@ -53,6 +54,12 @@ export class MortonQuadtree {
   ps = new Int32Array(0);
   pe = new Int32Array(0);
   groups = new Int32Array(0);
+  /** Interaction-list buffers of bhRepulsion2d (far cells x, y, count; near points x, y). */
+  lx = new Float64Array(0);
+  ly = new Float64Array(0);
+  lc = new Float64Array(0);
+  nx = new Float64Array(0);
+  ny = new Float64Array(0);
 
   build(Y: F64, n: number, leaf = BH_LEAF, group = BH_GROUP): void {
     const cap = 2 * n + 128;
@@ -217,9 +224,11 @@ export function bhRepulsion2d(
   }
   tree.build(Y, n);
   const { px, py, perm, cx, cy, cnt, w2, child, nch, ps, pe, groups } = tree;
-  const lx = new Float64Array(n + 2);
-  const ly = new Float64Array(n + 2);
-  const lc = new Float64Array(n + 2);
+  if (tree.lx.length < n + 2) {
+    for (const k of ['lx', 'ly', 'lc', 'nx', 'ny'] as const) tree[k] = new Float64Array(n + 2);
+  }
+  // far cells (x, y, count) and near points (x, y): the two parts of a group's list
+  const { lx, ly, lc, nx, ny } = tree;
   const stack = new Int32Array(2048);
   const t2 = theta * theta;
   for (let g = 0; g < tree.nGroups; g++) {
@@ -236,7 +245,8 @@ export function bhRepulsion2d(
       by0 = Math.min(by0, py[q]!);
       by1 = Math.max(by1, py[q]!);
     }
-    let m = 0;
+    let mf = 0;
+    let mn = 0;
     let sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
@@ -250,17 +260,16 @@ export function bhRepulsion2d(
       const ne = pe[node]!;
       const holds = ns <= s && e <= ne;
       if (!holds && w2[node]! < t2 * dd) {
-        lx[m] = ncx;
-        ly[m] = ncy;
-        lc[m++] = cnt[node]!;
+        lx[mf] = ncx;
+        ly[mf] = ncy;
+        lc[mf++] = cnt[node]!;
         continue;
       }
       const ch = child[node]!;
       if (ch < 0) {
         for (let q = ns; q < ne; q++) {
-          lx[m] = px[q]!;
-          ly[m] = py[q]!;
-          lc[m++] = 1;
+          nx[mn] = px[q]!;
+          ny[mn++] = py[q]!;
         }
         continue;
       }
@@ -272,7 +281,16 @@ export function bhRepulsion2d(
       let aw = 0;
       let ax = 0;
       let ay = 0;
-      for (let t = 0; t < m; t++) {
+      for (let t = 0; t < mn; t++) {
+        const d0 = yx - nx[t]!;
+        const d1 = yy - ny[t]!;
+        const w = 1 / (1 + d0 * d0 + d1 * d1);
+        aw += w;
+        ax += w * w * d0;
+        ay += w * w * d1;
+      }
+      aw -= 1; // the point itself is in the near list: w_ii = 1, no force
+      for (let t = 0; t < mf; t++) {
         const d0 = yx - lx[t]!;
         const d1 = yy - ly[t]!;
         const w = 1 / (1 + d0 * d0 + d1 * d1);
@@ -283,8 +301,7 @@ export function bhRepulsion2d(
         ay += cww * d1;
       }
       const i = perm[q]!;
-      // the point itself is in the list: w_ii = 1, no force
-      sumW[i] = aw - 1;
+      sumW[i] = aw;
       rep[2 * i] = ax;
       rep[2 * i + 1] = ay;
     }
@@ -316,6 +333,9 @@ export function attraction2d(
     const qe = indptr[i + 1]!;
     for (let q = indptr[i]!; q < qe; q++) {
       const j = indices[q]!;
+      if (!(j >= 0 && j < n)) {
+        throw new RangeError(`tsneAttraction2d: column index ${j} in row ${i} is outside [0, ${n})`);
+      }
       const d0 = yx - Y[2 * j]!;
       const d1 = yy - Y[2 * j + 1]!;
       const u = 1 + (d0 * d0 + d1 * d1);

@@ -627,14 +627,17 @@ export function makeWasmBackend(
    * pure function of the inputs, so results are bit-identical however the units fall. A worker that
    * dies or stalls leaves units undone: the kernel then runs again on the main thread alone.
    */
-  function shared(op: PoolOp, work: number, counter: number, args: (t: number) => number[]): void {
+  function shared(op: PoolOp, work: number, counter: number, args: (t: number) => number[]): boolean {
     const fn = (ex as unknown as Record<PoolOp, (...a: number[]) => void>)[op];
-    const ctr = new Int32Array(heapBuffer(), counter, 1);
+    const ctr = new Int32Array(heapBuffer(), counter, 3);
     Atomics.store(ctr, 0, 0);
+    Atomics.store(ctr, 1, 0); // error report of the kernels that check their input (row + 1, value)
     const slots = pool ? pool.available(work) : [];
-    for (let w = 0; w < slots.length; w++) pool!.post(slots[w]!, op, args(w + 1));
+    // every thread's arguments first (they may allocate): nothing is posted unless all can run
+    const all = Array.from({ length: slots.length + 1 }, (_, t) => args(t));
+    for (let w = 0; w < slots.length; w++) pool!.post(slots[w]!, op, all[w + 1]!);
     const t0 = performance.now();
-    fn(...args(0));
+    fn(...all[0]!);
     const dt = performance.now() - t0;
     let failed = false;
     for (const s of slots) {
@@ -646,9 +649,23 @@ export function makeWasmBackend(
     }
     if (failed) {
       Atomics.store(ctr, 0, 0);
-      fn(...args(0));
+      fn(...all[0]!);
+    }
+    return failed;
+  }
+
+  /** Throws the error a checking kernel reported at counter + 4 (row + 1) and + 8 (value). */
+  function reported(counter: number, what: string, n: number): void {
+    const c = new Int32Array(heapBuffer(), counter, 3);
+    const row = Atomics.load(c, 1);
+    if (row !== 0) {
+      throw new RangeError(
+        `${what}: column index ${Atomics.load(c, 2)} in row ${row - 1} is outside [0, ${n})`,
+      );
     }
   }
+  /** Output regions of the pair-symmetric attraction: renamed (the old ones abandoned, never freed) after a lost worker, which could still write to them. */
+  let attGen = 0;
 
   /** Address of `a` in wasm memory, copying it into the named scratch region when it lives elsewhere. */
   function addrOf(name: string, a: F64, copyIn: boolean): number {
@@ -663,6 +680,7 @@ export function makeWasmBackend(
   }
 
   function tsneRepulsion2d(n: number, Y: F64, theta: number, rep: F64, sumW: F64): void {
+    if (n > 8_000_000) throw new OutOfWasmMemory('tsne-bh'); // byte counts would pass 2^31: TypeScript
     const cap = 2 * n + 128;
     const ws = scratch('tsne-bh', ex.tsne_bh_bytes(n, cap));
     const counter = scratch('tsne-counter', 64);
@@ -715,10 +733,10 @@ export function makeWasmBackend(
         if (indptr[mid]! < nnz / 2) lo = mid + 1;
         else hi = mid;
       }
-      const o0 = scratch('tsne-att0', 16 * n);
-      const o1 = scratch('tsne-att1', 16 * n);
+      const o0 = scratch(`tsne-att0-${attGen}`, 16 * n);
+      const o1 = scratch(`tsne-att1-${attGen}`, 16 * n);
       if (o0 < 0 || o1 < 0) throw new OutOfWasmMemory('tsne-att');
-      shared('tsne_attract_upper', nnz * 40, counter, () => [
+      const lost = shared('tsne_attract_upper', nnz * 40, counter, () => [
         n,
         y,
         indptr.byteOffset,
@@ -730,6 +748,14 @@ export function makeWasmBackend(
         k,
         counter,
       ]);
+      reported(counter, 'tsneAttraction2d', n);
+      if (lost) {
+        // a worker that stalled may still be adding into these outputs: recompute in TypeScript and
+        // leave the regions to it (later calls use new ones)
+        attGen++;
+        tstsne.attraction2d(n, Y, indptr, indices, data, attr, klRow, upper);
+        return;
+      }
       const buf = heapBuffer();
       const a0 = new Float64Array(buf, o0, 2 * n);
       const a1 = new Float64Array(buf, o1, 2 * n);
@@ -746,6 +772,7 @@ export function makeWasmBackend(
         k,
         counter,
       ]);
+      reported(counter, 'tsneAttraction2d', n);
       copyOut(a, attr.subarray(0, 2 * n));
     }
     if (klRow) copyOut(k, klRow.subarray(0, n));

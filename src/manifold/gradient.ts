@@ -602,10 +602,24 @@ export class Bh2dGradient {
     const n = P.n;
     const nnz = P.indptr[n]!;
     let heap: [Int32Array, Int32Array, Float64Array] | null = null;
+    const got: ArrayBufferView[] = [];
     try {
-      heap = [wasmHeap.allocI32(n + 1), wasmHeap.allocI32(nnz), wasmHeap.allocF64(nnz)];
+      const a = wasmHeap.allocI32(n + 1);
+      got.push(a);
+      const b = wasmHeap.allocI32(nnz);
+      got.push(b);
+      const c = wasmHeap.allocF64(nnz);
+      got.push(c);
+      heap = [a, b, c];
     } catch {
-      heap = null; // wasm memory full: the kernels read P from ordinary arrays (TypeScript loop)
+      // wasm memory full: give back what was had; the kernels read P from ordinary arrays (TypeScript)
+      for (const v of got) wasmHeap.free(v);
+      heap = null;
+    }
+    // a private (non-shared) memory hands out ordinary arrays when full: then keep none in the heap
+    if (heap && !heap.every((v) => wasmHeap.isInHeap(v))) {
+      for (const v of heap) wasmHeap.free(v);
+      heap = null;
     }
     this.inHeap = heap !== null;
     if (heap) {

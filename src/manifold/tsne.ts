@@ -532,15 +532,15 @@ export class TSNE {
     this._stopReason = undefined;
     try {
       while (r.iter < o.nIter && this._stopReason === undefined) this.step(1, reporter);
+      if (!Number.isFinite(r.kl) || r.iter % 50 !== 0) {
+        // the KL of the final map, also when stopped between reports
+        const saved = r.grad.slice();
+        r.kl = this.gradient(1, true);
+        r.grad.set(saved);
+      }
     } catch (e) {
       this.disposeRun(); // a diverged or interrupted fit keeps no wasm memory
       throw e;
-    }
-    if (!Number.isFinite(r.kl) || r.iter % 50 !== 0) {
-      // the KL of the final map, also when stopped between reports
-      const saved = r.grad.slice();
-      r.kl = this.gradient(1, true);
-      r.grad.set(saved);
     }
     this.finish(this._stopReason ?? 'maxIter');
     return this;

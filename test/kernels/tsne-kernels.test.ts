@@ -114,6 +114,26 @@ describe('t-SNE kernels: Barnes-Hut repulsion (group traversal)', () => {
     }
   });
 
+  it('wide, sparse groups keep float64 precision (close pairs far from everything else)', () => {
+    const cases: Float64Array[] = [
+      new Float64Array([0, 0, 1e6, 0, 1e6 + 1e-3, 0]),
+      // 20 pairs 0.01 apart, the pairs 5e4 apart
+      Float64Array.from({ length: 80 }, (_, t) =>
+        t % 2 ? 0 : Math.floor(t / 4) * 5e4 + ((t >> 1) % 2) * 0.01,
+      ),
+    ];
+    for (const Y of cases) {
+      const n = Y.length / 2;
+      const ex = exactRep(n, Y);
+      for (const b of [tsB, wasmB]) {
+        const r = repulsion(b, n, Y, 0.5);
+        expect(relErr(r.rep, ex.rep), b.name).toBeLessThan(1e-9);
+        for (let i = 0; i < n; i++)
+          expect(Math.abs(r.sumW[i]! - ex.sumW[i]!)).toBeLessThan(1e-9 * ex.sumW[i]! + 1e-12);
+      }
+    }
+  });
+
   it('degenerate maps: one point, two points, all points identical', () => {
     for (const b of [tsB, wasmB]) {
       const one = repulsion(b, 1, new Float64Array([3, 4]), 0.5);
@@ -297,6 +317,40 @@ describe('t-SNE kernels: attraction over a sparse P', () => {
         for (const v of U) wasmHeap.free(v);
       }
     }
+  });
+
+  it('a column index outside [0, n) or a decreasing indptr is an error, before any memory is touched', () => {
+    const pIdx = wasmHeap.allocI32(5);
+    const pCol = wasmHeap.allocI32(2);
+    const pVal = wasmHeap.allocF64(2);
+    pIdx.set([0, 2, 2, 2, 2]);
+    pVal.set([0.5, 0.5]);
+    const Y4 = new Float64Array(8);
+    for (const bad of [-3, 4, 1e6]) {
+      pCol.set([1, bad]);
+      for (const [b, P] of [
+        [tsB, [pIdx.slice(), pCol.slice(), pVal.slice()]],
+        [wasmB, [pIdx, pCol, pVal]],
+      ] as const) {
+        for (const upper of [false, true]) {
+          expect(() => b.tsneAttraction2d(4, Y4, P[0], P[1], P[2], new Float64Array(8), null, upper)).toThrow(
+            `tsneAttraction2d: column index ${bad} in row 0 is outside [0, 4)`,
+          );
+        }
+      }
+    }
+    pIdx.set([0, 2, 1, 2, 2]);
+    pCol.set([1, 2]);
+    expect(() => K.tsneAttraction2d(4, Y4, pIdx, pCol, pVal, new Float64Array(8))).toThrow(
+      'tsneAttraction2d: indptr must be non-decreasing from 0; indptr[1] = 2, indptr[2] = 1',
+    );
+    expect(() => K.tsneAttraction2d(2.5, Y4, pIdx, pCol, pVal, new Float64Array(8))).toThrow(
+      'tsneAttraction2d: n must be an integer >= 0, got 2.5',
+    );
+    expect(() => K.tsneRepulsion2d(-1, Y4, 0.5, new Float64Array(8), new Float64Array(4))).toThrow(
+      'tsneRepulsion2d: n must be an integer >= 0, got -1',
+    );
+    for (const v of [pIdx, pCol, pVal]) wasmHeap.free(v);
   });
 
   it('rejects mismatched lengths with the argument named', () => {

@@ -279,7 +279,7 @@ export function tsne_bh_build(ws: usize, n: i32, cap: i32, y: usize, leaf: i32, 
 
 /** Bytes of one thread's list scratch for tsne_bh_repulse. */
 export function tsne_bh_list_bytes(n: i32): i32 {
-  return 24 * (n + 2) + 8192 + 12 * (n + 4) + 64;
+  return 40 * (n + 2) + 8192 + 12 * (n + 4) + 64;
 }
 
 /** Number of groups of the last build. */
@@ -316,8 +316,10 @@ function madd(a: v128, b: v128, c: v128): v128 {
 /**
  * Barnes-Hut repulsion of the groups taken from `counter` (chunks of 8): for every point i,
  * rep[2i..2i+1] = Σ_j w_ij² (y_i − y_j) and sumw[i] = Σ_{j≠i} w_ij, written at the original index.
- * `list` is this thread's scratch: 3 × (n + 2) f64 + 8 KiB + 3 × (n + 4) f32 (tsne_bh_list_bytes).
- * θ = 0 (the exact sum) is evaluated in float64, θ > 0 in float32 lanes relative to the group's centre.
+ * `list` is this thread's scratch (tsne_bh_list_bytes). Each group's list has two parts, the near
+ * field (points of the opened leaves, the point itself among them) and the far field (accepted
+ * cells); each is evaluated in float32 lanes relative to the group's centre when that is safe for
+ * it (see below), else in float64.
  */
 export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usize, rep: usize, sumw: usize): void {
   const n = load<i32>(ws);
@@ -337,16 +339,20 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
   const pe = ps + ((<usize>cap) << 2);
   const groups = pe + ((<usize>cap) << 2);
   const lcap = <usize>(n + 2);
+  // far cells (float64 x, y, count), near points (float64 x, y), stack, far cells in float32
   const lx = list;
   const ly = lx + (lcap << 3);
   const lc = ly + (lcap << 3);
-  const stack = lc + (lcap << 3);
+  const nx = lc + (lcap << 3);
+  const ny = nx + (lcap << 3);
+  const stack = ny + (lcap << 3);
   const fcap = <usize>(n + 4);
   const fx = stack + 8192;
   const fy = fx + (fcap << 2);
   const fc = fy + (fcap << 2);
-  const lowp = theta > 0;
   const t2 = theta * theta;
+  const one = f64x2.splat(1.0);
+  const one4 = f32x4.splat(1.0);
   for (;;) {
     const g0 = takeChunk(counter, 8);
     if (g0 >= nGroups) break;
@@ -367,8 +373,10 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
         by0 = min(by0, b);
         by1 = max(by1, b);
       }
-      // collect the interaction list
-      let m = 0;
+      // collect the interaction lists
+      let mf = 0;
+      let mn = 0;
+      let ddMin = Infinity;
       let sp = 0;
       store<i32>(stack, 0);
       sp = 1;
@@ -385,19 +393,19 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
         // a cell holding the group itself is always opened (possible only for θ > 1/√2)
         const holds = ns <= s && e <= ne;
         if (!holds && load<f64>(w2 + ((<usize>node) << 3)) < t2 * dd) {
-          store<f64>(lx + ((<usize>m) << 3), ncx);
-          store<f64>(ly + ((<usize>m) << 3), ncy);
-          store<f64>(lc + ((<usize>m) << 3), load<f64>(cnt + ((<usize>node) << 3)));
-          m++;
+          store<f64>(lx + ((<usize>mf) << 3), ncx);
+          store<f64>(ly + ((<usize>mf) << 3), ncy);
+          store<f64>(lc + ((<usize>mf) << 3), load<f64>(cnt + ((<usize>node) << 3)));
+          mf++;
+          ddMin = min(ddMin, dd);
           continue;
         }
         const ch = load<i32>(child + ((<usize>node) << 2));
         if (ch < 0) {
           for (let q = ns; q < ne; q++) {
-            store<f64>(lx + ((<usize>m) << 3), load<f64>(px + ((<usize>q) << 3)));
-            store<f64>(ly + ((<usize>m) << 3), load<f64>(py + ((<usize>q) << 3)));
-            store<f64>(lc + ((<usize>m) << 3), 1.0);
-            m++;
+            store<f64>(nx + ((<usize>mn) << 3), load<f64>(px + ((<usize>q) << 3)));
+            store<f64>(ny + ((<usize>mn) << 3), load<f64>(py + ((<usize>q) << 3)));
+            mn++;
           }
           continue;
         }
@@ -407,37 +415,120 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
           sp++;
         }
       }
-      if (lowp) {
-        // θ > 0: the list in float32 lanes, coordinates relative to the group's centre (so that
-        // nearby points keep their relative precision); four entries per step. The far field is
-        // approximate anyway (relative error ~5e-3 at θ = 0.5); float32 adds ~1e-6.
-        const gx = 0.5 * (bx0 + bx1);
-        const gy = 0.5 * (by0 + by1);
-        for (let t = 0; t < m; t++) {
+      // pad the far list to an even length with a cell of count 0 (the near list gets a scalar tail)
+      if (mf & 1) {
+        store<f64>(lx + ((<usize>mf) << 3), 0.0);
+        store<f64>(ly + ((<usize>mf) << 3), 0.0);
+        store<f64>(lc + ((<usize>mf) << 3), 0.0);
+        mf++;
+      }
+      // Precision. Lists are evaluated in float32 lanes, coordinates relative to the group's centre,
+      // when that loses little: for the far cells when the group's half-diagonal h is < 2^7 × the
+      // distance to its nearest far cell (each term then within ~2^-17 relative); for the near field
+      // (whose pairs can be arbitrarily close) when h ≤ 64, so coordinates carry absolute errors
+      // < 4e-6 — small against the kernel's unit length scale: each pair's w and w²·d change by less
+      // than that. Otherwise (wide, sparse groups; θ = 0, the exact sum) float64.
+      const hx = 0.5 * (bx1 - bx0);
+      const hh = hx * hx + (0.5 * (by1 - by0)) * (0.5 * (by1 - by0));
+      const lowFar = theta > 0 && hh < 16384.0 * ddMin;
+      const lowNear = theta > 0 && hh <= 4096.0;
+      const gx = 0.5 * (bx0 + bx1);
+      const gy = 0.5 * (by0 + by1);
+      // the float32 list: near points (count 1) when lowNear, then far cells when lowFar
+      let m4 = 0;
+      if (lowNear) {
+        for (let t = 0; t < mn; t++) {
           const o = (<usize>t) << 3;
-          const o4 = (<usize>t) << 2;
+          const o4 = (<usize>m4) << 2;
+          store<f32>(fx + o4, <f32>(load<f64>(nx + o) - gx));
+          store<f32>(fy + o4, <f32>(load<f64>(ny + o) - gy));
+          store<f32>(fc + o4, 1.0);
+          m4++;
+        }
+      }
+      if (lowFar) {
+        for (let t = 0; t < mf; t++) {
+          const o = (<usize>t) << 3;
+          const o4 = (<usize>m4) << 2;
           store<f32>(fx + o4, <f32>(load<f64>(lx + o) - gx));
           store<f32>(fy + o4, <f32>(load<f64>(ly + o) - gy));
           store<f32>(fc + o4, <f32>load<f64>(lc + o));
+          m4++;
         }
-        while (m & 3) {
-          const o4 = (<usize>m) << 2;
-          store<f32>(fx + o4, 0);
-          store<f32>(fy + o4, 0);
-          store<f32>(fc + o4, 0);
-          m++;
+      }
+      while (m4 & 3) {
+        const o4 = (<usize>m4) << 2;
+        store<f32>(fx + o4, 0);
+        store<f32>(fy + o4, 0);
+        store<f32>(fc + o4, 0);
+        m4++;
+      }
+      for (let q = s; q < e; q++) {
+        const yx = load<f64>(px + ((<usize>q) << 3));
+        const yy = load<f64>(py + ((<usize>q) << 3));
+        const vx = f64x2.splat(yx);
+        const vy = f64x2.splat(yy);
+        let sw: f64 = 0;
+        let rx: f64 = 0;
+        let ry: f64 = 0;
+        if (!lowNear) {
+          // near field in float64 (w = 1 for the point itself)
+          let nw = f64x2.splat(0.0);
+          let nxs = f64x2.splat(0.0);
+          let nys = f64x2.splat(0.0);
+          let t = 0;
+          for (; t + 2 <= mn; t += 2) {
+            const o = (<usize>t) << 3;
+            const d0 = f64x2.sub(vx, v128.load(nx + o));
+            const d1 = f64x2.sub(vy, v128.load(ny + o));
+            const w = f64x2.div(one, madd(d1, d1, madd(d0, d0, one)));
+            nw = f64x2.add(nw, w);
+            const ww = f64x2.mul(w, w);
+            nxs = madd(ww, d0, nxs);
+            nys = madd(ww, d1, nys);
+          }
+          sw = f64x2.extract_lane(nw, 0) + f64x2.extract_lane(nw, 1);
+          rx = f64x2.extract_lane(nxs, 0) + f64x2.extract_lane(nxs, 1);
+          ry = f64x2.extract_lane(nys, 0) + f64x2.extract_lane(nys, 1);
+          if (t < mn) {
+            const d0 = yx - load<f64>(nx + ((<usize>t) << 3));
+            const d1 = yy - load<f64>(ny + ((<usize>t) << 3));
+            const w = 1.0 / (1.0 + d0 * d0 + d1 * d1);
+            sw += w;
+            rx += w * w * d0;
+            ry += w * w * d1;
+          }
         }
-        const one4 = f32x4.splat(1.0);
-        for (let q = s; q < e; q++) {
-          const vx = f32x4.splat(<f32>(load<f64>(px + ((<usize>q) << 3)) - gx));
-          const vy = f32x4.splat(<f32>(load<f64>(py + ((<usize>q) << 3)) - gy));
+        if (!lowFar) {
+          // far cells in float64 (the list is padded to an even length with a cell of count 0)
+          let aw = f64x2.splat(0.0);
+          let ax = f64x2.splat(0.0);
+          let ay = f64x2.splat(0.0);
+          for (let u = 0; u < mf; u += 2) {
+            const o = (<usize>u) << 3;
+            const d0 = f64x2.sub(vx, v128.load(lx + o));
+            const d1 = f64x2.sub(vy, v128.load(ly + o));
+            const w = f64x2.div(one, madd(d1, d1, madd(d0, d0, one)));
+            const cw = f64x2.mul(v128.load(lc + o), w);
+            aw = f64x2.add(aw, cw);
+            const cww = f64x2.mul(cw, w);
+            ax = madd(cww, d0, ax);
+            ay = madd(cww, d1, ay);
+          }
+          sw += f64x2.extract_lane(aw, 0) + f64x2.extract_lane(aw, 1);
+          rx += f64x2.extract_lane(ax, 0) + f64x2.extract_lane(ax, 1);
+          ry += f64x2.extract_lane(ay, 0) + f64x2.extract_lane(ay, 1);
+        }
+        if (m4 > 0) {
+          const ux = f32x4.splat(<f32>(yx - gx));
+          const uy = f32x4.splat(<f32>(yy - gy));
           let aw = f32x4.splat(0);
           let ax = f32x4.splat(0);
           let ay = f32x4.splat(0);
-          for (let t = 0; t < m; t += 4) {
-            const o = (<usize>t) << 2;
-            const d0 = f32x4.sub(vx, v128.load(fx + o));
-            const d1 = f32x4.sub(vy, v128.load(fy + o));
+          for (let u = 0; u < m4; u += 4) {
+            const o = (<usize>u) << 2;
+            const d0 = f32x4.sub(ux, v128.load(fx + o));
+            const d1 = f32x4.sub(uy, v128.load(fy + o));
             const w = f32x4.div(one4, madd32(d1, d1, madd32(d0, d0, one4)));
             const cw = f32x4.mul(v128.load(fc + o), w);
             aw = f32x4.add(aw, cw);
@@ -445,49 +536,38 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
             ax = madd32(cww, d0, ax);
             ay = madd32(cww, d1, ay);
           }
-          const i = load<i32>(perm + ((<usize>q) << 2));
-          // the point itself is in the list with d = 0 exactly: w_ii = 1, no force
-          store<f64>(sumw + ((<usize>i) << 3), hsum32(aw) - 1.0);
-          store<f64>(rep + ((<usize>i) << 4), hsum32(ax));
-          store<f64>(rep + ((<usize>i) << 4), hsum32(ay), 8);
+          sw += hsum32(aw);
+          rx += hsum32(ax);
+          ry += hsum32(ay);
         }
-        continue;
-      }
-      // pad to an even length with an entry of weight 0
-      if (m & 1) {
-        store<f64>(lx + ((<usize>m) << 3), 0.0);
-        store<f64>(ly + ((<usize>m) << 3), 0.0);
-        store<f64>(lc + ((<usize>m) << 3), 0.0);
-        m++;
-      }
-      const one = f64x2.splat(1.0);
-      for (let q = s; q < e; q++) {
-        const yx = load<f64>(px + ((<usize>q) << 3));
-        const yy = load<f64>(py + ((<usize>q) << 3));
-        const vx = f64x2.splat(yx);
-        const vy = f64x2.splat(yy);
-        let aw = f64x2.splat(0.0);
-        let ax = f64x2.splat(0.0);
-        let ay = f64x2.splat(0.0);
-        for (let t = 0; t < m; t += 2) {
-          const o = (<usize>t) << 3;
-          const d0 = f64x2.sub(vx, v128.load(lx + o));
-          const d1 = f64x2.sub(vy, v128.load(ly + o));
-          const w = f64x2.div(one, madd(d1, d1, madd(d0, d0, one)));
-          const cw = f64x2.mul(v128.load(lc + o), w);
-          aw = f64x2.add(aw, cw);
-          const cww = f64x2.mul(cw, w);
-          ax = madd(cww, d0, ax);
-          ay = madd(cww, d1, ay);
-        }
+        sw -= 1.0; // the point itself is in the near list with d = 0 exactly: w_ii = 1, no force
         const i = load<i32>(perm + ((<usize>q) << 2));
-        // the point itself is in the list (its own leaf is always opened): w_ii = 1, no force
-        store<f64>(sumw + ((<usize>i) << 3), f64x2.extract_lane(aw, 0) + f64x2.extract_lane(aw, 1) - 1.0);
-        store<f64>(rep + ((<usize>i) << 4), f64x2.extract_lane(ax, 0) + f64x2.extract_lane(ax, 1));
-        store<f64>(rep + ((<usize>i) << 4), f64x2.extract_lane(ay, 0) + f64x2.extract_lane(ay, 1), 8);
+        store<f64>(sumw + ((<usize>i) << 3), sw);
+        store<f64>(rep + ((<usize>i) << 4), rx);
+        store<f64>(rep + ((<usize>i) << 4), ry, 8);
       }
     }
   }
+}
+
+/**
+ * Checks the column indices of rows [r0, r1) (one pass over 4-byte indices, before any is used as an
+ * address): the first one outside [0, n) is reported at counter + 4 (row + 1) and + 8 (the value).
+ */
+function badIndex(n: i32, indptr: usize, indices: usize, r0: i32, r1: i32, counter: usize): bool {
+  const q0 = load<i32>(indptr + ((<usize>r0) << 2));
+  const q1 = load<i32>(indptr + ((<usize>r1) << 2));
+  for (let q = q0; q < q1; q++) {
+    const j = load<i32>(indices + ((<usize>q) << 2));
+    if (<u32>j >= <u32>n) {
+      let r = r0;
+      while (load<i32>(indptr + ((<usize>(r + 1)) << 2)) <= q) r++;
+      store<i32>(counter, r + 1, 4);
+      store<i32>(counter, j, 8);
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -507,6 +587,7 @@ export function tsne_attract(
   for (;;) {
     const r0 = takeChunk(counter, 256);
     if (r0 >= n) break;
+    if (badIndex(n, indptr, indices, r0, min(r0 + 256, n), counter)) return;
     const r1 = min(r0 + 256, n);
     for (let i = r0; i < r1; i++) {
       const yx = load<f64>(y + ((<usize>i) << 4));
@@ -582,6 +663,7 @@ export function tsne_attract_upper(
     const out = unit == 0 ? out0 : out1;
     const r0 = unit == 0 ? 0 : split;
     const r1 = unit == 0 ? split : n;
+    if (badIndex(n, indptr, indices, r0, r1, counter)) return;
     memory.fill(out, 0, (<usize>n) << 4);
     const one = f64x2.splat(1.0);
     for (let i = r0; i < r1; i++) {
