@@ -21,7 +21,7 @@
 import { Matrix, allocFloat, type Float } from '../core/matrix.js';
 import { isInHeap, wasmHeap } from './heap.js';
 import { active } from './registry.js';
-import { fftSizeOk, type FftRepulsionBuffers } from '../manifold/fft.js';
+import { fftSizeOk, type FftRepulsionBuffers } from './ts-fft.js';
 import { initWasmBackend } from './wasm-backend.js';
 
 export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';

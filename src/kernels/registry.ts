@@ -9,7 +9,7 @@
 import * as ts from './ts-backend.js';
 import * as tsnn from './ts-nn.js';
 import * as tstsne from './ts-tsne.js';
-import { fftRepulsion2dTs, type FftRepulsionBuffers } from '../manifold/fft.js';
+import { fftRepulsion2dTs, type FftRepulsionBuffers } from './ts-fft.js';
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -118,7 +118,7 @@ export interface KernelBackend {
   /**
    * FFT-interpolated t-SNE repulsion (FIt-SNE): rep (n × 2) ≈ Σ_j w_ij² (y_i − y_j), returns
    * Z ≈ Σ_{i≠j} w_ij; the grid is N × N with ⌊N/2p⌋ boxes of width boxW per side from (lo, lo) and p
-   * nodes per box (see fftRepulsion2dTs in manifold/fft.ts). `buffers` hold the TypeScript path's arrays.
+   * nodes per box (see fftRepulsion2dTs in ts-fft.ts). `buffers` hold the TypeScript path's arrays.
    */
   tsneFftRepulsion2d: (
     n: number,

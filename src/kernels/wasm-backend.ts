@@ -17,7 +17,7 @@
  * `PoolOptions.minFlops` are split by rows (or columns) between the main thread and the worker pool.
  */
 import { allocBytes, freeBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
-import { fftRepulsion2dTs, type FftRepulsionBuffers } from '../manifold/fft.js';
+import { fftRepulsion2dTs, type FftRepulsionBuffers } from './ts-fft.js';
 import {
   BROWSER_WORKER_SOURCE,
   BrowserWorkerAdapter,

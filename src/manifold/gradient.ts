@@ -18,7 +18,7 @@
  *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
  */
 import type { Csr } from './affinity.js';
-import { FftRepulsionBuffers, nextGridSize } from './fft.js';
+import { FftRepulsionBuffers, nextGridSize } from '../kernels/ts-fft.js';
 import { tsneAttraction2d, tsneFftRepulsion2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
 
 export interface GradientResult {
@@ -579,23 +579,27 @@ export function bhGradient(
 }
 
 /**
- * The Barnes-Hut gradient of 2-D maps with α = 1 through the kernels (kernels/ts-tsne.ts and its
- * WebAssembly twin): group traversal of a Morton-ordered quadtree for the repulsion, a loop over the
- * pairs of P for the attraction (each symmetric pair once), both split over the worker pool. P is copied once into wasm memory (the kernel
- * reads it in place every iteration); call `dispose()` to give that memory back.
+ * The attractive forces of 2-D maps with α = 1 through the `tsneAttraction2d` kernel:
+ * attr_i = Σ_j p_ij w_ij (y_i − y_j). P (its strict upper triangle when it is exactly symmetric, as the
+ * t-SNE affinities are: each pair once) is copied once into wasm memory, where the kernel reads it in
+ * place every iteration, split over the worker pool; when the memory is full it stays in ordinary
+ * arrays (the TypeScript loop). Call `dispose()` to give the memory back (no finalizer does it: see
+ * kernels/heap.ts).
  */
-export class Bh2dGradient {
+export class PairAttraction {
+  /** The P this was built from. */
+  readonly source: Csr;
   private readonly indptr: Int32Array;
   private readonly indices: Int32Array;
   private readonly data: Float64Array;
-  private readonly attr: Float64Array;
-  private readonly sumW: Float64Array;
-  private readonly klRow: Float64Array;
-  private inHeap: boolean;
   /** P is exactly symmetric and held as its strict upper triangle (each pair once). */
   private readonly upper: boolean;
+  private readonly attr: Float64Array;
+  private readonly klRow: Float64Array;
+  private inHeap: boolean;
 
   constructor(P0: Csr) {
+    this.source = P0;
     const U = upperTriangle(P0);
     const P = U ?? P0;
     this.upper = U !== null;
@@ -633,8 +637,44 @@ export class Bh2dGradient {
       this.data = P.data;
     }
     this.attr = new Float64Array(2 * n);
-    this.sumW = new Float64Array(n);
     this.klRow = new Float64Array(n);
+  }
+
+  /** The forces (a buffer reused by the next call) and, when asked, Σ_ij p_ij log w_ij (else NaN). */
+  compute(Y: Float64Array, n: number, computeKl: boolean): { attr: Float64Array; sumPLogW: number } {
+    const { attr, klRow } = this;
+    tsneAttraction2d(n, Y, this.indptr, this.indices, this.data, attr, computeKl ? klRow : null, this.upper);
+    if (!computeKl) return { attr, sumPLogW: NaN };
+    let sumPLogW = 0;
+    for (let i = 0; i < n; i++) sumPLogW += klRow[i]!;
+    return { attr, sumPLogW: this.upper ? 2 * sumPLogW : sumPLogW };
+  }
+
+  /** Returns P's copy in wasm memory to the heap (the object must not be used afterwards). */
+  dispose(): void {
+    if (!this.inHeap) return;
+    this.inHeap = false;
+    wasmHeap.free(this.indptr);
+    wasmHeap.free(this.indices);
+    wasmHeap.free(this.data);
+  }
+}
+
+/**
+ * The Barnes-Hut gradient of 2-D maps with α = 1 through the kernels (kernels/ts-tsne.ts and its
+ * WebAssembly twin): group traversal of a Morton-ordered quadtree for the repulsion, `PairAttraction`
+ * for the attraction, both split over the worker pool. Built from P it owns its `PairAttraction` (call
+ * `dispose()`); built from a `PairAttraction` it shares it (the owner disposes it).
+ */
+export class Bh2dGradient {
+  private readonly att: PairAttraction;
+  private readonly owns: boolean;
+  private readonly sumW: Float64Array;
+
+  constructor(P: Csr | PairAttraction) {
+    this.owns = !(P instanceof PairAttraction);
+    this.att = P instanceof PairAttraction ? P : new PairAttraction(P);
+    this.sumW = new Float64Array(this.att.source.n);
   }
 
   /** Gradient (convention of this file) into grad; returns Z and the KL (NaN unless computeKl). */
@@ -648,27 +688,19 @@ export class Bh2dGradient {
     plogp: number,
     computeKl: boolean,
   ): { Z: number; kl: number } {
-    const { attr, sumW, klRow } = this;
+    const sumW = this.sumW;
     tsneRepulsion2d(n, Y, theta, rep, sumW);
-    tsneAttraction2d(n, Y, this.indptr, this.indices, this.data, attr, computeKl ? klRow : null, this.upper);
+    const { attr, sumPLogW } = this.att.compute(Y, n, computeKl);
     let Z = 0;
     for (let i = 0; i < n; i++) Z += sumW[i]!;
     const inv = 1 / Z;
     for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
-    if (!computeKl) return { Z, kl: NaN };
-    let sumPLogW = 0;
-    for (let i = 0; i < n; i++) sumPLogW += klRow[i]!;
-    if (this.upper) sumPLogW *= 2;
-    return { Z, kl: plogp - sumPLogW + Math.log(Z) };
+    return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
   }
 
-  /** Returns P's copy in wasm memory to the heap (the object must not be used afterwards). */
+  /** Gives back the wasm memory of an owned `PairAttraction`. */
   dispose(): void {
-    if (!this.inHeap) return;
-    this.inHeap = false;
-    wasmHeap.free(this.indptr);
-    wasmHeap.free(this.indices);
-    wasmHeap.free(this.data);
+    if (this.owns) this.att.dispose();
   }
 }
 
@@ -685,11 +717,6 @@ export interface FftOptions {
   intervalsPerInteger?: number;
 }
 
-/** Frees the wasm-memory copies of P of a collected FftWorkspace (never shared: no view escapes). */
-const fftPRegistry = new FinalizationRegistry<ArrayBufferView[]>((views) => {
-  for (const v of views) wasmHeap.free(v);
-});
-
 /** State of the FFT method, reused across iterations: the grid of the cached kernel transform and the buffers. */
 export class FftWorkspace {
   /** Grid of the cached kernel transform: size, nodes per box, lower corner, side length. */
@@ -699,78 +726,42 @@ export class FftWorkspace {
   kCover = 0;
   /** Arrays of the TypeScript path (empty while the WebAssembly kernels run it). */
   readonly buffers = new FftRepulsionBuffers();
-  /** P for the attraction kernel (its strict upper triangle when symmetric), in wasm memory when it fits. */
-  private att: {
-    src: Csr;
-    indptr: Int32Array;
-    indices: Int32Array;
-    data: Float64Array;
-    upper: boolean;
-    views: ArrayBufferView[];
-  } | null = null;
-  private attr = new Float64Array(0);
-  private klRow = new Float64Array(0);
+  /** The attraction (P in wasm memory), built on first use or shared through `useAttraction`. */
+  private att: PairAttraction | null = null;
+  private ownsAtt = false;
 
   /** Grid side of the last call. */
   get size(): number {
     return this.kN;
   }
 
-  /**
-   * attr_i = Σ_j p_ij w_ij (y_i − y_j) through the `tsneAttraction2d` kernel (each symmetric pair once;
-   * WebAssembly on the worker pool when P's copy is in wasm memory); returns Σ_ij p_ij log w_ij when asked.
-   */
+  /** Shares an attraction owned elsewhere (e.g. the t-SNE run's, also used by Barnes-Hut). */
+  useAttraction(att: PairAttraction): void {
+    this.dispose();
+    this.att = att;
+    this.ownsAtt = false;
+  }
+
+  /** The attraction for P: the shared one, or one built (and owned) here when P changes. */
   attraction(
     Y: Float64Array,
     n: number,
-    P0: Csr,
+    P: Csr,
     computeKl: boolean,
   ): { attr: Float64Array; sumPLogW: number } {
-    if (this.att?.src !== P0) {
+    if (this.att?.source !== P) {
       this.dispose();
-      const U = upperTriangle(P0);
-      const P = U ?? P0;
-      const nnz = P.indptr[P.n]!;
-      let views: [Int32Array, Int32Array, Float64Array] | null = null;
-      try {
-        views = [wasmHeap.allocI32(P.n + 1), wasmHeap.allocI32(nnz), wasmHeap.allocF64(nnz)];
-        views[0].set(P.indptr.subarray(0, P.n + 1));
-        views[1].set(P.indices.subarray(0, nnz));
-        views[2].set(P.data.subarray(0, nnz));
-      } catch {
-        views = null; // wasm memory full: the kernel reads P from ordinary arrays (TypeScript loop)
-      }
-      this.att = {
-        src: P0,
-        indptr: views?.[0] ?? P.indptr,
-        indices: views?.[1] ?? P.indices,
-        data: views?.[2] ?? P.data,
-        upper: U !== null,
-        views: views ?? [],
-      };
-      if (views) fftPRegistry.register(this, views, this);
+      this.att = new PairAttraction(P);
+      this.ownsAtt = true;
     }
-    if (this.attr.length !== 2 * n) {
-      this.attr = new Float64Array(2 * n);
-      this.klRow = new Float64Array(n);
-    }
-    const a = this.att;
-    tsneAttraction2d(n, Y, a.indptr, a.indices, a.data, this.attr, computeKl ? this.klRow : null, a.upper);
-    let sumPLogW = NaN;
-    if (computeKl) {
-      sumPLogW = 0;
-      for (let i = 0; i < n; i++) sumPLogW += this.klRow[i]!;
-      if (a.upper) sumPLogW *= 2;
-    }
-    return { attr: this.attr, sumPLogW };
+    return this.att.compute(Y, n, computeKl);
   }
 
-  /** Returns P's copy in wasm memory to the heap (the workspace stays usable: it copies P again when needed). */
+  /** Gives back the wasm memory of an owned attraction (the workspace stays usable). */
   dispose(): void {
-    if (!this.att) return;
-    fftPRegistry.unregister(this);
-    for (const v of this.att.views) wasmHeap.free(v);
+    if (this.att && this.ownsAtt) this.att.dispose();
     this.att = null;
+    this.ownsAtt = false;
   }
 }
 

@@ -31,10 +31,13 @@
  * per-point tree's at the same θ; the WebAssembly kernel evaluates the lists in float32 lanes, as
  * scikit-learn's float32 positions); the attraction visits each symmetric pair once; both are split
  * over the kernels' worker pool, with results independent of the split. 'exact' on such maps is the
- * same kernel with θ = 0 (every leaf opened, float64). 'auto' switches between FFT and Barnes-Hut per iteration by
- * a cost model of the active backend (with the WebAssembly kernels Barnes-Hut is the cheaper one up
- * to a few hundred thousand points; the TypeScript FFT wins only while the map is small). Maps of
- * >= 5,000 points are optimised in reverse Cuthill-McKee order of P for cache locality.
+ * same kernel with θ = 0 (every leaf opened, float64). The FFT-interpolated gradient runs in the
+ * kernels too (kernels/ts-fft.ts and assembly/fft.ts: both charge grids in the two f64 lanes, pruned
+ * for the zero padding, split over the pool). 'auto' switches between FFT and Barnes-Hut per
+ * iteration by a cost model of the active backend (with the WebAssembly kernels and the pool, a
+ * 70,000-point map takes the FFT while its grid side is at most ~768, i.e. early in the optimisation,
+ * and Barnes-Hut once the map has spread). Maps of >= 5,000 points are optimised in reverse
+ * Cuthill-McKee order of P for cache locality.
  *
  * Bad input: perplexity >= nSamples is an error naming both numbers; NaN/Infinity are named by row
  * and column; duplicate points are allowed (distance 0 gives them the largest affinity; a point
@@ -58,6 +61,7 @@ import { approxKnn, exactKnn, exactKnnQuery } from './knn.js';
 import { kNearest } from '../neighbors/index.js';
 import {
   Bh2dGradient,
+  PairAttraction,
   BhTree,
   FftWorkspace,
   bhGradient,
@@ -67,7 +71,7 @@ import {
   fftGradient,
 } from './gradient.js';
 import { initialEmbedding } from './init.js';
-import { nextGridSize } from './fft.js';
+import { nextGridSize } from '../kernels/ts-fft.js';
 import { reverseCuthillMcKee } from './sparse.js';
 
 export type TsneMethod = 'auto' | 'exact' | 'barnes-hut' | 'fft';
@@ -96,9 +100,10 @@ export interface TsneOptions extends IterativeOptions {
   /**
    * Gradient method. 'auto': 'exact' for n < 1000; for 2-D, α = 1 and n >= 5000 'fft+barnes-hut',
    * which at every iteration takes whichever of FFT interpolation and Barnes-Hut a cost model says
-   * is cheaper for the current map (FFT: ~35 ns · N² log2 N for the N × N grid the map's extent
-   * needs; Barnes-Hut: ~0.35 µs · n log2 n — measured on this project's 2-core machine; the choice
-   * depends only on the map, so runs stay deterministic); else 'barnes-hut'. Default 'auto'.
+   * is cheaper for the current map (see `fftCheaper`: costs of the active backend measured on this
+   * project's 2-core machine, as functions of n and of the N × N grid the map's extent needs; the
+   * choice depends only on the map and the configuration, so runs stay deterministic); else
+   * 'barnes-hut'. Default 'auto'.
    */
   method?: TsneMethod;
   /** Barnes-Hut opening angle (0 = exact, larger = faster and coarser). Default 0.5. */
@@ -280,6 +285,8 @@ interface RunState {
   /** Barnes-Hut through the kernels (2-D, α = 1); holds P in wasm memory until disposed. */
   bh2d: Bh2dGradient | null;
   fftWs: FftWorkspace | null;
+  /** 2-D, α = 1: P in wasm memory for the attraction kernel, shared by Barnes-Hut and the FFT. */
+  att: PairAttraction | null;
   iter: number;
   kl: number;
   fftIters: number;
@@ -392,6 +399,9 @@ export class TSNE {
     const order = method !== 'exact' && n >= 5000 ? reverseCuthillMcKee(aff.P) : null;
     const P = order ? permuteCsr(aff.P, order) : aff.P;
     const Y = order ? permuteRows(Y0, order, c) : Y0;
+    const att = c === 2 && o.degreesOfFreedom === 1 ? new PairAttraction(P) : null;
+    const fftWs = method === 'fft' || method === 'fft+barnes-hut' ? new FftWorkspace() : null;
+    if (fftWs && att) fftWs.useAttraction(att);
     this.run = {
       order,
       P,
@@ -404,8 +414,9 @@ export class TSNE {
       method,
       tree: method === 'barnes-hut' || method === 'fft+barnes-hut' ? new BhTree(c) : null,
       // 2-D, α = 1: the kernels' Barnes-Hut (θ = 0 for 'exact': every leaf opened, the exact sum)
-      bh2d: method !== 'fft' && c === 2 && o.degreesOfFreedom === 1 ? new Bh2dGradient(P) : null,
-      fftWs: method === 'fft' || method === 'fft+barnes-hut' ? new FftWorkspace() : null,
+      bh2d: att && method !== 'fft' ? new Bh2dGradient(att) : null,
+      fftWs,
+      att,
       fftIters: 0,
       bhIters: 0,
       iter: 0,
@@ -559,7 +570,10 @@ export class TSNE {
 
   /** Drops the optimisation state, giving back the wasm memory it holds. */
   private disposeRun(): void {
-    this.run?.bh2d?.dispose();
+    const r = this.run;
+    r?.fftWs?.dispose();
+    r?.bh2d?.dispose();
+    r?.att?.dispose();
     this.run = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FftRepulsionBuffers } from '../../src/manifold/fft.js';
+import { FftRepulsionBuffers } from '../../src/kernels/ts-fft.js';
 import { loadKernels, rand } from './load.js';
 
 const { k: K, w: W, r: R } = await loadKernels();

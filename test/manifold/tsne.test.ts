@@ -16,6 +16,7 @@ import {
   Bh2dGradient,
 } from '../../src/manifold/gradient.js';
 import type { Csr } from '../../src/manifold/affinity.js';
+import { wasmHeap } from '../../src/kernels/index.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/manifold/${name}`, import.meta.url), 'utf8'));
@@ -368,6 +369,38 @@ describe('TSNE estimator', () => {
     expect(nnAccuracy(t3.embedding.data, 3, y)).toBe(1);
   });
 
+  it('gives back the wasm memory that holds P after fit, finalize, re-initialize and a failed fit', () => {
+    // a first run of each method sets up the kernels' scratch regions (kept and reused by design)
+    for (const method of ['exact', 'barnes-hut', 'fft'] as const) {
+      new TSNE({ perplexity: 10, nIter: 60, earlyExaggerationIter: 20, method, seed: 1 }).fit(XM);
+    }
+    const before = wasmHeap.bytesInUse;
+    for (const method of ['exact', 'barnes-hut', 'fft'] as const) {
+      new TSNE({ perplexity: 10, nIter: 60, earlyExaggerationIter: 20, method, seed: 1 }).fit(XM);
+      expect(wasmHeap.bytesInUse, method).toBe(before);
+    }
+    const t = new TSNE({ perplexity: 10, nIter: 60, method: 'barnes-hut', seed: 1 });
+    t.initialize(XM);
+    expect(wasmHeap.bytesInUse).toBeGreaterThan(before); // P's copy for the kernels
+    t.step(5);
+    t.initialize(XM); // the first run's copy is released
+    t.step(5);
+    t.finalize();
+    expect(wasmHeap.bytesInUse).toBe(before);
+    // a run stopped by a throwing callback releases it too
+    const boom = new TSNE({
+      perplexity: 10,
+      nIter: 100,
+      method: 'barnes-hut',
+      seed: 1,
+      onProgress: () => {
+        throw new Error('stop here');
+      },
+    });
+    expect(() => boom.fit(XM)).toThrow('stop here');
+    expect(wasmHeap.bytesInUse).toBe(before);
+  });
+
   it('step() from initialize() gives the same map as fit()', () => {
     const a = new TSNE({ perplexity: 10, nIter: 120, seed: 4 }).fit(XM).embedding;
     const t = new TSNE({ perplexity: 10, nIter: 120, seed: 4 }).initialize(XM);
@@ -461,7 +494,7 @@ describe('TSNE estimator', () => {
 
 describe('FFT', () => {
   it('5·2^m sizes (radix-5 split) match the naive 2-D DFT; nextGridSize adds 5·2^m from 640', async () => {
-    const { Fft, fft2, nextGridSize } = await import('../../src/manifold/fft.js');
+    const { Fft, fft2, nextGridSize } = await import('../../src/kernels/ts-fft.js');
     expect([5, 7, 100, 300, 600, 700, 1100, 1300, 2100].map(nextGridSize)).toEqual([
       6, 8, 128, 384, 640, 768, 1280, 1536, 2560,
     ]);
@@ -496,7 +529,7 @@ describe('FFT', () => {
   });
 
   it('1-D transforms of longer rows (several fused radix-4 passes) match the naive DFT', async () => {
-    const { Fft } = await import('../../src/manifold/fft.js');
+    const { Fft } = await import('../../src/kernels/ts-fft.js');
     const rng = new Rng(9);
     for (const n of [32, 64, 96, 128, 192, 256]) {
       const re = new Float64Array(n);
@@ -522,7 +555,7 @@ describe('FFT', () => {
   });
 
   it('matches the naive DFT for powers of two and 3·2^m, rows and columns', async () => {
-    const { Fft, fft2, nextFftSize } = await import('../../src/manifold/fft.js');
+    const { Fft, fft2, nextFftSize } = await import('../../src/kernels/ts-fft.js');
     expect([5, 7, 12, 13, 25, 100, 300].map(nextFftSize)).toEqual([6, 8, 12, 16, 32, 128, 384]);
     const rng = new Rng(4);
     for (const n of [1, 2, 3, 4, 6, 8, 12, 16, 24, 48]) {

@@ -1,7 +1,7 @@
 // @ts-nocheck -- AssemblyScript, not TypeScript: compiled by asc as part of kernels.ts.
 // FFT-accelerated interpolation of the t-SNE repulsion (FIt-SNE, Linderman et al. 2019, Nature
 // Methods 16) for 2-D maps, α = 1. The TypeScript reference is fftRepulsion2dTs in
-// src/manifold/fft.ts: same interpolation (p Lagrange nodes per box), same kernel, same self term;
+// src/kernels/ts-fft.ts: same interpolation (p Lagrange nodes per box), same kernel, same self term;
 // the transforms differ (there: decimation in time with bit reversal; here: no reordering at all).
 //
 // Grid. N × N cells of 32 bytes: one v128 of real parts and one of imaginary parts, lane 0 for the

@@ -1,5 +1,7 @@
 /**
- * A compact complex FFT (Cooley & Tukey 1965) on split real/imaginary Float64Arrays for the sizes the
+ * Reference (plain TypeScript) FFT kernels of the FFT-interpolated t-SNE gradient: the fallback of
+ * assembly/fft.ts and the yardstick of its tests (`fftRepulsion2dTs`), on top of
+ * a compact complex FFT (Cooley & Tukey 1965) on split real/imaginary Float64Arrays for the sizes the
  * FFT-interpolated t-SNE gradient needs (Linderman et al. 2019): powers of two (iterative radix-2,
  * twiddles per stage and bit reversal tabulated once per size), 3·2^m and 5·2^m (one radix-3 or
  * radix-5 split on top of three or five power-of-two transforms), so that the zero-padded grid
