@@ -551,23 +551,12 @@ export function tsne_bh_repulse(ws: usize, theta: f64, counter: usize, list: usi
 }
 
 /**
- * Checks the column indices of rows [r0, r1) (one pass over 4-byte indices, before any is used as an
- * address): the first one outside [0, n) is reported at counter + 4 (row + 1) and + 8 (the value).
+ * Reports a column index outside [0, n) (checked in the loops before it is used as an address) at
+ * counter + 4 (row + 1) and + 8 (the value); the kernel then stops.
  */
-function badIndex(n: i32, indptr: usize, indices: usize, r0: i32, r1: i32, counter: usize): bool {
-  const q0 = load<i32>(indptr + ((<usize>r0) << 2));
-  const q1 = load<i32>(indptr + ((<usize>r1) << 2));
-  for (let q = q0; q < q1; q++) {
-    const j = load<i32>(indices + ((<usize>q) << 2));
-    if (<u32>j >= <u32>n) {
-      let r = r0;
-      while (load<i32>(indptr + ((<usize>(r + 1)) << 2)) <= q) r++;
-      store<i32>(counter, r + 1, 4);
-      store<i32>(counter, j, 8);
-      return true;
-    }
-  }
-  return false;
+function reportBad(counter: usize, row: i32, j: i32): void {
+  store<i32>(counter, row + 1, 4);
+  store<i32>(counter, j, 8);
 }
 
 /**
@@ -587,7 +576,6 @@ export function tsne_attract(
   for (;;) {
     const r0 = takeChunk(counter, 256);
     if (r0 >= n) break;
-    if (badIndex(n, indptr, indices, r0, min(r0 + 256, n), counter)) return;
     const r1 = min(r0 + 256, n);
     for (let i = r0; i < r1; i++) {
       const yx = load<f64>(y + ((<usize>i) << 4));
@@ -603,6 +591,10 @@ export function tsne_attract(
       for (; q + 2 <= qe; q += 2) {
         const ja = load<i32>(indices + ((<usize>q) << 2));
         const jb = load<i32>(indices + ((<usize>q) << 2), 4);
+        if ((<u32>ja >= <u32>n) | (<u32>jb >= <u32>n)) {
+          reportBad(counter, i, <u32>ja >= <u32>n ? ja : jb);
+          return;
+        }
         const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
         const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
         const sa = f64x2.mul(da, da);
@@ -622,6 +614,10 @@ export function tsne_attract(
       let gy = f64x2.extract_lane(acc, 1);
       for (; q < qe; q++) {
         const j = load<i32>(indices + ((<usize>q) << 2));
+        if (<u32>j >= <u32>n) {
+          reportBad(counter, i, j);
+          return;
+        }
         const d0 = yx - load<f64>(y + ((<usize>j) << 4));
         const d1 = yy - load<f64>(y + ((<usize>j) << 4), 8);
         const u = 1 + (d0 * d0 + d1 * d1);
@@ -663,7 +659,6 @@ export function tsne_attract_upper(
     const out = unit == 0 ? out0 : out1;
     const r0 = unit == 0 ? 0 : split;
     const r1 = unit == 0 ? split : n;
-    if (badIndex(n, indptr, indices, r0, r1, counter)) return;
     memory.fill(out, 0, (<usize>n) << 4);
     const one = f64x2.splat(1.0);
     for (let i = r0; i < r1; i++) {
@@ -675,6 +670,10 @@ export function tsne_attract_upper(
       for (; q + 2 <= qe; q += 2) {
         const ja = load<i32>(indices + ((<usize>q) << 2));
         const jb = load<i32>(indices + ((<usize>q) << 2), 4);
+        if ((<u32>ja >= <u32>n) | (<u32>jb >= <u32>n)) {
+          reportBad(counter, i, <u32>ja >= <u32>n ? ja : jb);
+          return;
+        }
         const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
         const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
         const sa = f64x2.mul(da, da);
@@ -696,6 +695,10 @@ export function tsne_attract_upper(
       }
       for (; q < qe; q++) {
         const j = load<i32>(indices + ((<usize>q) << 2));
+        if (<u32>j >= <u32>n) {
+          reportBad(counter, i, j);
+          return;
+        }
         const d = f64x2.sub(vi, v128.load(y + ((<usize>j) << 4)));
         const sq = f64x2.mul(d, d);
         const u = 1 + (f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1));
