@@ -301,6 +301,7 @@ interface RunState {
  * const Y = tsne.fitTransform(X);            // X: nSamples × nFeatures → Y: nSamples × 2
  * tsne.klDivergence;                          // final KL(P‖Q)
  * // animate: tsne.initialize(X); while (tsne.iteration < 750) { tsne.step(10); draw(tsne.embedding); }
+ * // then tsne.finalize() (or tsne.dispose() to abandon the run)
  */
 export class TSNE {
   readonly options: Readonly<TsneResolved>;
@@ -586,6 +587,14 @@ export class TSNE {
     r.grad.set(saved);
     this.finish(r.iter >= this.options.nIter ? 'maxIter' : 'callback');
     return this;
+  }
+
+  /**
+   * Abandons a run started by `initialize` without fitting: gives back the WebAssembly memory that
+   * holds P for the kernels (`fit` and `finalize` do this themselves). A fitted model is unaffected.
+   */
+  dispose(): void {
+    this.disposeRun();
   }
 
   fitTransform(X: MatrixLike): Matrix<Float64Array> {

@@ -387,6 +387,13 @@ describe('TSNE estimator', () => {
     t.step(5);
     t.finalize();
     expect(wasmHeap.bytesInUse).toBe(before);
+    // an abandoned animation
+    const a = new TSNE({ perplexity: 10, method: 'barnes-hut', seed: 1 });
+    a.initialize(XM).step(3);
+    expect(wasmHeap.bytesInUse).toBeGreaterThan(before);
+    a.dispose();
+    expect(wasmHeap.bytesInUse).toBe(before);
+    expect(() => a.step()).toThrow('TSNE.step() needs initialize(X) first');
     // a run stopped by a throwing callback releases it too
     const boom = new TSNE({
       perplexity: 10,
