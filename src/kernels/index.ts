@@ -1,5 +1,5 @@
 /**
- * Dense kernels: the only place with hot loops over dense data. PUBLIC INTERFACE (stable):
+ * Kernels: the only place with hot loops over dense (and t-SNE's sparse) data. PUBLIC INTERFACE (stable):
  *
  *   gemm(m, n, k, A, B, C, opts)      C = alpha·op(A)·op(B) + beta·C, row-major, f32 or f64
  *   syrk(n, d, X, C, opts)            C (d×d) = alpha·XᵀX + beta·C (full symmetric result)
@@ -9,6 +9,10 @@
  *   topkRows(m, n, k, D, idx, val)    per-row k smallest, ascending (ties: lower index first)
  *   matmul(A, B)                      Matrix-level product honouring transpose views
  *   vecAxpy / vecScale / vecAdd / vecMul / vecSum / vecDot / vecMax   elementwise maps and reductions
+ *   vecExpF32 / ... / adamStepF32     the neural-network elementwise kernels (float32)
+ *   tsneRepulsion2d(n, Y, θ, rep, sumW)                 t-SNE Barnes-Hut repulsion of a 2-D map
+ *   tsneAttraction2d(n, Y, indptr, indices, data, ...)  t-SNE attraction over a sparse P
+ *   tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep, ...)  t-SNE FFT-interpolated repulsion (FIt-SNE)
  *
  * Behind them: a registry (registry.ts) chooses between the plain TypeScript backend (reference and
  * fallback) and the WebAssembly SIMD backend (AssemblyScript, packed GotoBLAS gemm, FMA when relaxed
