@@ -315,6 +315,8 @@ function releaseScratch(): void {
   scratchSize.clear();
 }
 export function scratch(name: string, bytes: number): number {
+  // a size that is not a non-negative number (e.g. an i32 byte count that wrapped) cannot be had
+  if (!(bytes >= 0) || bytes > maxBytes) return -1;
   const have = scratchSize.get(name) ?? 0;
   if (have >= bytes) return scratchAddr.get(name)!;
   if (have > 0) {

@@ -602,10 +602,13 @@ export function tsneFftRepulsion2d(
   }
   if (!Number.isInteger(p) || p < 1)
     throw new RangeError(`tsneFftRepulsion2d: p must be an integer >= 1, got ${p}`);
-  if (!fftSizeOk(N) || N < 2 * p) {
+  if (!fftSizeOk(N) || N < 2 * p || N > 4096) {
     throw new RangeError(
-      `tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m and at least 2p = ${2 * p}, got ${N}`,
+      `tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m, at least 2p = ${2 * p} and at most 4096, got ${N}`,
     );
+  }
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`tsneFftRepulsion2d: n must be an integer >= 0, got ${n}`);
   }
   if (!(boxW > 0) || !Number.isFinite(boxW) || !Number.isFinite(lo)) {
     throw new RangeError(

@@ -791,7 +791,10 @@ export function makeWasmBackend(
     lo: number,
     boxW: number,
     rep: F64,
-  ): number {
+  ): { Z: number; lost: boolean } {
+    // byte counts stay below 2^31 (the kernels' i32 sizes) up to N = 4096; larger grids (~0.5 GB
+    // each) go to the TypeScript path, which the caller caps (see fftRepulsive)
+    if (N > 4096) throw new OutOfWasmMemory('fft-grid');
     const nBoxes = Math.floor(N / (2 * p));
     const G = p * nBoxes;
     const h = boxW / p;
@@ -804,12 +807,12 @@ export function makeWasmBackend(
       fftPlan.N = N;
     }
     const tw = fftPlan.addr;
-    const grid = scratch('fft-grid', ex.fft_grid_bytes(N));
+    const grid = scratch(`fft-grid-${fftGen}`, ex.fft_grid_bytes(N));
     const counter = scratch('fft-counter', 64);
     if (grid < 0 || counter < 0) throw new OutOfWasmMemory('fft-grid');
     const logN = Math.log2(N);
     const colBuf = (t: number): number => {
-      const at = scratch(`fft-cols-${t}`, ex.fft_col_buf_bytes(N));
+      const at = scratch(`fft-cols-${t}-${fftGen}`, ex.fft_col_buf_bytes(N));
       if (at < 0) throw new OutOfWasmMemory('fft-cols');
       return at;
     };
@@ -824,8 +827,9 @@ export function makeWasmBackend(
       }
       k.N = 0;
       ex.fft_kernel_fill(grid, N, G, h);
-      shared('fft_rows_fwd', N * N * logN * 10, counter, () => [grid, tw, G, 1, counter]);
-      shared('fft_cols', N * N * logN * 10, counter, (t) => [grid, tw, k.addr, 0, colBuf(t), counter]);
+      if (shared('fft_rows_fwd', N * N * logN * 10, counter, () => [grid, tw, G, 1, counter])) return LOST;
+      if (shared('fft_cols', N * N * logN * 10, counter, (t) => [grid, tw, k.addr, 0, colBuf(t), counter]))
+        return LOST;
       ex.fft_kernel_take(grid, N, k.addr);
       k.N = N;
       k.p = p;
@@ -839,14 +843,22 @@ export function makeWasmBackend(
     if (box < 0 || wts < 0 || zi < 0 || selfT < 0) throw new OutOfWasmMemory('fft-points');
     const r = addrOf('tsne-rep', rep.subarray(0, 2 * n), false);
     ex.fft_spread(n, y, grid, N, G, p, lo, boxW, box, wts);
-    shared('fft_rows_fwd', G * N * logN * 10, counter, () => [grid, tw, G, 0, counter]);
-    shared('fft_cols', N * N * logN * 20, counter, (t) => [grid, tw, k.addr, 1, colBuf(t), counter]);
-    shared('fft_rows_inv', G * N * logN * 10, counter, () => [grid, tw, G, counter]);
+    // a phase that lost a worker was rerun by shared() over half-transformed data: give up the call
+    if (shared('fft_rows_fwd', G * N * logN * 10, counter, () => [grid, tw, G, 0, counter])) return LOST;
+    if (shared('fft_cols', N * N * logN * 20, counter, (t) => [grid, tw, k.addr, 1, colBuf(t), counter]))
+      return LOST;
+    if (shared('fft_rows_inv', G * N * logN * 10, counter, () => [grid, tw, G, counter])) return LOST;
     ex.fft_self_table(selfT, p, h);
-    shared('fft_gather', n * p * p * 40, counter, () => [n, y, grid, N, p, box, wts, selfT, r, zi, counter]);
+    if (
+      shared('fft_gather', n * p * p * 40, counter, () => [n, y, grid, N, p, box, wts, selfT, r, zi, counter])
+    )
+      return LOST;
     copyOut(r, rep.subarray(0, 2 * n));
-    return ex.fft_sum(n, zi);
+    return { Z: ex.fft_sum(n, zi), lost: false };
   }
+  const LOST = { Z: NaN, lost: true };
+  /** Suffix of the FFT's grid and column regions: renewed after a lost worker, which might still write to the old ones. */
+  let fftGen = 0;
 
   const backend: KernelBackend = {
     name: 'wasm',
@@ -974,15 +986,17 @@ export function makeWasmBackend(
       // (shared() reruns it on the main thread over half-transformed data): then the whole call is
       // redone (the dead worker is gone; the kernel's transform is recomputed too).
       for (let attempt = 0; attempt < 3 && N >= 16 && p <= 8; attempt++) {
-        const failures = pool ? pool.stats().failures : 0;
-        let Z: number;
+        let r: { Z: number; lost: boolean };
         try {
-          Z = tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep);
+          r = tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep);
         } catch (e) {
           if (!(e instanceof OutOfWasmMemory)) throw e;
           break;
         }
-        if ((pool ? pool.stats().failures : 0) === failures) return Z;
+        if (!r.lost) return r.Z;
+        // a worker died, stalled or failed: new regions (it may still write to the old grid), the
+        // kernel's transform recomputed, the whole call redone
+        fftGen++;
         fftKernel.N = 0;
       }
       return fftRepulsion2dTs(n, Y, p, N, lo, boxW, rep, buffers);

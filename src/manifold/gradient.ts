@@ -793,6 +793,11 @@ export function fftRepulsive(
   const slack = 1.05;
   const needed = Math.max(minIntervals, Math.ceil(range * slack * perUnit));
   const N = nextGridSize(2 * p * needed);
+  if (N > 4096) {
+    throw new RangeError(
+      `fftRepulsive: this map needs an FFT grid of side ${N} (> 4096, ~0.5 GB per grid): use Barnes-Hut for maps this wide`,
+    );
+  }
   const nBoxes = Math.floor(N / (2 * p));
   const reuse =
     ws.kN === N &&

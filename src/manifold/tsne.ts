@@ -103,7 +103,8 @@ export interface TsneOptions extends IterativeOptions {
    * is cheaper for the current map (see `fftCheaper`: costs of the active backend measured on this
    * project's 2-core machine, as functions of n and of the N × N grid the map's extent needs; the
    * choice depends only on the map and the configuration, so runs stay deterministic); else
-   * 'barnes-hut'. Default 'auto'.
+   * 'barnes-hut'. 'fft' uses Barnes-Hut for the iterations where the map is too wide for an FFT grid
+   * (side > MAX_FFT_GRID = 4096, about 650 units). Default 'auto'.
    */
   method?: TsneMethod;
   /** Barnes-Hut opening angle (0 = exact, larger = faster and coarser). Default 0.5. */
@@ -198,11 +199,13 @@ function fftCosts(): { grid: number; point: number } {
 }
 
 /**
- * The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. With the
- * WebAssembly kernels and the pool, a 70,000-point map takes the FFT while its grid side is at most
- * 768 (Barnes-Hut ~20 ms; FFT ~9 ms + 1.6 ns·N² log2 N), a 10,000-point map up to N ≈ 256.
+ * Largest FFT grid side (a 4096 × 4096 grid of both charge pairs is ~0.5 GB): maps wider than about
+ * 650 units (after a very large learning rate, say) take Barnes-Hut instead, also with method 'fft'.
  */
-export function fftCheaper(Y: Float64Array, n: number): boolean {
+export const MAX_FFT_GRID = 4096;
+
+/** Grid side the FFT gradient needs for map Y (p = 3 nodes per box, one box per unit, 5% slack). */
+export function fftGridSide(Y: Float64Array, n: number): number {
   let lo = Infinity;
   let hi = -Infinity;
   for (let t = 0; t < 2 * n; t++) {
@@ -211,7 +214,17 @@ export function fftCheaper(Y: Float64Array, n: number): boolean {
     if (v > hi) hi = v;
   }
   const needed = Math.max(25, Math.ceil((hi - lo) * 1.05));
-  const N = nextGridSize(6 * needed);
+  return nextGridSize(6 * needed);
+}
+
+/**
+ * The cost model of 'fft+barnes-hut': true when the FFT gradient is expected to be cheaper. With the
+ * WebAssembly kernels and the pool, a 70,000-point map takes the FFT while its grid side is at most
+ * 768 (Barnes-Hut ~20 ms; FFT ~9 ms + 1.6 ns·N² log2 N), a 10,000-point map up to N ≈ 256.
+ */
+export function fftCheaper(Y: Float64Array, n: number): boolean {
+  const N = fftGridSide(Y, n);
+  if (N > MAX_FFT_GRID) return false;
   const c = fftCosts();
   const fft = c.grid * N * N * Math.log2(N) + c.point * n;
   const bh = bhCostPerNLogN() * n * Math.log2(n);
@@ -415,7 +428,7 @@ export class TSNE {
       method,
       tree: method === 'barnes-hut' || method === 'fft+barnes-hut' ? new BhTree(c) : null,
       // 2-D, α = 1: the kernels' Barnes-Hut (θ = 0 for 'exact': every leaf opened, the exact sum)
-      bh2d: att && method !== 'fft' ? new Bh2dGradient(att) : null,
+      bh2d: att ? new Bh2dGradient(att) : null,
       fftWs,
       att,
       fftIters: 0,
@@ -450,7 +463,10 @@ export class TSNE {
         computeKl,
       ).kl;
     }
-    const useBh = r.method === 'barnes-hut' || (r.method === 'fft+barnes-hut' && !fftCheaper(r.Y, n));
+    const useBh =
+      r.method === 'barnes-hut' ||
+      (r.method === 'fft+barnes-hut' && !fftCheaper(r.Y, n)) ||
+      (r.method === 'fft' && fftGridSide(r.Y, n) > MAX_FFT_GRID);
     if (useBh) {
       r.bhIters++;
       if (r.bh2d) {

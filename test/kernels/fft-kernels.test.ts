@@ -145,7 +145,14 @@ describe('t-SNE kernels: FFT-interpolated repulsion (FIt-SNE)', () => {
       'tsneFftRepulsion2d: p must be an integer >= 1, got 0',
     );
     expect(() => K.tsneFftRepulsion2d(10, Y, 3, 100, 0, 1, rep, buf)).toThrow(
-      'tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m and at least 2p = 6, got 100',
+      'tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m, at least 2p = 6 and at most 4096, got 100',
+    );
+    // 8192: byte counts of the wasm kernels would pass 2^31 (they wrapped and overran memory)
+    expect(() => K.tsneFftRepulsion2d(10, Y, 3, 8192, 0, 1, rep, buf)).toThrow(
+      'tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m, at least 2p = 6 and at most 4096, got 8192',
+    );
+    expect(() => K.tsneFftRepulsion2d(2.5, Y, 3, 192, 0, 1, rep, buf)).toThrow(
+      'tsneFftRepulsion2d: n must be an integer >= 0, got 2.5',
     );
     expect(() => K.tsneFftRepulsion2d(10, Y, 3, 192, 0, 0, rep, buf)).toThrow(
       'tsneFftRepulsion2d: boxW must be finite and > 0 and lo finite, got 0 and 0',

@@ -8,6 +8,7 @@ import {
   exactGradient,
   bhGradient,
   fftGradient,
+  fftRepulsive,
   BhTree,
   FftWorkspace,
   entropyTerm,
@@ -367,6 +368,27 @@ describe('TSNE estimator', () => {
     }).fit(XM);
     expect(t3.embedding.cols).toBe(3);
     expect(nnAccuracy(t3.embedding.data, 3, y)).toBe(1);
+  });
+
+  it("a map too wide for an FFT grid (> 4096 per side) takes Barnes-Hut, also with method 'fft'", () => {
+    // a huge learning rate spreads the map over thousands of units
+    const t = new TSNE({
+      perplexity: 10,
+      nIter: 120,
+      earlyExaggerationIter: 20,
+      method: 'fft',
+      learningRate: 3e5,
+      seed: 1,
+    });
+    t.fit(XM);
+    expect(t.methodIterations.barnesHut).toBeGreaterThan(0);
+    expect(t.methodIterations.fft).toBeGreaterThan(0);
+    for (const v of t.embedding.data) expect(Number.isFinite(v)).toBe(true);
+    const Y = t.embedding.data;
+    const n = t.embedding.rows;
+    expect(() => fftRepulsive(Y, n, new Float64Array(2 * n), new FftWorkspace())).toThrow(
+      /^fftRepulsive: this map needs an FFT grid of side \d+ \(> 4096, ~0.5 GB per grid\): use Barnes-Hut for maps this wide$/,
+    );
   });
 
   it('gives back the wasm memory that holds P after fit, finalize, re-initialize and a failed fit', () => {
