@@ -2,10 +2,12 @@
  * k-nearest-neighbour graphs for the neighbour embeddings (t-SNE affinities, LLE).
  *
  * - `exactKnn`: blocked brute force. Squared distances of a block of rows against all rows come from
- *   the float32 dense kernel `sqdist` (the f32 gemm); per row a threshold scan keeps the entries within
+ *   the float32 dense kernel `sqdist` (the f32 gemm) on a centred copy scaled by a power of two (no
+ *   float32 overflow or underflow at any data scale); per row a threshold scan keeps the entries within
  *   a bound on the float32 rounding error of the k-th smallest, and those are measured again in
- *   float64 (`sqDist64`), so the graph is exactly the float64 brute-force answer (ties by index).
- *   O(n² d) time, O(block · n) memory.
+ *   float64 (`sqDist64`, on the data as given), so the graph is exactly the float64 brute-force answer
+ *   (ties by index). Inputs the screen cannot serve (non-finite values, float64 distances that may
+ *   overflow) get the plain float64 brute force. O(n² d) time, O(block · n) memory.
  * - `approxKnn`: a random-projection forest (Dasgupta & Freund 2008; the Annoy/PyNNDescent split:
  *   hyperplane equidistant from two random points of the node) gives candidate neighbours in its
  *   leaves, then one pass of neighbour-of-neighbour refinement (the NN-descent idea, Dong et al. 2011,
@@ -89,11 +91,17 @@ function sortRows(n: number, k: number, hd: Float64Array, hi: Int32Array, descen
   }
 }
 
-/** Float32 copy of X (n × d) and its squared row norms, in wasm memory when there is room. */
+/**
+ * Float32 copy of (X − mu)·scale (n × d) and its squared row norms in float32 (n32, the kernel's) and
+ * float64 (n64, of the float64 values before the rounding to float32), in wasm memory when there is room.
+ */
 function toF32(
   X: Float64Array,
   n: number,
   d: number,
+  mu: Float64Array,
+  scale: number,
+  n64: Float64Array,
 ): { X32: Float32Array; n32: Float32Array; heap: boolean } {
   let X32: Float32Array | null = null;
   let n32: Float32Array | null = null;
@@ -110,9 +118,48 @@ function toF32(
     X32 = new Float32Array(n * d);
     n32 = new Float32Array(n);
   }
-  X32.set(X.subarray(0, n * d));
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const y = (X[o + t]! - mu[t]!) * scale;
+      X32[o + t] = y;
+      s += y * y;
+    }
+    n64[i] = s;
+  }
   rowSqNorms(n, d, X32, n32);
   return { X32, n32, heap };
+}
+
+/**
+ * Row i of Q against all rows of X in float64 (sqDist64), the k smallest by (distance, index) into
+ * outD/outI at i·k: the plain brute force, for the inputs and rows the float32 screen cannot handle.
+ * bd/bi: scratch of length >= n.
+ */
+function bruteRow64(
+  Q: Float64Array,
+  i: number,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  self: boolean,
+  outD: Float64Array,
+  outI: Int32Array,
+  bd: Float64Array,
+  bi: Int32Array,
+): void {
+  let c = 0;
+  for (let j = 0; j < n; j++) {
+    if (self && j === i) continue;
+    bd[c] = sqDist64(Q, i * d, X, j * d, d);
+    bi[c] = j;
+    c++;
+  }
+  sortPairs(bd, bi, 0, c);
+  outD.set(bd.subarray(0, k), i * k);
+  outI.set(bi.subarray(0, k), i * k);
 }
 
 function allocF32(len: number): { a: Float32Array; heap: boolean } {
@@ -129,10 +176,12 @@ function allocF32(len: number): { a: Float32Array; heap: boolean } {
  * the f64 one, half the memory traffic); per row, a threshold scan keeps only the entries within a
  * rounding margin of the k-th smallest float32 distance; those candidates get their distance again
  * in float64 (Σ_t (q_t − x_t)², the order of `dist2`) and the k smallest of these, ties by index,
- * are the answer. The margin bounds the float32 error (rounding of the inputs, the norms, a d-term
- * dot product and the two additions: |D32 − D| ≤ (d + 8)·2⁻²⁴·(‖q‖² + ‖x‖²) with room to spare), so
- * the neighbours and distances are exactly those of a float64 brute force: any row whose float64
- * distance is among the k smallest has a float32 distance below the threshold.
+ * are the answer. The float32 rows are (x − μ)·2⁻ᵉ (μ: X's column means; ‖y‖² <= 1). The margin
+ * bounds the float32 error (rounding of the inputs, the norms, a d-term dot product and the two
+ * additions: |D32 − D| ≤ (d + 8)·2⁻²⁴·(‖q‖² + ‖x‖²) with room to spare, plus absolute terms for
+ * float32 subnormals and float64 underflow), so the neighbours and distances are exactly those of a
+ * float64 brute force: any row whose float64 distance is among the k smallest has a float32 distance
+ * below the threshold.
  * `self` = true: Q is X itself, the query row's own index is excluded.
  */
 function bruteKnn(
@@ -146,16 +195,52 @@ function bruteKnn(
 ): KnnGraph {
   const outD = new Float64Array(m * k);
   const outI = new Int32Array(m * k);
-  const ref = toF32(X, n, d);
-  const qry = self ? ref : toF32(Q, m, d);
-  let maxNorm = 0;
+  // Distances are translation invariant: the float32 copy holds (x − μ)·2⁻ᵉ, μ the column means of
+  // X, 2⁻ᵉ a power of two (exact) that brings every coordinate to |y| <= 1/√d, so ‖y‖² <= 1: no
+  // float32 overflow, no subnormals but for distances far below the data's extent, and the
+  // relative margin (∝ ‖y‖²) is small for data far from the origin (1e6 + O(1): without the
+  // centring every entry was a candidate). The float64 check keeps using Q and X as they are.
+  const mu = new Float64Array(d);
+  for (let j = 0; j < n; j++) for (let t = 0; t < d; t++) mu[t]! += X[j * d + t]!;
+  for (let t = 0; t < d; t++) mu[t]! /= n;
+  let A = 0;
+  let finite = true;
+  const extent = (Y: Float64Array, rows: number): void => {
+    for (let j = 0; j < rows; j++)
+      for (let t = 0; t < d; t++) {
+        const u = Math.abs(Y[j * d + t]! - mu[t]!);
+        if (!(u <= Number.MAX_VALUE)) finite = false;
+        else if (u > A) A = u;
+      }
+  };
+  extent(X, n);
+  if (!self) extent(Q, m);
+  const e = A > 0 ? Math.ceil(Math.log2(A)) + Math.ceil(Math.log2(d) / 2) : 0;
+  let bd: Float64Array | null = null;
+  let bi: Int32Array | null = null;
+  if (!finite || A > 1e150 / Math.sqrt(d) || e < -1020) {
+    // non-finite values, float64 distances that may overflow (the float64 answer then has
+    // Infinity ties the float32 screen cannot see) or a spread near the float64 underflow:
+    // the plain float64 brute force
+    bd = new Float64Array(n);
+    bi = new Int32Array(n);
+    for (let i = 0; i < m; i++) bruteRow64(Q, i, X, n, d, k, self, outD, outI, bd, bi);
+    return { indices: outI, distances: outD, k };
+  }
+  const scale = 2 ** -e;
   const xn64 = new Float64Array(n);
-  rowSqNorms(n, d, X, xn64);
-  for (let j = 0; j < n; j++) if (xn64[j]! > maxNorm) maxNorm = xn64[j]!;
   const qn64 = self ? xn64 : new Float64Array(m);
-  if (!self) rowSqNorms(m, d, Q, qn64);
-  // 2·(d + 8)·2⁻²⁴ (the bound is used twice: once to bound the true k-th distance, once per row j)
+  const ref = toF32(X, n, d, mu, scale, xn64);
+  const qry = self ? ref : toF32(Q, m, d, mu, scale, qn64);
+  let maxNorm = 0;
+  for (let j = 0; j < n; j++) if (xn64[j]! > maxNorm) maxNorm = xn64[j]!;
+  // 2·(d + 8)·2⁻²⁴ (the bound is used twice: once to bound the true k-th distance, once per row j);
+  // 1e-12 covers the float64 rounding of the centring and of sqDist64 (relative)
   const eps = 2 * (d + 8) * 2 ** -24 * 2 + 1e-12;
+  // absolute terms (scaled units, where a squared distance is the data's ×2⁻²ᵉ), also used twice:
+  // float32 subnormal products and sums (each off by up to 2⁻¹⁵⁰, about 3d + 3 of them) and float64
+  // underflow in sqDist64 (up to (d + 2)·2⁻¹⁰⁷⁴ in the data's units)
+  const absMarg = 16 * (d + 8) * 2 ** -149 + 8 * (d + 4) * 2 ** (-1074 - 2 * e);
   const B = Math.max(1, Math.min(m, Math.floor(4_000_000 / n)));
   // sampling for the first guess of each row's k-th distance (see below)
   const step = Math.floor(n / (8 * k));
@@ -181,7 +266,7 @@ function bruteKnn(
         const i = i0 + r;
         const base = r * n;
         if (self) D[base + i] = Infinity;
-        const marg = eps * (qn64[i]! + maxNorm);
+        const marg = eps * (qn64[i]! + maxNorm) + absMarg;
         // A first guess of the k-th distance: the r-th smallest of every step-th entry (expected rank
         // about 2k in the row). Entries up to guess + margin are collected; when the buffer fills,
         // it is cut to its k smallest + margin (always safe). The guess is checked at the end: if the
@@ -243,6 +328,16 @@ function bruteKnn(
             }
           }
           guess = Number.MAX_VALUE;
+        }
+        if (cnt < k) {
+          // cannot happen with finite inputs scaled to ‖y‖² <= 1 (every float32 distance is finite and
+          // the second attempt keeps all of them); kept so that a row is never filled from stale buffers
+          if (!bd || !bi) {
+            bd = new Float64Array(n);
+            bi = new Int32Array(n);
+          }
+          bruteRow64(Q, i, X, n, d, k, self, outD, outI, bd, bi);
+          continue;
         }
         // exact float64 distances of the survivors (in index order: the scan kept it), sorted
         for (let t = 0; t < cnt; t++) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { exactKnn, exactKnnQuery, approxKnn, sqDist64 } from '../../src/manifold/knn.js';
+import { setBackend } from '../../src/kernels/index.js';
 
 /** Brute-force float64 reference: all distances by sqDist64, k smallest by (distance, index). */
 function reference(
@@ -115,6 +116,102 @@ describe('exact k-NN', () => {
       expect(Array.from(g.distances.subarray(i * k, i * k + k))).toEqual(wantD);
     }
   }, 30_000);
+});
+
+describe('exact k-NN at extreme scales (float32 screen: centred, scaled by a power of two)', () => {
+  const backends = ['ts', 'wasm'] as const;
+  const expectSame = (g: { indices: Int32Array; distances: Float64Array }, r: typeof g): void => {
+    expect(Array.from(g.indices)).toEqual(Array.from(r.indices));
+    expect(Array.from(g.distances)).toEqual(Array.from(r.distances));
+  };
+
+  it('equals the float64 brute force for data ×1e20, ×1e-22, ×1e-160, ×1e-300, ×1e200 on both backends', () => {
+    // ×1e20: float32 squares overflowed (Infinity norms, rows filled from stale buffers); ×1e-22:
+    // subnormal float32 squares; ×1e-160: float64 distances subnormal; ×1e-300: float64 distances
+    // all 0 (ties by index); ×1e200: float64 distances Infinity (ties by index)
+    try {
+      for (const be of backends) {
+        setBackend(be);
+        for (const scale of [1e20, 1e-22, 1e-160, 1e-300, 1e200]) {
+          const n = 300;
+          const d = 3;
+          const k = 5;
+          const rng = new Rng(77);
+          const X = new Float64Array(n * d);
+          for (let t = 0; t < X.length; t++) X[t] = rng.uniform() * scale;
+          expectSame(exactKnn(X, n, d, k), reference(X, n, X, n, d, k, true));
+        }
+      }
+    } finally {
+      setBackend('wasm');
+    }
+  });
+
+  it('equals the brute force for data far from the origin (1e6 + O(1), 1e8 + O(1)) on both backends', () => {
+    try {
+      for (const be of backends) {
+        setBackend(be);
+        for (const [off, d] of [
+          [1e6, 2],
+          [1e6, 10],
+          [1e8, 3],
+        ] as const) {
+          const n = 400;
+          const k = 7;
+          const rng = new Rng(off + d);
+          const X = new Float64Array(n * d);
+          for (let t = 0; t < X.length; t++) X[t] = off + rng.normal();
+          expectSame(exactKnn(X, n, d, k), reference(X, n, X, n, d, k, true));
+        }
+      }
+    } finally {
+      setBackend('wasm');
+    }
+  });
+
+  it('queries near the centre among tiny references, one far query setting the scale (subnormal float32)', () => {
+    // the far query fixes the scale, so the other distances are float32 subnormals (~1e-44): only
+    // the absolute term of the margin keeps the right candidates (without it, 161 wrong entries on wasm)
+    try {
+      for (const be of backends) {
+        setBackend(be);
+        for (const tiny of [1e-21, 1e-22, 1e-23]) {
+          const n = 300;
+          const m = 40;
+          const d = 3;
+          const k = 8;
+          const rng = new Rng(5);
+          const X = new Float64Array(n * d);
+          for (let t = 0; t < X.length; t++) X[t] = rng.normal() * tiny;
+          const Q = new Float64Array(m * d);
+          for (let t = 0; t < Q.length; t++) Q[t] = rng.normal() * tiny;
+          Q[0] = 1;
+          expectSame(exactKnnQuery(Q, m, X, n, d, k), reference(Q, m, X, n, d, k, false));
+        }
+      }
+    } finally {
+      setBackend('wasm');
+    }
+  });
+
+  it('never fills a row from stale buffers: non-finite coordinates get the float64 brute force', () => {
+    const n = 50;
+    const d = 2;
+    const k = 4;
+    const rng = new Rng(6);
+    const X = new Float64Array(n * d);
+    for (let t = 0; t < X.length; t++) X[t] = rng.normal();
+    X[7] = Infinity;
+    const g = exactKnn(X, n, d, k);
+    // the column mean is Infinity: the plain float64 brute force runs (its distances are NaN/Infinity
+    // where that row takes part; the rows are what sqDist64 gives, in index order among equals)
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < k; t++) {
+        const j = g.indices[i * k + t]!;
+        expect(j).not.toBe(i);
+        expect(Object.is(g.distances[i * k + t], sqDist64(X, i * d, X, j * d, d))).toBe(true);
+      }
+  });
 });
 
 describe('approximate k-NN', () => {
