@@ -1,8 +1,9 @@
 // @ts-nocheck -- AssemblyScript, not TypeScript: compiled by asc as part of kernels.ts.
 // t-SNE gradient kernels for 2-D maps with the Cauchy kernel w = 1/(1 + d²) (van der Maaten &
 // Hinton 2008; van der Maaten 2014). The TypeScript reference is src/kernels/ts-tsne.ts: same
-// algorithm, same tree, same interaction lists; the sums run in SIMD lanes here, and the Barnes-Hut
-// lists for θ > 0 are evaluated in float32 (four lanes) relative to the group's centre.
+// algorithm, same tree, same interaction lists; the sums run in SIMD lanes here, and for θ > 0 the
+// Barnes-Hut lists are evaluated in float32 (four lanes) relative to the group's centre where that
+// loses little (see tsne_bh_repulse), else in float64 (two lanes).
 //
 // Repulsion by Barnes-Hut over a compressed quadtree built from Morton codes, evaluated per group
 // of nearby points (Barnes 1990, "A modified tree code: don't laugh; it runs", J. Comput. Phys. 87):
@@ -10,7 +11,7 @@
 // that are far from the group's bounding box (width² < θ²·dist², dist measured from the cell's centre
 // of mass to the nearest point of the box, so every point of the group meets the per-point criterion
 // of van der Maaten 2014) and the points of the opened leaves — and each point of the group then runs
-// through the list with two f64 lanes. θ = 0 opens every leaf: the exact sum.
+// through the list in SIMD lanes. θ = 0 opens every leaf: the exact sum.
 //
 // Threads: groups (and attraction rows) are taken in chunks from a shared atomic counter, so two
 // threads balance themselves; every point's result depends only on the tree, never on which thread
@@ -53,7 +54,11 @@ function layoutNodes(ws: usize, n: i32): usize {
   return al8(layoutPerm2(ws, n) + ((<usize>n) << 2));
 }
 
-/** Bytes of workspace tsne_bh_build needs for n points and `cap` nodes (cap ≥ 2n + 1). */
+/**
+ * Bytes of workspace tsne_bh_build needs for n points and `cap` nodes (cap ≥ max(2n + 1, 19): a
+ * compressed quadtree has at most 2n − 1 nodes, and the radix sort's 1 KiB histogram borrows the
+ * node area). The JS side passes cap = 2n + 128 and keeps n ≤ 8,000,000 so the i32 size cannot wrap.
+ */
 export function tsne_bh_bytes(n: i32, cap: i32): i32 {
   return <i32>(layoutNodes(0, n) + (<usize>cap) * (4 * 8 + 5 * 4) + 64);
 }
