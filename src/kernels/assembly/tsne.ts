@@ -565,6 +565,85 @@ function reportBad(counter: usize, row: i32, j: i32): void {
 }
 
 /**
+ * The attraction of row i: acc = Σ_q p_q w_iq (y_i − y_jq) over the row's entries, two neighbours per
+ * step (their (dx, dy) pairs are single v128 loads, one division for both), with the KL term
+ * Σ p log w into klrow[i] when klrow ≠ 0 (riding along without changing the force arithmetic). With
+ * `scatter` (the strict upper triangle of a symmetric P) each pair's force is also subtracted from
+ * out[j] and acc is added to out[i]; without it acc is stored to out[i]. Each column index is checked
+ * before it is used; returns false (after reporting it) on one outside [0, n).
+ */
+@inline function attractRow(
+  i: i32,
+  n: i32,
+  y: usize,
+  indptr: usize,
+  indices: usize,
+  data: usize,
+  out: usize,
+  scatter: bool,
+  klrow: usize,
+  counter: usize,
+): bool {
+  const one = f64x2.splat(1.0);
+  const vi = v128.load(y + ((<usize>i) << 4));
+  let acc = f64x2.splat(0);
+  let kl: f64 = 0;
+  const qe = load<i32>(indptr + ((<usize>(i + 1)) << 2));
+  let q = load<i32>(indptr + ((<usize>i) << 2));
+  for (; q + 2 <= qe; q += 2) {
+    const ja = load<i32>(indices + ((<usize>q) << 2));
+    const jb = load<i32>(indices + ((<usize>q) << 2), 4);
+    if ((<u32>ja >= <u32>n) | (<u32>jb >= <u32>n)) {
+      reportBad(counter, i, <u32>ja >= <u32>n ? ja : jb);
+      return false;
+    }
+    const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
+    const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
+    const sa = f64x2.mul(da, da);
+    const sb = f64x2.mul(db, db);
+    // (1 + |da|², 1 + |db|²) from the two squared pairs
+    const u = f64x2.add(one, f64x2.add(i64x2.shuffle(sa, sb, 0, 2), i64x2.shuffle(sa, sb, 1, 3)));
+    const p = v128.load(data + ((<usize>q) << 3));
+    const pw = f64x2.div(p, u);
+    const fa = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 0)), da);
+    const fb = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 1)), db);
+    acc = f64x2.add(acc, f64x2.add(fa, fb));
+    if (scatter) {
+      const oa = out + ((<usize>ja) << 4);
+      v128.store(oa, f64x2.sub(v128.load(oa), fa));
+      const ob = out + ((<usize>jb) << 4);
+      v128.store(ob, f64x2.sub(v128.load(ob), fb));
+    }
+    if (klrow != 0) {
+      kl -= f64x2.extract_lane(p, 0) * Math.log(f64x2.extract_lane(u, 0));
+      kl -= f64x2.extract_lane(p, 1) * Math.log(f64x2.extract_lane(u, 1));
+    }
+  }
+  for (; q < qe; q++) {
+    const j = load<i32>(indices + ((<usize>q) << 2));
+    if (<u32>j >= <u32>n) {
+      reportBad(counter, i, j);
+      return false;
+    }
+    const d = f64x2.sub(vi, v128.load(y + ((<usize>j) << 4)));
+    const sq = f64x2.mul(d, d);
+    const u = 1 + (f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1));
+    const p = load<f64>(data + ((<usize>q) << 3));
+    if (klrow != 0) kl -= p * Math.log(u);
+    const f = f64x2.mul(f64x2.splat(p / u), d);
+    acc = f64x2.add(acc, f);
+    if (scatter) {
+      const o = out + ((<usize>j) << 4);
+      v128.store(o, f64x2.sub(v128.load(o), f));
+    }
+  }
+  const oi = out + ((<usize>i) << 4);
+  v128.store(oi, scatter ? f64x2.add(v128.load(oi), acc) : acc);
+  if (klrow != 0) store<f64>(klrow + ((<usize>i) << 3), kl);
+  return true;
+}
+
+/**
  * Attraction over the rows of a CSR matrix P taken from `counter` (chunks of 256 rows):
  * attr[2i..2i+1] = Σ_j p_ij w_ij (y_i − y_j); when `klrow` ≠ 0 also klrow[i] = Σ_j p_ij log w_ij.
  */
@@ -583,58 +662,7 @@ export function tsne_attract(
     if (r0 >= n) break;
     const r1 = min(r0 + 256, n);
     for (let i = r0; i < r1; i++) {
-      const yx = load<f64>(y + ((<usize>i) << 4));
-      const yy = load<f64>(y + ((<usize>i) << 4), 8);
-      let kl: f64 = 0;
-      const qe = load<i32>(indptr + ((<usize>(i + 1)) << 2));
-      // two neighbours per step: their (dx, dy) pairs are single v128 loads, one division for both;
-      // the KL terms (every 50th iteration) ride along without changing the force arithmetic
-      let q = load<i32>(indptr + ((<usize>i) << 2));
-      const vi = f64x2.replace_lane(f64x2.splat(yx), 1, yy);
-      let acc = f64x2.splat(0);
-      const one = f64x2.splat(1.0);
-      for (; q + 2 <= qe; q += 2) {
-        const ja = load<i32>(indices + ((<usize>q) << 2));
-        const jb = load<i32>(indices + ((<usize>q) << 2), 4);
-        if ((<u32>ja >= <u32>n) | (<u32>jb >= <u32>n)) {
-          reportBad(counter, i, <u32>ja >= <u32>n ? ja : jb);
-          return;
-        }
-        const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
-        const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
-        const sa = f64x2.mul(da, da);
-        const sb = f64x2.mul(db, db);
-        // (|da|², |db|²) from the two squared pairs
-        const u = f64x2.add(one, f64x2.add(i64x2.shuffle(sa, sb, 0, 2), i64x2.shuffle(sa, sb, 1, 3)));
-        const p = v128.load(data + ((<usize>q) << 3));
-        const pw = f64x2.div(p, u);
-        acc = madd(f64x2.splat(f64x2.extract_lane(pw, 0)), da, acc);
-        acc = madd(f64x2.splat(f64x2.extract_lane(pw, 1)), db, acc);
-        if (klrow != 0) {
-          kl -= f64x2.extract_lane(p, 0) * Math.log(f64x2.extract_lane(u, 0));
-          kl -= f64x2.extract_lane(p, 1) * Math.log(f64x2.extract_lane(u, 1));
-        }
-      }
-      let gx = f64x2.extract_lane(acc, 0);
-      let gy = f64x2.extract_lane(acc, 1);
-      for (; q < qe; q++) {
-        const j = load<i32>(indices + ((<usize>q) << 2));
-        if (<u32>j >= <u32>n) {
-          reportBad(counter, i, j);
-          return;
-        }
-        const d0 = yx - load<f64>(y + ((<usize>j) << 4));
-        const d1 = yy - load<f64>(y + ((<usize>j) << 4), 8);
-        const u = 1 + (d0 * d0 + d1 * d1);
-        const p = load<f64>(data + ((<usize>q) << 3));
-        if (klrow != 0) kl -= p * Math.log(u);
-        const pw = p / u;
-        gx += pw * d0;
-        gy += pw * d1;
-      }
-      if (klrow != 0) store<f64>(klrow + ((<usize>i) << 3), kl);
-      store<f64>(attr + ((<usize>i) << 4), gx);
-      store<f64>(attr + ((<usize>i) << 4), gy, 8);
+      if (!attractRow(i, n, y, indptr, indices, data, attr, false, klrow, counter)) return;
     }
   }
 }
@@ -665,58 +693,8 @@ export function tsne_attract_upper(
     const r0 = unit == 0 ? 0 : split;
     const r1 = unit == 0 ? split : n;
     memory.fill(out, 0, (<usize>n) << 4);
-    const one = f64x2.splat(1.0);
     for (let i = r0; i < r1; i++) {
-      const vi = v128.load(y + ((<usize>i) << 4));
-      let acc = f64x2.splat(0);
-      let kl: f64 = 0;
-      const qe = load<i32>(indptr + ((<usize>(i + 1)) << 2));
-      let q = load<i32>(indptr + ((<usize>i) << 2));
-      for (; q + 2 <= qe; q += 2) {
-        const ja = load<i32>(indices + ((<usize>q) << 2));
-        const jb = load<i32>(indices + ((<usize>q) << 2), 4);
-        if ((<u32>ja >= <u32>n) | (<u32>jb >= <u32>n)) {
-          reportBad(counter, i, <u32>ja >= <u32>n ? ja : jb);
-          return;
-        }
-        const da = f64x2.sub(vi, v128.load(y + ((<usize>ja) << 4)));
-        const db = f64x2.sub(vi, v128.load(y + ((<usize>jb) << 4)));
-        const sa = f64x2.mul(da, da);
-        const sb = f64x2.mul(db, db);
-        const u = f64x2.add(one, f64x2.add(i64x2.shuffle(sa, sb, 0, 2), i64x2.shuffle(sa, sb, 1, 3)));
-        const p = v128.load(data + ((<usize>q) << 3));
-        const pw = f64x2.div(p, u);
-        const fa = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 0)), da);
-        const fb = f64x2.mul(f64x2.splat(f64x2.extract_lane(pw, 1)), db);
-        acc = f64x2.add(acc, f64x2.add(fa, fb));
-        const oa = out + ((<usize>ja) << 4);
-        v128.store(oa, f64x2.sub(v128.load(oa), fa));
-        const ob = out + ((<usize>jb) << 4);
-        v128.store(ob, f64x2.sub(v128.load(ob), fb));
-        if (klrow != 0) {
-          kl -= f64x2.extract_lane(p, 0) * Math.log(f64x2.extract_lane(u, 0));
-          kl -= f64x2.extract_lane(p, 1) * Math.log(f64x2.extract_lane(u, 1));
-        }
-      }
-      for (; q < qe; q++) {
-        const j = load<i32>(indices + ((<usize>q) << 2));
-        if (<u32>j >= <u32>n) {
-          reportBad(counter, i, j);
-          return;
-        }
-        const d = f64x2.sub(vi, v128.load(y + ((<usize>j) << 4)));
-        const sq = f64x2.mul(d, d);
-        const u = 1 + (f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1));
-        const p = load<f64>(data + ((<usize>q) << 3));
-        if (klrow != 0) kl -= p * Math.log(u);
-        const f = f64x2.mul(f64x2.splat(p / u), d);
-        acc = f64x2.add(acc, f);
-        const o = out + ((<usize>j) << 4);
-        v128.store(o, f64x2.sub(v128.load(o), f));
-      }
-      const oi = out + ((<usize>i) << 4);
-      v128.store(oi, f64x2.add(v128.load(oi), acc));
-      if (klrow != 0) store<f64>(klrow + ((<usize>i) << 3), kl);
+      if (!attractRow(i, n, y, indptr, indices, data, out, true, klrow, counter)) return;
     }
   }
 }
