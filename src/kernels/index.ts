@@ -25,7 +25,7 @@
 import { Matrix, allocFloat, type Float } from '../core/matrix.js';
 import { isInHeap, wasmHeap } from './heap.js';
 import { active } from './registry.js';
-import { fftSizeOk, type FftRepulsionBuffers } from './ts-fft.js';
+import { MAX_FFT_GRID, fftSizeOk, type FftRepulsionBuffers } from './ts-fft.js';
 import { initWasmBackend } from './wasm-backend.js';
 
 export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
@@ -602,9 +602,9 @@ export function tsneFftRepulsion2d(
   }
   if (!Number.isInteger(p) || p < 1)
     throw new RangeError(`tsneFftRepulsion2d: p must be an integer >= 1, got ${p}`);
-  if (!fftSizeOk(N) || N < 2 * p || N > 4096) {
+  if (!fftSizeOk(N) || N < 2 * p || N > MAX_FFT_GRID) {
     throw new RangeError(
-      `tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m, at least 2p = ${2 * p} and at most 4096, got ${N}`,
+      `tsneFftRepulsion2d: N must be a power of two, 3·2^m or 5·2^m, at least 2p = ${2 * p} and at most ${MAX_FFT_GRID}, got ${N}`,
     );
   }
   if (!Number.isInteger(n) || n < 0) {

@@ -21,6 +21,12 @@ export function fftSizeOk(n: number): boolean {
 }
 
 /**
+ * Largest grid side of the FFT t-SNE gradient: a 4096 × 4096 grid of both charge pairs is ~0.5 GB,
+ * and the WebAssembly kernels' i32 byte counts stay below 2^31 up to here.
+ */
+export const MAX_FFT_GRID = 4096;
+
+/**
  * Grid side of the FFT gradient for at least n points: `nextFftSize(n)`, or from 640 up the smaller
  * 5·2^m when it fits (1280 for 1025..1280 instead of 1536: ~35% less work per gradient on the
  * 70,000-digit maps). Small grids keep the extra resolution of rounding up: there the boxes are

@@ -17,7 +17,7 @@
  * `PoolOptions.minFlops` are split by rows (or columns) between the main thread and the worker pool.
  */
 import { allocBytes, freeBytes, heapBuffer, isInHeap, memory, memoryIsShared, scratch } from './heap.js';
-import { fftRepulsion2dTs, type FftRepulsionBuffers } from './ts-fft.js';
+import { MAX_FFT_GRID, fftRepulsion2dTs, type FftRepulsionBuffers } from './ts-fft.js';
 import {
   BROWSER_WORKER_SOURCE,
   BrowserWorkerAdapter,
@@ -792,9 +792,9 @@ export function makeWasmBackend(
     boxW: number,
     rep: F64,
   ): { Z: number; lost: boolean } {
-    // byte counts stay below 2^31 (the kernels' i32 sizes) up to N = 4096; larger grids (~0.5 GB
-    // each) go to the TypeScript path, which the caller caps (see fftRepulsive)
-    if (N > 4096) throw new OutOfWasmMemory('fft-grid');
+    // byte counts stay below 2^31 (the kernels' i32 sizes) up to MAX_FFT_GRID, which the public
+    // wrapper enforces; larger grids would go to the TypeScript path
+    if (N > MAX_FFT_GRID) throw new OutOfWasmMemory('fft-grid');
     const nBoxes = Math.floor(N / (2 * p));
     const G = p * nBoxes;
     const h = boxW / p;

@@ -18,7 +18,7 @@
  *     Σ_j w_ij² (1 + d_ij²) = Σ_j w_ij gives Z from the same four potentials).
  */
 import type { Csr } from './affinity.js';
-import { FftRepulsionBuffers, nextGridSize } from '../kernels/ts-fft.js';
+import { FftRepulsionBuffers, MAX_FFT_GRID, nextGridSize } from '../kernels/ts-fft.js';
 import { tsneAttraction2d, tsneFftRepulsion2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
 
 export interface GradientResult {
@@ -771,13 +771,19 @@ export class FftWorkspace {
  * not shrunk by more than 1/1.25, so the kernel's transform is reused) and runs the
  * `tsneFftRepulsion2d` kernel (WebAssembly on the worker pool, or the TypeScript reference).
  */
-export function fftRepulsive(
+/** Slack of the FFT grid around the map, so its kernel transform is reused while the map moves. */
+const FFT_SLACK = 1.05;
+
+/**
+ * The FFT grid map Y (n × 2) needs: its extent (lo, hi, range > 0 over both coordinates) and the
+ * side N for `nInterp` nodes per box and `intervalsPerInteger` boxes per unit (at least
+ * `minIntervals`), with 5% slack. N may exceed MAX_FFT_GRID (callers decide).
+ */
+export function fftGrid(
   Y: Float64Array,
   n: number,
-  rep: Float64Array,
-  ws: FftWorkspace,
   o: FftOptions = {},
-): number {
+): { N: number; lo: number; hi: number; range: number } {
   const p = o.nInterp ?? 3;
   const minIntervals = o.minIntervals ?? 25;
   const perUnit = o.intervalsPerInteger ?? 1;
@@ -790,12 +796,23 @@ export function fftRepulsive(
   }
   let range = hi - lo;
   if (!(range > 0)) range = 1e-6;
-  const slack = 1.05;
-  const needed = Math.max(minIntervals, Math.ceil(range * slack * perUnit));
-  const N = nextGridSize(2 * p * needed);
-  if (N > 4096) {
+  const needed = Math.max(minIntervals, Math.ceil(range * FFT_SLACK * perUnit));
+  return { N: nextGridSize(2 * p * needed), lo, hi, range };
+}
+
+export function fftRepulsive(
+  Y: Float64Array,
+  n: number,
+  rep: Float64Array,
+  ws: FftWorkspace,
+  o: FftOptions = {},
+): number {
+  const p = o.nInterp ?? 3;
+  const { N, lo, hi, range } = fftGrid(Y, n, o);
+  const slack = FFT_SLACK;
+  if (N > MAX_FFT_GRID) {
     throw new RangeError(
-      `fftRepulsive: this map needs an FFT grid of side ${N} (> 4096, ~0.5 GB per grid): use Barnes-Hut for maps this wide`,
+      `fftRepulsive: this map needs an FFT grid of side ${N} (> ${MAX_FFT_GRID}, ~0.5 GB per grid): use Barnes-Hut for maps this wide`,
     );
   }
   const nBoxes = Math.floor(N / (2 * p));

@@ -69,9 +69,10 @@ import {
   entropyTerm,
   exactGradient,
   fftGradient,
+  fftGrid,
 } from './gradient.js';
 import { initialEmbedding } from './init.js';
-import { nextGridSize } from '../kernels/ts-fft.js';
+import { MAX_FFT_GRID } from '../kernels/ts-fft.js';
 import { reverseCuthillMcKee } from './sparse.js';
 
 export type TsneMethod = 'auto' | 'exact' | 'barnes-hut' | 'fft';
@@ -199,22 +200,11 @@ function fftCosts(): { grid: number; point: number } {
 }
 
 /**
- * Largest FFT grid side (a 4096 × 4096 grid of both charge pairs is ~0.5 GB): maps wider than about
- * 650 units (after a very large learning rate, say) take Barnes-Hut instead, also with method 'fft'.
+ * Grid side the FFT gradient needs for map Y with the default options (as `fftRepulsive` computes it);
+ * beyond MAX_FFT_GRID (maps wider than about 650 units) Barnes-Hut runs instead, also with 'fft'.
  */
-export const MAX_FFT_GRID = 4096;
-
-/** Grid side the FFT gradient needs for map Y (p = 3 nodes per box, one box per unit, 5% slack). */
-export function fftGridSide(Y: Float64Array, n: number): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let t = 0; t < 2 * n; t++) {
-    const v = Y[t]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const needed = Math.max(25, Math.ceil((hi - lo) * 1.05));
-  return nextGridSize(6 * needed);
+function fftGridSide(Y: Float64Array, n: number): number {
+  return fftGrid(Y, n).N;
 }
 
 /**
