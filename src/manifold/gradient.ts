@@ -650,6 +650,26 @@ export class PairAttraction {
     return { attr, sumPLogW: this.upper ? 2 * sumPLogW : sumPLogW };
   }
 
+  /**
+   * The gradient (convention of this file) from a repulsion computed elsewhere (rep, Z):
+   * grad = e·attr − rep/Z, and the KL plogp − Σ p log w + log Z when asked (else NaN).
+   */
+  gradient(
+    Y: Float64Array,
+    n: number,
+    exaggeration: number,
+    rep: Float64Array,
+    Z: number,
+    grad: Float64Array,
+    plogp: number,
+    computeKl: boolean,
+  ): { Z: number; kl: number } {
+    const { attr, sumPLogW } = this.compute(Y, n, computeKl);
+    const inv = 1 / Z;
+    for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
+    return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+  }
+
   /** Returns P's copy in wasm memory to the heap (the object must not be used afterwards). */
   dispose(): void {
     if (!this.inHeap) return;
@@ -690,12 +710,9 @@ export class Bh2dGradient {
   ): { Z: number; kl: number } {
     const sumW = this.sumW;
     tsneRepulsion2d(n, Y, theta, rep, sumW);
-    const { attr, sumPLogW } = this.att.compute(Y, n, computeKl);
     let Z = 0;
     for (let i = 0; i < n; i++) Z += sumW[i]!;
-    const inv = 1 / Z;
-    for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
-    return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+    return this.att.gradient(Y, n, exaggeration, rep, Z, grad, plogp, computeKl);
   }
 
   /** Gives back the wasm memory of an owned `PairAttraction`. */
@@ -743,18 +760,13 @@ export class FftWorkspace {
   }
 
   /** The attraction for P: the shared one, or one built (and owned) here when P changes. */
-  attraction(
-    Y: Float64Array,
-    n: number,
-    P: Csr,
-    computeKl: boolean,
-  ): { attr: Float64Array; sumPLogW: number } {
+  attraction(P: Csr): PairAttraction {
     if (this.att?.source !== P) {
       this.dispose();
       this.att = new PairAttraction(P);
       this.ownsAtt = true;
     }
-    return this.att.compute(Y, n, computeKl);
+    return this.att;
   }
 
   /** Gives back the wasm memory of an owned attraction (the workspace stays usable). */
@@ -849,8 +861,5 @@ export function fftGradient(
   o: FftOptions = {},
 ): { Z: number; kl: number } {
   const Z = fftRepulsive(Y, n, rep, ws, o);
-  const { attr, sumPLogW } = ws.attraction(Y, n, P, computeKl);
-  const inv = 1 / Z;
-  for (let t = 0; t < 2 * n; t++) grad[t] = exaggeration * attr[t]! - rep[t]! * inv;
-  return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
+  return ws.attraction(P).gradient(Y, n, exaggeration, rep, Z, grad, plogp, computeKl);
 }
