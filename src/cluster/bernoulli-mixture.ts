@@ -27,11 +27,10 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
 import { checkFeatures, toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { gemm } from '../kernels/index.js';
+import { gemm, HeapBuffers } from '../kernels/index.js';
 import { normalise } from './gmm.js';
 import { argmaxRows, MixtureModel, type MixtureLogProb } from './mixture.js';
 import { KMeans } from './kmeans.js';
-import { Scratch } from './scratch.js';
 
 export interface BernoulliMixtureOptions extends IterativeOptions {
   /** Number of components K (integer >= 1; default 2). */
@@ -224,7 +223,7 @@ export class BernoulliMixture extends MixtureModel {
     const d = M.cols;
     const k = o.nComponents;
     if (n < k) throw new ValidationError(`nSamples=${n} must be >= nComponents=${k}`);
-    const scratch = new Scratch();
+    const scratch = new HeapBuffers();
     try {
       const Xd = scratch.f64(n * d);
       Xd.set(M.data as Float64Array);

@@ -33,11 +33,10 @@ import {
   validateOptions,
   type ConstraintTable,
 } from '../core/validate.js';
-import { gemm, rowSqNorms, syrk } from '../kernels/index.js';
+import { gemm, rowSqNorms, syrk, HeapBuffers } from '../kernels/index.js';
 import { cholesky, solveTriangular } from '../linalg/index.js';
 import { KMeans } from './kmeans.js';
 import { kmeansPlusPlus } from './kmeans-core.js';
-import { Scratch } from './scratch.js';
 import { argmaxRows, MixtureModel, type MixtureLogProb } from './mixture.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -195,7 +194,7 @@ class Work {
     readonly n: number,
     readonly d: number,
     readonly k: number,
-    s: Scratch,
+    s: HeapBuffers,
   ) {
     // Y holds n × d (M step) or a row block × K·d (E step): at least n·d, at most ~16 MB more.
     this.Y = s.f64(Math.max(n * d, Math.min(n, Math.max(1, Math.floor((2 << 20) / (k * d)))) * k * d));
@@ -489,7 +488,7 @@ export class GaussianMixture extends MixtureModel {
     const k = o.nComponents;
     if (n < k) throw new ValidationError(`nSamples=${n} must be >= nComponents=${k}`);
     const type = o.covarianceType;
-    const scratch = new Scratch();
+    const scratch = new HeapBuffers();
     try {
       const Xd = scratch.f64(n * d);
       Xd.set(M.data as Float64Array);
@@ -685,7 +684,7 @@ export class GaussianMixture extends MixtureModel {
     const d = this.d_!;
     const k = this.options.nComponents;
     const type = this.options.covarianceType;
-    const scratch = new Scratch();
+    const scratch = new HeapBuffers();
     try {
       const w = new Work(n, d, k, scratch);
       const Xd = M.data as Float64Array;

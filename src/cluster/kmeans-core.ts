@@ -12,9 +12,8 @@
  * gemm kernel (as scikit-learn's chunks do through BLAS); the cluster sums are kept incrementally
  * (only points whose label changed move between sums), which changes centres by rounding only.
  */
-import { gemm, rowSqNorms, sqdist } from '../kernels/index.js';
+import { gemm, rowSqNorms, sqdist, type HeapBuffers } from '../kernels/index.js';
 import type { Rng } from '../core/rng.js';
-import type { Scratch } from './scratch.js';
 
 export interface KMeansRunResult {
   labels: Int32Array;
@@ -46,7 +45,7 @@ export class KMeansWorkspace {
     readonly n: number,
     readonly d: number,
     readonly k: number,
-    scratch?: Scratch,
+    scratch?: HeapBuffers,
   ) {
     const f64 = (m: number) => (scratch ? scratch.f64(m) : new Float64Array(m));
     this.labels = new Int32Array(n);

@@ -19,9 +19,8 @@ import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { ProgressReporter, type IterativeOptions } from '../core/progress.js';
 import { Rng } from '../core/rng.js';
 import { toMatrix, validateOptions, type ConstraintTable } from '../core/validate.js';
-import { rowSqNorms } from '../kernels/index.js';
+import { rowSqNorms, HeapBuffers } from '../kernels/index.js';
 import { CentroidClusterer } from './centroids.js';
-import { Scratch } from './scratch.js';
 import { elkan, kmeansPlusPlus, KMeansWorkspace, lloyd, type KMeansRunResult } from './kmeans-core.js';
 
 export type KMeansInit = 'k-means++' | 'random' | Matrix | number[][];
@@ -116,7 +115,7 @@ export class KMeans extends CentroidClusterer {
     if (n < k) throw new ValidationError(`nSamples=${n} must be >= nClusters=${k}`);
     // Centre a copy (the caller's data is never touched).
     const src = M.data as Float64Array;
-    const scratch = new Scratch();
+    const scratch = new HeapBuffers();
     try {
       return this.fitCentred(src, n, d, k, scratch);
     } finally {
@@ -124,7 +123,7 @@ export class KMeans extends CentroidClusterer {
     }
   }
 
-  private fitCentred(src: Float64Array, n: number, d: number, k: number, scratch: Scratch): this {
+  private fitCentred(src: Float64Array, n: number, d: number, k: number, scratch: HeapBuffers): this {
     const o = this.options;
     // The centred copy lives in the kernels' memory: k-means++ and Lloyd hand it to gemm every step.
     const Xc = scratch.f64(n * d);

@@ -302,6 +302,54 @@ export const wasmHeap: WasmHeap = {
 };
 
 /**
+ * Buffers of one computation (a fit, a t-SNE run, a k-NN search) that the kernels read, allocated
+ * in wasm memory when possible (the kernels then use them in place instead of copying them on every
+ * call) and released together at its end. Falls back to ordinary arrays when the heap is full or
+ * absent, so callers never fail for lack of wasm memory (the kernels then copy or take their
+ * TypeScript path).
+ */
+export class HeapBuffers {
+  private readonly views: ArrayBufferView[] = [];
+
+  f64(n: number): Float64Array {
+    return this.keep(
+      () => wasmHeap.allocF64(n),
+      () => new Float64Array(n),
+    );
+  }
+
+  f32(n: number): Float32Array {
+    return this.keep(
+      () => wasmHeap.allocF32(n),
+      () => new Float32Array(n),
+    );
+  }
+
+  i32(n: number): Int32Array {
+    return this.keep(
+      () => wasmHeap.allocI32(n),
+      () => new Int32Array(n),
+    );
+  }
+
+  /** Returns every buffer to the heap; they must not be used afterwards. */
+  release(): void {
+    for (const v of this.views) wasmHeap.free(v);
+    this.views.length = 0;
+  }
+
+  private keep<T extends ArrayBufferView>(alloc: () => T, plain: () => T): T {
+    try {
+      const v = alloc();
+      this.views.push(v);
+      return v;
+    } catch {
+      return plain();
+    }
+  }
+}
+
+/**
  * Named scratch regions reused across kernel calls (operand copies, packing buffers per thread).
  * Returns the address of at least `bytes` bytes, or -1 when the memory cannot hold them (the caller
  * then processes its input in smaller blocks).

@@ -28,7 +28,7 @@ import { active } from './registry.js';
 import { MAX_FFT_GRID, fftSizeOk, type FftRepulsionBuffers } from './ts-fft.js';
 import { initWasmBackend } from './wasm-backend.js';
 
-export { wasmHeap, isInHeap, type WasmHeap } from './heap.js';
+export { wasmHeap, isInHeap, HeapBuffers, type WasmHeap } from './heap.js';
 export { getBackend, setBackend, type KernelBackend } from './registry.js';
 export {
   setPoolOptions,

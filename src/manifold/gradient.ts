@@ -19,7 +19,7 @@
  */
 import type { Csr } from './affinity.js';
 import { FftRepulsionBuffers, MAX_FFT_GRID, nextGridSize } from '../kernels/ts-fft.js';
-import { tsneAttraction2d, tsneFftRepulsion2d, tsneRepulsion2d, wasmHeap } from '../kernels/index.js';
+import { HeapBuffers, tsneAttraction2d, tsneFftRepulsion2d, tsneRepulsion2d } from '../kernels/index.js';
 
 export interface GradientResult {
   /** Z = Σ_{i≠j} w_ij. */
@@ -583,7 +583,7 @@ export function bhGradient(
  * attr_i = Σ_j p_ij w_ij (y_i − y_j). P (its strict upper triangle when it is exactly symmetric, as the
  * t-SNE affinities are: each pair once) is copied once into wasm memory, where the kernel reads it in
  * place every iteration, split over the worker pool; when the memory is full it stays in ordinary
- * arrays (the TypeScript loop). Call `dispose()` to give the memory back (no finalizer does it: see
+ * arrays (the TypeScript loop: the kernel needs all three arrays in wasm memory). Call `dispose()` to give the memory back (no finalizer does it: see
  * kernels/heap.ts).
  */
 export class PairAttraction {
@@ -596,7 +596,8 @@ export class PairAttraction {
   private readonly upper: boolean;
   private readonly attr: Float64Array;
   private readonly klRow: Float64Array;
-  private inHeap: boolean;
+  /** The copy of P, in wasm memory where it fits. */
+  private readonly heap = new HeapBuffers();
 
   constructor(P0: Csr) {
     this.source = P0;
@@ -605,37 +606,12 @@ export class PairAttraction {
     this.upper = U !== null;
     const n = P.n;
     const nnz = P.indptr[n]!;
-    let heap: [Int32Array, Int32Array, Float64Array] | null = null;
-    const got: ArrayBufferView[] = [];
-    try {
-      const a = wasmHeap.allocI32(n + 1);
-      got.push(a);
-      const b = wasmHeap.allocI32(nnz);
-      got.push(b);
-      const c = wasmHeap.allocF64(nnz);
-      got.push(c);
-      heap = [a, b, c];
-    } catch {
-      // wasm memory full: give back what was had; the kernels read P from ordinary arrays (TypeScript)
-      for (const v of got) wasmHeap.free(v);
-      heap = null;
-    }
-    // a private (non-shared) memory hands out ordinary arrays when full: then keep none in the heap
-    if (heap && !heap.every((v) => wasmHeap.isInHeap(v))) {
-      for (const v of heap) wasmHeap.free(v);
-      heap = null;
-    }
-    this.inHeap = heap !== null;
-    if (heap) {
-      heap[0].set(P.indptr.subarray(0, n + 1));
-      heap[1].set(P.indices.subarray(0, nnz));
-      heap[2].set(P.data.subarray(0, nnz));
-      [this.indptr, this.indices, this.data] = heap;
-    } else {
-      this.indptr = P.indptr;
-      this.indices = P.indices;
-      this.data = P.data;
-    }
+    this.indptr = this.heap.i32(n + 1);
+    this.indices = this.heap.i32(nnz);
+    this.data = this.heap.f64(nnz);
+    this.indptr.set(P.indptr.subarray(0, n + 1));
+    this.indices.set(P.indices.subarray(0, nnz));
+    this.data.set(P.data.subarray(0, nnz));
     this.attr = new Float64Array(2 * n);
     this.klRow = new Float64Array(n);
   }
@@ -672,11 +648,7 @@ export class PairAttraction {
 
   /** Returns P's copy in wasm memory to the heap (the object must not be used afterwards). */
   dispose(): void {
-    if (!this.inHeap) return;
-    this.inHeap = false;
-    wasmHeap.free(this.indptr);
-    wasmHeap.free(this.indices);
-    wasmHeap.free(this.data);
+    this.heap.release();
   }
 }
 

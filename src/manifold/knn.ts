@@ -21,7 +21,7 @@
  * Both return squared Euclidean distances, rows sorted ascending, the query point itself excluded
  * (a duplicate of it is kept: it is another sample at distance 0).
  */
-import { sqdist, rowSqNorms, wasmHeap } from '../kernels/index.js';
+import { HeapBuffers, sqdist, rowSqNorms } from '../kernels/index.js';
 import { Rng } from '../core/rng.js';
 
 export interface KnnGraph {
@@ -102,22 +102,10 @@ function toF32(
   mu: Float64Array,
   scale: number,
   n64: Float64Array,
-): { X32: Float32Array; n32: Float32Array; heap: boolean } {
-  let X32: Float32Array | null = null;
-  let n32: Float32Array | null = null;
-  try {
-    X32 = wasmHeap.allocF32(n * d);
-    n32 = wasmHeap.allocF32(n);
-  } catch {
-    if (X32) wasmHeap.free(X32);
-    X32 = null;
-    n32 = null;
-  }
-  const heap = X32 !== null;
-  if (!X32 || !n32) {
-    X32 = new Float32Array(n * d);
-    n32 = new Float32Array(n);
-  }
+  heap: HeapBuffers,
+): { X32: Float32Array; n32: Float32Array } {
+  const X32 = heap.f32(n * d);
+  const n32 = heap.f32(n);
   for (let i = 0; i < n; i++) {
     const o = i * d;
     let s = 0;
@@ -129,7 +117,7 @@ function toF32(
     n64[i] = s;
   }
   rowSqNorms(n, d, X32, n32);
-  return { X32, n32, heap };
+  return { X32, n32 };
 }
 
 /**
@@ -160,14 +148,6 @@ function bruteRow64(
   sortPairs(bd, bi, 0, c);
   outD.set(bd.subarray(0, k), i * k);
   outI.set(bi.subarray(0, k), i * k);
-}
-
-function allocF32(len: number): { a: Float32Array; heap: boolean } {
-  try {
-    return { a: wasmHeap.allocF32(len), heap: true };
-  } catch {
-    return { a: new Float32Array(len), heap: false };
-  }
 }
 
 /**
@@ -230,8 +210,11 @@ function bruteKnn(
   const scale = 2 ** -e;
   const xn64 = new Float64Array(n);
   const qn64 = self ? xn64 : new Float64Array(m);
-  const ref = toF32(X, n, d, mu, scale, xn64);
-  const qry = self ? ref : toF32(Q, m, d, mu, scale, qn64);
+  // the float32 copies and the distance block, in wasm memory where they fit (the sqdist kernel
+  // then reads them in place), released at the end
+  const heap = new HeapBuffers();
+  const ref = toF32(X, n, d, mu, scale, xn64, heap);
+  const qry = self ? ref : toF32(Q, m, d, mu, scale, qn64, heap);
   let maxNorm = 0;
   for (let j = 0; j < n; j++) if (xn64[j]! > maxNorm) maxNorm = xn64[j]!;
   // 2·(d + 8)·2⁻²⁴ (the bound is used twice: once to bound the true k-th distance, once per row j);
@@ -246,8 +229,7 @@ function bruteKnn(
   const step = Math.floor(n / (8 * k));
   const rank = step > 1 ? Math.max(2, Math.round((2 * k) / step)) : 1;
   const samp = new Float64Array(rank);
-  const blk = allocF32(B * n);
-  const D = blk.a;
+  const D = heap.f32(B * n);
   let cap = Math.max(4 * k, 256);
   let cv = new Float64Array(cap);
   let ci = new Int32Array(cap);
@@ -351,15 +333,7 @@ function bruteKnn(
       }
     }
   } finally {
-    if (blk.heap) wasmHeap.free(D);
-    if (ref.heap) {
-      wasmHeap.free(ref.X32);
-      wasmHeap.free(ref.n32);
-    }
-    if (!self && qry.heap) {
-      wasmHeap.free(qry.X32);
-      wasmHeap.free(qry.n32);
-    }
+    heap.release();
   }
   return { indices: outI, distances: outD, k };
 }
