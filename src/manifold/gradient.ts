@@ -6,7 +6,7 @@
  * Every method here returns G_i = Σ_j (e·p_ij − q_ij) u_ij (y_i − y_j), i.e. the gradient without the
  * constant 2(α+1)/α and with the attraction scaled by the exaggeration e (the convention of openTSNE
  * and FIt-SNE, which the learning rate 'auto' = N/e assumes). The attractive part is a sum over the
- * non-zeros of the sparse P (2-D, α = 1: each symmetric pair once, added to i and subtracted from j);
+ * non-zeros of the sparse P (2-D, α = 1: `PairAttraction`, the kernel, each symmetric pair once);
  * the repulsive part −Σ_j w_ij u_ij (y_i − y_j) / Z is computed
  *   - exactly, O(n²) (any output dimension, any α);
  *   - by Barnes-Hut (van der Maaten 2014): a 2^dim-ary space-partitioning tree, a cell seen from y_i
@@ -99,7 +99,11 @@ export function upperTriangle(P: Csr): Csr | null {
   return result;
 }
 
-/** Attractive part: grad_i += e Σ_j p_ij u_ij (y_i − y_j). Returns Σ p_ij log w_ij (for the KL). */
+/**
+ * Attractive part: grad_i += e Σ_j p_ij u_ij (y_i − y_j). Returns Σ p_ij log w_ij (for the KL). The
+ * general loop (any dimension and α); t-SNE runs 2-D maps with α = 1 through `PairAttraction` (the
+ * kernel, each symmetric pair once).
+ */
 export function attractive(
   Y: Float64Array,
   dim: number,
@@ -110,66 +114,9 @@ export function attractive(
   computeKl = true,
 ): number {
   const { indptr, indices, data } = P;
-  const rowStart = 0;
-  const rowEnd = P.n;
   let sumPLogW = 0;
-  const U = dim === 2 && dof === 1 ? upperTriangle(P) : null;
-  if (U) {
-    // P is symmetric: each pair once (j > i), its force added to i and subtracted from j — half
-    // the kernel evaluations (divisions) of the full loop
-    const up = U.indptr;
-    const ui = U.indices;
-    const ud = U.data;
-    for (let i = 0; i < U.n; i++) {
-      const yi0 = Y[2 * i]!;
-      const yi1 = Y[2 * i + 1]!;
-      let g0 = 0;
-      let g1 = 0;
-      const qe = up[i + 1]!;
-      for (let q = up[i]!; q < qe; q++) {
-        const j = ui[q]!;
-        const d0 = yi0 - Y[2 * j]!;
-        const d1 = yi1 - Y[2 * j + 1]!;
-        const w = 1 / (1 + d0 * d0 + d1 * d1);
-        const p = ud[q]!;
-        if (computeKl) sumPLogW += p * Math.log(w);
-        const pw = exaggeration * p * w;
-        const f0 = pw * d0;
-        const f1 = pw * d1;
-        g0 += f0;
-        g1 += f1;
-        grad[2 * j]! -= f0;
-        grad[2 * j + 1]! -= f1;
-      }
-      grad[2 * i]! += g0;
-      grad[2 * i + 1]! += g1;
-    }
-    return 2 * sumPLogW;
-  }
-  if (dim === 2 && dof === 1) {
-    for (let i = rowStart; i < rowEnd; i++) {
-      const yi0 = Y[2 * i]!;
-      const yi1 = Y[2 * i + 1]!;
-      let g0 = 0;
-      let g1 = 0;
-      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
-        const j = indices[q]!;
-        const d0 = yi0 - Y[2 * j]!;
-        const d1 = yi1 - Y[2 * j + 1]!;
-        const w = 1 / (1 + d0 * d0 + d1 * d1);
-        const p = data[q]!;
-        if (computeKl) sumPLogW += p * Math.log(w);
-        const pw = exaggeration * p * w;
-        g0 += pw * d0;
-        g1 += pw * d1;
-      }
-      grad[2 * i]! += g0;
-      grad[2 * i + 1]! += g1;
-    }
-    return sumPLogW;
-  }
   const e = -(dof + 1) / 2;
-  for (let i = rowStart; i < rowEnd; i++) {
+  for (let i = 0; i < P.n; i++) {
     for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
       const j = indices[q]!;
       let d2 = 0;
@@ -214,39 +161,10 @@ export function exactGradient(
   computeKl = true,
 ): { Z: number; kl: number } {
   grad.fill(0);
-  const sumPLogW = computeKl
-    ? attractive(Y, dim, P, exaggeration, dof, grad)
-    : attractive(Y, dim, P, exaggeration, dof, grad, false);
+  const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
   const e = -(dof + 1) / 2;
   let Z = 0;
   const rep = new Float64Array(n * dim);
-  if (dim === 2 && dof === 1) {
-    // the common case without dimension loops or powers
-    for (let i = 0; i < n; i++) {
-      const y0 = Y[2 * i]!;
-      const y1 = Y[2 * i + 1]!;
-      let r0 = 0;
-      let r1 = 0;
-      for (let j = i + 1; j < n; j++) {
-        const d0 = y0 - Y[2 * j]!;
-        const d1 = y1 - Y[2 * j + 1]!;
-        const w = 1 / (1 + d0 * d0 + d1 * d1);
-        Z += w;
-        const ww = w * w;
-        const t0 = ww * d0;
-        const t1 = ww * d1;
-        r0 += t0;
-        r1 += t1;
-        rep[2 * j]! -= t0;
-        rep[2 * j + 1]! -= t1;
-      }
-      rep[2 * i]! += r0;
-      rep[2 * i + 1]! += r1;
-    }
-    Z *= 2;
-    for (let t = 0; t < n * 2; t++) grad[t]! -= rep[t]! / Z;
-    return { Z, kl: computeKl ? plogp - sumPLogW + Math.log(Z) : NaN };
-  }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       let d2 = 0;
@@ -386,77 +304,6 @@ export class BhTree {
 }
 
 /**
- * Barnes-Hut repulsion specialised to 2-D and α = 1 (the common case): no dimension or exponent
- * branches in the traversal. Same contract as `bhRepulsive` with `self` = true.
- */
-function bhRepulsive2dCauchy(
-  tree: BhTree,
-  Y: Float64Array,
-  n: number,
-  theta: number,
-  rep: Float64Array,
-): number {
-  const theta2 = theta * theta;
-  const stack = new Int32Array(256);
-  const { com, count, child, half, start, end, perm } = tree;
-  let total = 0;
-  // visit the points in the tree's order (leaf by leaf): neighbouring queries walk the same nodes,
-  // which keeps them in cache
-  for (let qi = 0; qi < n; qi++) {
-    const i = perm[qi]!;
-    const y0 = Y[2 * i]!;
-    const y1 = Y[2 * i + 1]!;
-    let sumW = 0;
-    let r0 = 0;
-    let r1 = 0;
-    let sp = 0;
-    stack[sp++] = 0;
-    while (sp > 0) {
-      const node = stack[--sp]!;
-      const cnt = count[node]!;
-      if (cnt === 0) continue;
-      const ch = child[node]!;
-      if (ch < 0) {
-        for (let q = start[node]!; q < end[node]!; q++) {
-          const j = perm[q]!;
-          if (j === i) continue;
-          const d0 = y0 - Y[2 * j]!;
-          const d1 = y1 - Y[2 * j + 1]!;
-          const w = 1 / (1 + d0 * d0 + d1 * d1);
-          sumW += w;
-          const ww = w * w;
-          r0 += ww * d0;
-          r1 += ww * d1;
-        }
-        continue;
-      }
-      const d0 = y0 - com[2 * node]!;
-      const d1 = y1 - com[2 * node + 1]!;
-      const dd = d0 * d0 + d1 * d1;
-      const width = 2 * half[node]!;
-      if (width * width < theta2 * dd) {
-        const w = 1 / (1 + dd);
-        const cw = cnt * w;
-        sumW += cw;
-        const cww = cw * w;
-        r0 += cww * d0;
-        r1 += cww * d1;
-      } else {
-        if (sp + 4 > stack.length) throw new Error('Barnes-Hut stack overflow');
-        stack[sp++] = ch;
-        stack[sp++] = ch + 1;
-        stack[sp++] = ch + 2;
-        stack[sp++] = ch + 3;
-      }
-    }
-    rep[2 * i] = r0;
-    rep[2 * i + 1] = r1;
-    total += sumW;
-  }
-  return total;
-}
-
-/**
  * Barnes-Hut repulsion: rep_i = Σ_j w_ij u_ij (y_i − y_j) (unnormalised) for the query points
  * (rows of Yq, or the tree's own points when `self` is true: the point itself is skipped).
  * Returns Σ_i Σ_j w_ij.
@@ -568,10 +415,7 @@ export function bhGradient(
   computeKl = true,
 ): { Z: number; kl: number } {
   tree.build(Y, n);
-  const Z =
-    dim === 2 && dof === 1
-      ? bhRepulsive2dCauchy(tree, Y, n, theta, rep)
-      : bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
+  const Z = bhRepulsive(tree, Y, Y, n, theta, dof, rep, true);
   grad.fill(0);
   const sumPLogW = attractive(Y, dim, P, exaggeration, dof, grad, computeKl);
   for (let t = 0; t < n * dim; t++) grad[t]! -= rep[t]! / Z;

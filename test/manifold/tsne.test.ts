@@ -165,7 +165,7 @@ describe('t-SNE gradients', () => {
   const plogp = entropyTerm(P);
   const rng = new Rng(2);
 
-  it('attractive forces over the upper triangle of a symmetric P equal the full row loop', () => {
+  it('upperTriangle finds a symmetric P (rows renumbered); attractive forces agree in 2-D and 3-D', () => {
     // rows renumbered (columns left unsorted, as after the RCM reordering)
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = (i * 37) % n;
