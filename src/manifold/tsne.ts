@@ -416,7 +416,8 @@ export class TSNE {
       grad: new Float64Array(n * c),
       rep: new Float64Array(n * c),
       method,
-      tree: method === 'barnes-hut' || method === 'fft+barnes-hut' ? new BhTree(c) : null,
+      // the TypeScript per-point tree, for the maps the kernels do not take (3-D, α ≠ 1)
+      tree: !att && (method === 'barnes-hut' || method === 'fft+barnes-hut') ? new BhTree(c) : null,
       // 2-D, α = 1: the kernels' Barnes-Hut (θ = 0 for 'exact': every leaf opened, the exact sum)
       bh2d: att ? new Bh2dGradient(att) : null,
       fftWs,
