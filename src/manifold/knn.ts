@@ -375,8 +375,18 @@ function scanRow(
 /**
  * Σ_t (a_t − b_t)² over d coordinates of rows at offsets oa (in A) and ob (in B), in float64 with
  * four partial sums (t mod 4) added as (s0 + s1) + (s2 + s3): the distance every exact result reports.
+ * With `bound`, the partial sums are checked every 8 coordinates and a partial total > bound is
+ * returned at once (each sum only grows, so the full distance exceeds the bound too); a distance
+ * within the bound is always the full, exactly rounded as above, sum.
  */
-export function sqDist64(A: Float64Array, oa: number, B: Float64Array, ob: number, d: number): number {
+export function sqDist64(
+  A: Float64Array,
+  oa: number,
+  B: Float64Array,
+  ob: number,
+  d: number,
+  bound = Infinity,
+): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -391,6 +401,7 @@ export function sqDist64(A: Float64Array, oa: number, B: Float64Array, ob: numbe
     s1 += u1 * u1;
     s2 += u2 * u2;
     s3 += u3 * u3;
+    if ((t & 4) !== 0 && s0 + s1 + (s2 + s3) > bound) return s0 + s1 + (s2 + s3);
   }
   if (t < d) {
     const u = A[oa + t]! - B[ob + t]!;
@@ -706,40 +717,8 @@ export function approxKnn(
           const thr = hd[o]!;
           const nb = rootNorm[i]! - rootNorm[c]!;
           if (nb * nb > thr * (1 + 1e-9) + 1e-300) continue;
-          // four partial sums (t mod 4) as sqDist64, checked every 8 coordinates: each sum only
-          // grows, so a check that fails means the full distance exceeds the threshold too
-          const oi = i * d;
-          const oc = c * d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let t = 0;
-          for (; t + 4 <= d; t += 4) {
-            const u0 = X[oi + t]! - X[oc + t]!;
-            const u1 = X[oi + t + 1]! - X[oc + t + 1]!;
-            const u2 = X[oi + t + 2]! - X[oc + t + 2]!;
-            const u3 = X[oi + t + 3]! - X[oc + t + 3]!;
-            s0 += u0 * u0;
-            s1 += u1 * u1;
-            s2 += u2 * u2;
-            s3 += u3 * u3;
-            if ((t & 4) !== 0 && s0 + s1 + (s2 + s3) > thr) break;
-          }
-          if (t + 4 <= d) continue;
-          if (t < d) {
-            const u = X[oi + t]! - X[oc + t]!;
-            s0 += u * u;
-          }
-          if (t + 1 < d) {
-            const u = X[oi + t + 1]! - X[oc + t + 1]!;
-            s1 += u * u;
-          }
-          if (t + 2 < d) {
-            const u = X[oi + t + 2]! - X[oc + t + 2]!;
-            s2 += u * u;
-          }
-          const dd = s0 + s1 + (s2 + s3);
+          // checked every 8 coordinates: a partial sum above thr means the full distance is too
+          const dd = sqDist64(X, i * d, X, c * d, d, thr);
           if (dd > thr) continue;
           // c is neither in the snapshot nor pushed before in this row (stamps): no heap scan
           if (size[i] === k && dd >= hd[o]!) continue;
