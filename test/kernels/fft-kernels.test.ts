@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FftRepulsionBuffers } from '../../src/kernels/ts-fft.js';
-import { loadKernels, rand } from './load.js';
+import { loadKernels, rand, relErr } from './load.js';
 
 const { k: K, w: W, r: R } = await loadKernels();
 const tsB = R.backendByName('ts')!;
@@ -38,16 +38,6 @@ function run(b: typeof tsB, n: number, Y: Float64Array, p: number, N: number) {
   const rep = new Float64Array(2 * n).fill(NaN);
   const Z = b.tsneFftRepulsion2d(n, Y, p, N, lo, boxW, rep, new FftRepulsionBuffers());
   return { Z, rep };
-}
-
-function relErr(a: Float64Array, b: Float64Array): number {
-  let e = 0;
-  let s = 0;
-  for (let t = 0; t < a.length; t++) {
-    e += (a[t]! - b[t]!) ** 2;
-    s += b[t]! ** 2;
-  }
-  return Math.sqrt(e / s);
 }
 
 describe('t-SNE kernels: FFT-interpolated repulsion (FIt-SNE)', () => {

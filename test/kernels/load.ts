@@ -13,6 +13,17 @@ export async function loadKernels() {
   return { k, w, r };
 }
 
+/** ‖a − b‖ / ‖b‖ (Euclidean, over all entries). */
+export function relErr(a: Float64Array, b: Float64Array): number {
+  let e = 0;
+  let s = 0;
+  for (let t = 0; t < a.length; t++) {
+    e += (a[t]! - b[t]!) ** 2;
+    s += b[t]! ** 2;
+  }
+  return Math.sqrt(e / s);
+}
+
 /** Deterministic uniform(-1, 1) values (xorshift), no dependency on core/rng. */
 export function rand(n: number, seed: number): Float64Array {
   let s = (seed * 2654435761) >>> 0 || 1;

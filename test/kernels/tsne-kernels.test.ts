@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKernels, rand } from './load.js';
+import { loadKernels, rand, relErr } from './load.js';
 
 const { k: K, w: W, r: R } = await loadKernels();
 const { wasmHeap } = K;
@@ -35,16 +35,6 @@ function clusteredMap(n: number, seed: number): Float64Array {
     Y[2 * i + 1] = 30 * Math.sin(c) + s * u[4 * i + 1]! * Math.abs(u[4 * i + 3]!);
   }
   return Y;
-}
-
-function relErr(a: Float64Array, b: Float64Array): number {
-  let e = 0;
-  let s = 0;
-  for (let t = 0; t < a.length; t++) {
-    e += (a[t]! - b[t]!) ** 2;
-    s += b[t]! ** 2;
-  }
-  return Math.sqrt(e / s);
 }
 
 function repulsion(backend: typeof tsB, n: number, Y: Float64Array, theta: number) {
