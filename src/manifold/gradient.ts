@@ -505,12 +505,14 @@ export class PairAttraction {
 export class Bh2dGradient {
   private readonly att: PairAttraction;
   private readonly owns: boolean;
+  /** Σ_j w_ij per point, written by the kernel in place (wasm memory where it fits). */
+  private readonly heap = new HeapBuffers();
   private readonly sumW: Float64Array;
 
   constructor(P: Csr | PairAttraction) {
     this.owns = !(P instanceof PairAttraction);
     this.att = P instanceof PairAttraction ? P : new PairAttraction(P);
-    this.sumW = new Float64Array(this.att.source.n);
+    this.sumW = this.heap.f64(this.att.source.n);
   }
 
   /** Gradient (convention of this file) into grad; returns Z and the KL (NaN unless computeKl). */
@@ -531,8 +533,9 @@ export class Bh2dGradient {
     return this.att.gradient(Y, n, exaggeration, rep, Z, grad, plogp, computeKl);
   }
 
-  /** Gives back the wasm memory of an owned `PairAttraction`. */
+  /** Gives back its wasm memory (and an owned `PairAttraction`'s). */
   dispose(): void {
+    this.heap.release();
     if (this.owns) this.att.dispose();
   }
 }

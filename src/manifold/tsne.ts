@@ -55,7 +55,7 @@ import {
   type ModelState,
 } from '../core/estimator.js';
 import { ProgressReporter, type IterativeOptions, type StopReason } from '../core/progress.js';
-import { getBackend, getPoolStats, sqdist, rowSqNorms } from '../kernels/index.js';
+import { HeapBuffers, getBackend, getPoolStats, sqdist, rowSqNorms } from '../kernels/index.js';
 import { binarySearchPerplexity, symmetrizeDense, symmetrizeKnn, type Csr } from './affinity.js';
 import { approxKnn, exactKnn, exactKnnQuery } from './knn.js';
 import { kNearest } from '../neighbors/index.js';
@@ -283,6 +283,8 @@ interface RunState {
   gains: Float64Array;
   grad: Float64Array;
   rep: Float64Array;
+  /** Y and rep, in wasm memory where they fit. */
+  heap: HeapBuffers;
   method: TsneResolvedMethod;
   tree: BhTree | null;
   /** Barnes-Hut through the kernels (2-D, α = 1); holds P in wasm memory until disposed. */
@@ -402,7 +404,10 @@ export class TSNE {
     // embedding is returned in the caller's order.
     const order = method !== 'exact' && n >= 5000 ? reverseCuthillMcKee(aff.P) : null;
     const P = order ? permuteCsr(aff.P, order) : aff.P;
-    const Y = order ? permuteRows(Y0, order, c) : Y0;
+    // the map and the repulsion live in wasm memory, where the kernels read and write them in place
+    const heap = new HeapBuffers();
+    const Y = heap.f64(n * c);
+    Y.set(order ? permuteRows(Y0, order, c) : Y0);
     const att = c === 2 && o.degreesOfFreedom === 1 ? new PairAttraction(P) : null;
     const fftWs = method === 'fft' || method === 'fft+barnes-hut' ? new FftWorkspace() : null;
     if (fftWs && att) fftWs.useAttraction(att);
@@ -414,7 +419,8 @@ export class TSNE {
       update: new Float64Array(n * c),
       gains: new Float64Array(n * c).fill(1),
       grad: new Float64Array(n * c),
-      rep: new Float64Array(n * c),
+      rep: heap.f64(n * c),
+      heap,
       method,
       // the TypeScript per-point tree, for the maps the kernels do not take (3-D, α ≠ 1)
       tree: !att && (method === 'barnes-hut' || method === 'fft+barnes-hut') ? new BhTree(c) : null,
@@ -582,6 +588,7 @@ export class TSNE {
     r?.fftWs?.dispose();
     r?.bh2d?.dispose();
     r?.att?.dispose();
+    r?.heap.release();
     this.run = undefined;
   }
 
